@@ -1,0 +1,70 @@
+/*
+ * netns/link: the kernel links of ovsnet, over rtnetlink.
+ *
+ * Every function works in the daemon's own network namespace and talks to
+ * the kernel directly (rtnetlink through libopenvswitch's netlink socket
+ * helpers, ethtool through SIOCETHTOOL): nothing here forks a tool.
+ * Functions return 0 or a positive errno value.
+ */
+#ifndef NETNS_LINK_H
+#define NETNS_LINK_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+struct eth_addr;
+
+/* An address with its prefix length, IPv4 or IPv6 ('family' AF_INET or
+ * AF_INET6). */
+struct link_addr {
+    int family;
+    union {
+        struct in_addr in4;
+        struct in6_addr in6;
+    };
+    unsigned int plen;
+};
+
+int link_addr_parse(const char *cidr, struct link_addr *);
+void link_addr_format(const struct link_addr *, char *buf, size_t size);
+
+/* Creates a veth pair 'name' <-> 'peer' in one RTM_NEWLINK, both with 'mtu'
+ * (0: kernel default) and 'peer' with 'peer_mac' (NULL: kernel's choice), and
+ * sets 'alias' (IFLA_IFALIAS, may be NULL) on both ends.  Brings 'name' up.
+ * EEXIST if either name is taken. */
+int link_veth_create(const char *name, const char *peer, int mtu,
+                     const struct eth_addr *peer_mac, const char *alias);
+
+/* Deletes link 'name' (a veth's peer goes with it).  A link that does not
+ * exist is success. */
+int link_delete(const char *name);
+
+/* Returns true if a link called 'name' exists in the daemon's namespace. */
+bool link_exists(const char *name);
+
+/* Returns the IFLA_IFALIAS of 'name' in '*alias' (caller frees; NULL if it
+ * has none). */
+int link_get_alias(const char *name, char **alias);
+
+/* Sets the administrative state of 'name' up, and its MTU when 'mtu' > 0. */
+int link_set_up(const char *name, int mtu);
+
+/* Makes the addresses of 'name' in 'addrs' present (others are left alone).
+ * Adding an address that is there is success.  IPv6 addresses are added
+ * without duplicate address detection. */
+int link_ensure_addrs(const char *name, const struct link_addr *addrs,
+                      size_t n);
+
+/* Turns transmit checksum offload of 'name' on or off (which also turns off
+ * TSO, which depends on it), as "ethtool -K NAME tx on|off" does. */
+int link_set_tx_csum(const char *name, bool on);
+
+/* Reports in '*on' whether TCP segmentation offload is on for 'name'. */
+int link_get_tso(const char *name, bool *on);
+
+/* Lists the links whose name starts with 'prefix', into a newly allocated
+ * array of strings '*names' with '*n' elements (free each and the array). */
+int link_list_prefix(const char *prefix, char ***names, size_t *n);
+
+#endif /* netns/link.h */

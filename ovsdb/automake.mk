@@ -1,0 +1,7 @@
+# ovsdb/: the desired state and the reconcile pass that writes it to OVSDB.
+noinst_LIBRARIES += ovsdb/libovsdb.a
+ovsdb_libovsdb_a_SOURCES = \
+	ovsdb/db.c ovsdb/db.h \
+	ovsdb/names.c ovsdb/names.h \
+	ovsdb/reconcile.c ovsdb/reconcile.h \
+	ovsdb/state.c ovsdb/state.h

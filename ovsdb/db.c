@@ -1,0 +1,230 @@
+/* ovsdb/db: the connection to the local Open vSwitch database. */
+
+#include <config.h>
+
+#include "ovsdb/db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "netlink-socket.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "ovsdb/state.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(db);
+
+static struct ovsdb_idl_loop idl_loop;
+static bool initialized;
+static bool was_connected;
+static bool reconnected;
+
+/* Interfaces by name, rebuilt when the database changes. */
+static struct shash ifaces_by_name = SHASH_INITIALIZER(&ifaces_by_name);
+static unsigned int ifaces_seqno;
+
+void
+db_init(const char *remote)
+{
+    struct ovsdb_idl *idl = ovsdb_idl_create(remote, &ovsrec_idl_class,
+                                             false, true);
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_other_config);
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_ports);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_datapath_type);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_external_ids);
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_port);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_tag);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_external_ids);
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_type);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_error);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_mtu_request);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_link_state);
+
+    idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
+    initialized = true;
+}
+
+void
+db_destroy(void)
+{
+    if (initialized) {
+        shash_destroy(&ifaces_by_name);
+        ovsdb_idl_loop_destroy(&idl_loop);
+        initialized = false;
+    }
+}
+
+struct ovsdb_idl *
+db_idl(void)
+{
+    return idl_loop.idl;
+}
+
+bool
+db_is_connected(void)
+{
+    return ovsdb_idl_is_connected(idl_loop.idl)
+           && ovsdb_idl_has_ever_connected(idl_loop.idl);
+}
+
+struct ovsdb_idl_txn *
+db_run(void)
+{
+    struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&idl_loop);
+    bool connected = db_is_connected();
+    if (connected && !was_connected) {
+        VLOG_INFO("connected to the database");
+        reconnected = true;
+    } else if (!connected && was_connected) {
+        VLOG_WARN("lost the connection to the database, reconnecting");
+    }
+    was_connected = connected;
+    return connected ? txn : NULL;
+}
+
+void
+db_commit_and_wait(uint64_t seqno)
+{
+    if (idl_loop.open_txn) {
+        idl_loop.next_cfg = seqno;
+    }
+    ovsdb_idl_loop_commit_and_wait(&idl_loop);
+}
+
+bool
+db_take_reconnected(void)
+{
+    bool r = reconnected;
+    reconnected = false;
+    return r;
+}
+
+uint64_t
+db_applied_seqno(void)
+{
+    return idl_loop.cur_cfg;
+}
+
+/* Returns true if the running kernel has Open vSwitch's datapath, or has it
+ * as a module that ovs-vswitchd will load. */
+static bool
+kernel_has_ovs_datapath(void)
+{
+    int family;
+
+    if (!nl_lookup_genl_family("ovs_datapath", &family)) {
+        return true;
+    }
+
+    struct utsname u;
+    if (uname(&u)) {
+        return false;
+    }
+
+    char *path = xasprintf("/lib/modules/%s/modules.dep", u.release);
+    FILE *f = fopen(path, "r");
+    bool found = false;
+    free(path);
+    if (f) {
+        char line[1024];
+        while (!found && fgets(line, sizeof line, f)) {
+            found = strstr(line, "/openvswitch.ko") != NULL;
+        }
+        fclose(f);
+    }
+    return found;
+}
+
+const char *
+db_default_datapath(void)
+{
+    static const char *datapath;
+
+    if (!datapath) {
+        if (kernel_has_ovs_datapath()) {
+            datapath = "system";
+            VLOG_INFO("the kernel has Open vSwitch's datapath: new bridges "
+                      "use datapath_type=system");
+        } else {
+            datapath = "netdev";
+            VLOG_INFO("the kernel has no Open vSwitch datapath module: new "
+                      "bridges use the userspace datapath "
+                      "(datapath_type=netdev)");
+        }
+    }
+    return datapath;
+}
+
+
+const struct ovsrec_interface *
+db_find_interface(const char *name)
+{
+    unsigned int seqno = ovsdb_idl_get_seqno(idl_loop.idl);
+
+    if (seqno != ifaces_seqno) {
+        const struct ovsrec_interface *iface;
+
+        shash_clear(&ifaces_by_name);
+        OVSREC_INTERFACE_FOR_EACH (iface, idl_loop.idl) {
+            shash_replace(&ifaces_by_name, iface->name, iface);
+        }
+        ifaces_seqno = seqno;
+    }
+    return shash_find_data(&ifaces_by_name, name);
+}
+
+bool
+db_interface_state(const char *name, int64_t *ofport, const char **error)
+{
+    const struct ovsrec_interface *iface = db_find_interface(name);
+
+    *ofport = iface && iface->n_ofport ? iface->ofport[0] : 0;
+    *error = iface && iface->error && iface->error[0] ? iface->error : NULL;
+    return iface != NULL;
+}
+
+const char *
+db_bridge_datapath(const char *name)
+{
+    const struct ovsrec_bridge *br;
+
+    OVSREC_BRIDGE_FOR_EACH (br, idl_loop.idl) {
+        if (!strcmp(br->name, name)) {
+            return br->datapath_type[0] ? br->datapath_type : "system";
+        }
+    }
+    return NULL;
+}
+
+bool
+db_foreign_port_exists(const char *name)
+{
+    const struct ovsrec_port *port;
+
+    OVSREC_PORT_FOR_EACH (port, idl_loop.idl) {
+        if (!strcmp(port->name, name)
+            && !smap_get(&port->external_ids, STATE_KEY_ROLE)) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,61 @@
+/*
+ * ovsdb/db: ovsnet's connection to the local Open vSwitch database.
+ *
+ * Wraps the IDL and its ovsdb_idl_loop: which tables and columns ovsnet
+ * replicates, when a transaction may be opened, and how far the desired
+ * state has been committed.
+ */
+#ifndef OVSDB_DB_H
+#define OVSDB_DB_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ovsdb_idl;
+struct ovsdb_idl_txn;
+struct ovsrec_interface;
+
+void db_init(const char *remote);
+void db_destroy(void);
+
+/* Runs the IDL.  Returns a transaction to write into, or NULL when one
+ * cannot be opened now (not connected, or a commit in flight). */
+struct ovsdb_idl_txn *db_run(void);
+
+/* Commits the transaction db_run() returned, which carries the desired state
+ * of 'seqno'. */
+void db_commit_and_wait(uint64_t seqno);
+
+struct ovsdb_idl *db_idl(void);
+bool db_is_connected(void);
+
+/* True once, after the first time the database's contents are complete;
+ * true again after every reconnection. */
+bool db_take_reconnected(void);
+
+/* The highest state_seqno() whose changes are known to be in OVSDB. */
+uint64_t db_applied_seqno(void);
+
+/* The datapath type for a new bridge when the user names none: "system" if
+ * the kernel has (or can load) Open vSwitch's datapath, else "netdev". */
+const char *db_default_datapath(void);
+
+/* Lookups in the replica, for modules that do not include the IDL. */
+
+/* Finds the Interface row called 'name', or NULL. */
+const struct ovsrec_interface *db_find_interface(const char *name);
+
+/* Reports the ofport (0 if none yet) and error (NULL if none) that
+ * ovs-vswitchd gave interface 'name'.  Returns false if there is no such
+ * interface. */
+bool db_interface_state(const char *name, int64_t *ofport,
+                        const char **error);
+
+/* Returns the datapath type of bridge 'name' ("system" for the default), or
+ * NULL if there is no such bridge. */
+const char *db_bridge_datapath(const char *name);
+
+/* Returns true if there is a port called 'name' that is not ovsnet's. */
+bool db_foreign_port_exists(const char *name);
+
+#endif /* ovsdb/db.h */

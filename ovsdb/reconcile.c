@@ -1,0 +1,529 @@
+/* ovsdb/reconcile: make OVSDB and the links match the desired state. */
+
+#include <config.h>
+
+#include "ovsdb/reconcile.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "netns/link.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "ovsdb/db.h"
+#include "ovsdb/names.h"
+#include "ovsdb/state.h"
+#include "sset.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(reconcile);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+static bool
+owned(const struct smap *ids, const char *role)
+{
+    const char *r = smap_get(ids, STATE_KEY_ROLE);
+    return r && (!role || !strcmp(r, role));
+}
+
+/* The link side. */
+
+/* Decides whether the veths of 'net' need transmit checksum offload turned
+ * off.  On the userspace datapath, packets that the kernel hands to
+ * ovs-vswitchd with a partial checksum leave it with a wrong one, unless
+ * ovs-vswitchd runs with userspace TSO, which handles them (and is ten times
+ * faster).  That setting takes effect only when ovs-vswitchd starts, so
+ * look at what it did, not at what the database says: with userspace TSO,
+ * ovs-vswitchd opens its internal ports (taps) with TSO on. */
+static bool
+needs_tx_csum_off(const struct ovsdb_idl *idl, const struct state_network *net)
+{
+    static int last_choice = -1;
+    bool off;
+    const char *why;
+
+    if (strcmp(net->cfg.datapath, "netdev")) {
+        return false;
+    }
+
+    bool tso;
+    if (!link_get_tso(net->cfg.bridge, &tso)) {
+        why = tso ? "ovs-vswitchd runs with userspace TSO"
+                  : "ovs-vswitchd runs without userspace TSO";
+    } else {
+        const struct ovsrec_open_vswitch *ovs;
+        ovs = ovsrec_open_vswitch_first(idl);
+        tso = ovs && smap_get_bool(&ovs->other_config,
+                                   "userspace-tso-enable", false);
+        why = tso ? "other_config:userspace-tso-enable=true"
+                  : "userspace TSO is not enabled";
+    }
+    off = !tso;
+    if (last_choice != off) {
+        last_choice = off;
+        if (off) {
+            VLOG_INFO("userspace datapath: %s, so veths get tx checksum "
+                      "offload off (otherwise TCP fails); set "
+                      "other_config:userspace-tso-enable=true and restart "
+                      "ovs-vswitchd for much faster TCP", why);
+        } else {
+            VLOG_INFO("userspace datapath: %s, so veths keep their "
+                      "offloads (fast path)", why);
+        }
+    }
+    return off;
+}
+
+/* Creates the veth pair of 'ep', which is not there yet. */
+static void
+create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep)
+{
+    struct state_network *net = state_network_find(ep->network_id);
+    char *alias = xasprintf("ovsnet:%s", ep->id);
+    int error;
+
+    error = link_veth_create(ep->port, ep->peer, net->cfg.mtu, &ep->mac,
+                             alias);
+    if (error == EEXIST) {
+        /* Left over from an earlier attempt for the same endpoint (the
+         * daemon died before it was recorded)?  Then it is ours to
+         * replace; anything else is not. */
+        char *old = NULL;
+        if (!link_get_alias(ep->port, &old) && old && !strcmp(old, alias)) {
+            link_delete(ep->port);
+            error = link_veth_create(ep->port, ep->peer, net->cfg.mtu,
+                                     &ep->mac, alias);
+        }
+        free(old);
+    }
+    if (!error && needs_tx_csum_off(idl, net)) {
+        error = link_set_tx_csum(ep->peer, false);
+        if (!error) {
+            error = link_set_tx_csum(ep->port, false);
+        }
+        if (error) {
+            link_delete(ep->port);
+        }
+    }
+    free(alias);
+
+    if (error) {
+        ep->error = xasprintf("could not create veth pair %s/%s: %s",
+                              ep->port, ep->peer, ovs_strerror(error));
+        VLOG_WARN_RL(&rl, "endpoint %s: %s", ep->id, ep->error);
+    } else {
+        ep->link_created = true;
+    }
+}
+
+/* Gives the gateway port of 'net' its MTU, state and addresses. */
+static void
+fix_gateway_link(const struct ovsdb_idl *idl, struct state_network *net)
+{
+    const struct ovsrec_interface *iface;
+    int error = 0;
+
+    iface = db_find_interface(net->gw_port);
+    if (!iface || !iface->n_ofport || iface->ofport[0] <= 0) {
+        return;                 /* Not there yet: try again when it is. */
+    }
+    if (iface->ofport[0] != net->gw_ofport) {
+        net->gw_ofport = iface->ofport[0];
+        net->gw_dirty = true;
+    }
+    if (!net->gw_dirty) {
+        return;
+    }
+
+    if (net->cfg.internal) {
+        net->gw_dirty = false;
+        return;
+    }
+
+    size_t n = net->cfg.ipv4_gateways.n + net->cfg.ipv6_gateways.n;
+    struct link_addr *addrs = xcalloc(n ? n : 1, sizeof *addrs);
+    size_t n_addrs = 0;
+    const char *s;
+    size_t i;
+
+    SVEC_FOR_EACH (i, s, &net->cfg.ipv4_gateways) {
+        if (!link_addr_parse(s, &addrs[n_addrs])) {
+            n_addrs++;
+        }
+    }
+    SVEC_FOR_EACH (i, s, &net->cfg.ipv6_gateways) {
+        if (!link_addr_parse(s, &addrs[n_addrs])) {
+            n_addrs++;
+        }
+    }
+
+    error = link_set_up(net->gw_port, net->cfg.mtu);
+    if (!error) {
+        error = link_ensure_addrs(net->gw_port, addrs, n_addrs);
+    }
+    free(addrs);
+
+    if (error) {
+        VLOG_WARN_RL(&rl, "network %s: could not configure gateway port %s "
+                     "(%s), will retry", net->id, net->gw_port,
+                     ovs_strerror(error));
+    } else {
+        VLOG_DBG("network %s: gateway port %s configured",
+                 net->id, net->gw_port);
+        net->gw_dirty = false;
+    }
+}
+
+/* Deletes the links of ovsnet (by name prefix) that no endpoint owns. */
+static void
+sweep_orphan_links(void)
+{
+    static const char *prefixes[] = { NAMES_PORT_PREFIX, NAMES_PEER_PREFIX };
+
+    for (size_t p = 0; p < ARRAY_SIZE(prefixes); p++) {
+        char **names;
+        size_t n;
+
+        if (link_list_prefix(prefixes[p], &names, &n)) {
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const struct state_endpoint *ep;
+            bool used = false;
+
+            HMAP_FOR_EACH (ep, node, state_endpoints()) {
+                if (!strcmp(ep->port, names[i])
+                    || !strcmp(ep->peer, names[i])) {
+                    used = true;
+                    break;
+                }
+            }
+            if (!used) {
+                VLOG_INFO("deleting link %s, which no endpoint owns",
+                          names[i]);
+                link_delete(names[i]);
+            }
+            free(names[i]);
+        }
+        free(names);
+    }
+}
+
+void
+reconcile_links(const struct ovsdb_idl *idl, bool full,
+                const struct sset *gone, const struct sset *changed)
+{
+    struct sset *doomed = state_doomed_links();
+    const char *name;
+
+    /* Links of endpoints Docker deleted. */
+    SSET_FOR_EACH (name, doomed) {
+        int error = link_delete(name);
+        if (error) {
+            VLOG_WARN_RL(&rl, "could not delete link %s (%s)",
+                         name, ovs_strerror(error));
+        }
+    }
+    sset_clear(doomed);
+
+    struct state_endpoint *ep;
+    HMAP_FOR_EACH_SAFE (ep, node, state_endpoints()) {
+        if (ep->error) {
+            continue;
+        }
+        if (!ep->link_created) {
+            create_endpoint_link(idl, ep);
+            continue;
+        }
+
+        bool check = full || sset_contains(gone, ep->port);
+        if (!check) {
+            const struct ovsrec_interface *iface;
+            iface = db_find_interface(ep->port);
+            check = iface && iface->error && iface->error[0];
+        }
+        if (check && !link_exists(ep->port)) {
+            VLOG_INFO("endpoint %s: link %s is gone, removing its port",
+                      ep->id, ep->port);
+            ep->link_created = false;
+            state_endpoint_remove(ep);
+        }
+    }
+
+    if (full) {
+        sweep_orphan_links();
+        state_mark_all_gateways_dirty();
+    }
+
+    struct state_network *net;
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (sset_contains(changed, net->gw_port)) {
+            net->gw_dirty = true;
+        }
+        fix_gateway_link(idl, net);
+    }
+}
+
+/* The OVSDB side. */
+
+struct bridge_info {
+    const struct ovsrec_bridge *br;
+    bool is_new;
+    /* New bridges get their ports all at once. */
+    const struct ovsrec_port **ports;
+    size_t n_ports, allocated_ports;
+};
+
+struct port_info {
+    const struct ovsrec_port *port;
+    const struct ovsrec_bridge *br;
+};
+
+static struct bridge_info *
+add_bridge_info(struct shash *bridges, const struct ovsrec_bridge *br,
+                bool is_new)
+{
+    struct bridge_info *bi = xzalloc(sizeof *bi);
+    bi->br = br;
+    bi->is_new = is_new;
+    shash_add(bridges, br->name, bi);
+    return bi;
+}
+
+static void
+bridge_add_port(struct bridge_info *bi, const struct ovsrec_port *port)
+{
+    if (bi->is_new) {
+        if (bi->n_ports >= bi->allocated_ports) {
+            bi->ports = x2nrealloc(bi->ports, &bi->allocated_ports,
+                                   sizeof *bi->ports);
+        }
+        bi->ports[bi->n_ports++] = port;
+    } else {
+        ovsrec_bridge_update_ports_addvalue(bi->br, port);
+    }
+}
+
+static const struct ovsrec_interface *
+create_port(struct ovsdb_idl_txn *txn, struct bridge_info *bi,
+            const char *name, const char *type, const struct smap *port_ids,
+            const struct smap *iface_ids, int vlan)
+{
+    const struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, name);
+    ovsrec_interface_set_type(iface, type);
+    ovsrec_interface_set_external_ids(iface, iface_ids);
+
+    const struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, name);
+    ovsrec_port_set_interfaces(port,
+                               (struct ovsrec_interface **) &iface, 1);
+    ovsrec_port_set_external_ids(port, port_ids);
+    if (vlan) {
+        int64_t tag = vlan;
+        ovsrec_port_set_tag(port, &tag, 1);
+    }
+    bridge_add_port(bi, port);
+    return iface;
+}
+
+/* Makes the columns ovsnet sets on an existing 'port' what they should be,
+ * writing only what differs. */
+static const struct ovsrec_interface *
+update_port(const struct ovsrec_port *port, const char *type,
+            const struct smap *port_ids, const struct smap *iface_ids,
+            int vlan)
+{
+    if (!smap_equal(&port->external_ids, port_ids)) {
+        ovsrec_port_set_external_ids(port, port_ids);
+    }
+    if (vlan ? port->n_tag != 1 || port->tag[0] != vlan : port->n_tag) {
+        int64_t tag = vlan;
+        ovsrec_port_set_tag(port, &tag, vlan ? 1 : 0);
+    }
+    if (port->n_interfaces != 1) {
+        return NULL;            /* Not our shape: caller replaces it. */
+    }
+
+    const struct ovsrec_interface *iface = port->interfaces[0];
+    if (strcmp(iface->type, type)) {
+        ovsrec_interface_set_type(iface, type);
+    }
+    if (!smap_equal(&iface->external_ids, iface_ids)) {
+        ovsrec_interface_set_external_ids(iface, iface_ids);
+    }
+    return iface;
+}
+
+/* Keeps the port called 'name' on bridge 'bi' if it is there (removing it
+ * from 'ports', the owned ports not yet claimed), or creates it. */
+static const struct ovsrec_interface *
+ensure_port(struct ovsdb_idl_txn *txn, struct shash *ports,
+            struct bridge_info *bi, const char *name, const char *type,
+            const struct smap *port_ids, const struct smap *iface_ids,
+            int vlan)
+{
+    struct port_info *pi = shash_find_data(ports, name);
+    const struct ovsrec_interface *iface = NULL;
+
+    if (pi && pi->br == bi->br) {
+        iface = update_port(pi->port, type, port_ids, iface_ids, vlan);
+        if (iface) {
+            free(shash_find_and_delete(ports, name));
+            return iface;
+        }
+    }
+    if (pi) {
+        /* On the wrong bridge or of the wrong shape: it goes with the other
+         * leftovers, and a new one is made.  OVSDB allows one port of a
+         * name per bridge, but ovs-vswitchd one per datapath, so delete
+         * first. */
+        ovsrec_bridge_update_ports_delvalue(pi->br, pi->port);
+        free(shash_find_and_delete(ports, name));
+    }
+    return create_port(txn, bi, name, type, port_ids, iface_ids, vlan);
+}
+
+void
+reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
+{
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
+    if (!ovs) {
+        VLOG_WARN_RL(&rl, "the database has no Open_vSwitch row yet "
+                     "(is ovs-vswitchd running, or \"ovs-vsctl init\" done?)");
+        return;
+    }
+
+    /* Load the actual state: every bridge, and every port ovsnet owns. */
+    struct shash bridges = SHASH_INITIALIZER(&bridges);
+    struct shash ports = SHASH_INITIALIZER(&ports);
+    const struct ovsrec_bridge *br;
+    OVSREC_BRIDGE_FOR_EACH (br, idl) {
+        add_bridge_info(&bridges, br, false);
+        for (size_t i = 0; i < br->n_ports; i++) {
+            const struct ovsrec_port *port = br->ports[i];
+            if (owned(&port->external_ids, NULL)
+                && !owned(&port->external_ids, STATE_ROLE_BRIDGE)) {
+                struct port_info *pi = xmalloc(sizeof *pi);
+                pi->port = port;
+                pi->br = br;
+                if (!shash_add_once(&ports, port->name, pi)) {
+                    free(pi);   /* Same name on two bridges: keep one. */
+                    ovsrec_bridge_update_ports_delvalue(br, port);
+                }
+            }
+        }
+    }
+
+    /* Bridges of the networks. */
+    struct state_network *net;
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        struct bridge_info *bi = shash_find_data(&bridges, net->cfg.bridge);
+        if (bi) {
+            continue;
+        }
+
+        struct smap ids = SMAP_INITIALIZER(&ids);
+        smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_BRIDGE);
+        smap_add(&ids, STATE_KEY_NETWORK, net->id);
+
+        const struct ovsrec_bridge *nbr = ovsrec_bridge_insert(txn);
+        ovsrec_bridge_set_name(nbr, net->cfg.bridge);
+        ovsrec_bridge_set_datapath_type(nbr, net->cfg.datapath);
+        ovsrec_bridge_set_external_ids(nbr, &ids);
+        ovsrec_open_vswitch_update_bridges_addvalue(ovs, nbr);
+        bi = add_bridge_info(&bridges, nbr, true);
+
+        /* The bridge's own internal port, as "ovs-vsctl add-br" makes. */
+        struct smap local_ids = SMAP_INITIALIZER(&local_ids);
+        smap_add(&local_ids, STATE_KEY_ROLE, STATE_ROLE_BRIDGE);
+        create_port(txn, bi, net->cfg.bridge, "internal", &local_ids,
+                    &local_ids, 0);
+        smap_destroy(&local_ids);
+        smap_destroy(&ids);
+        VLOG_INFO("network %s: creating bridge %s (datapath_type=%s)",
+                  net->id, net->cfg.bridge, net->cfg.datapath);
+    }
+
+    /* Gateway ports. */
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        struct bridge_info *bi = shash_find_data(&bridges, net->cfg.bridge);
+        struct smap port_ids = SMAP_INITIALIZER(&port_ids);
+        struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
+
+        state_network_to_smap(net, &port_ids);
+        smap_add(&iface_ids, STATE_KEY_ROLE, STATE_ROLE_NETWORK);
+        smap_add(&iface_ids, STATE_KEY_NETWORK, net->id);
+
+        const struct ovsrec_interface *iface;
+        iface = ensure_port(txn, &ports, bi, net->gw_port, "internal",
+                            &port_ids, &iface_ids, net->cfg.vlan);
+        int64_t mtu = net->cfg.mtu;
+        if (iface->n_mtu_request != 1 || iface->mtu_request[0] != mtu) {
+            ovsrec_interface_set_mtu_request(iface, &mtu, 1);
+        }
+        smap_destroy(&port_ids);
+        smap_destroy(&iface_ids);
+    }
+
+    /* Endpoint ports, once their links exist. */
+    struct state_endpoint *ep;
+    HMAP_FOR_EACH (ep, node, state_endpoints()) {
+        if (!ep->link_created || ep->error) {
+            continue;
+        }
+        net = state_network_find(ep->network_id);
+
+        struct bridge_info *bi = shash_find_data(&bridges, net->cfg.bridge);
+        struct smap port_ids = SMAP_INITIALIZER(&port_ids);
+        struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
+
+        smap_add(&port_ids, STATE_KEY_ROLE, STATE_ROLE_ENDPOINT);
+        smap_add(&port_ids, STATE_KEY_NETWORK, ep->network_id);
+        smap_add(&port_ids, STATE_KEY_ENDPOINT, ep->id);
+        state_endpoint_to_smap(ep, &iface_ids);
+        ensure_port(txn, &ports, bi, ep->port, "", &port_ids, &iface_ids,
+                    net->cfg.vlan);
+        smap_destroy(&port_ids);
+        smap_destroy(&iface_ids);
+    }
+
+    /* What is left of ours is not wanted any more. */
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &ports) {
+        struct port_info *pi = node->data;
+        VLOG_INFO("removing port %s from bridge %s", pi->port->name,
+                  pi->br->name);
+        ovsrec_bridge_update_ports_delvalue(pi->br, pi->port);
+    }
+    shash_destroy_free_data(&ports);
+
+    SHASH_FOR_EACH (node, &bridges) {
+        struct bridge_info *bi = node->data;
+        bool used = false;
+
+        HMAP_FOR_EACH (net, node, state_networks()) {
+            if (!strcmp(net->cfg.bridge, bi->br->name)) {
+                used = true;
+                break;
+            }
+        }
+        if (bi->is_new) {
+            ovsrec_bridge_set_ports(bi->br,
+                                    (struct ovsrec_port **) bi->ports,
+                                    bi->n_ports);
+        } else if (!used && owned(&bi->br->external_ids,
+                                  STATE_ROLE_BRIDGE)) {
+            VLOG_INFO("deleting bridge %s, which no network uses",
+                      bi->br->name);
+            ovsrec_open_vswitch_update_bridges_delvalue(ovs, bi->br);
+        }
+        free(bi->ports);
+        free(bi);
+    }
+    shash_destroy(&bridges);
+}

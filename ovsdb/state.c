@@ -1,0 +1,465 @@
+/* ovsdb/state: the desired state of ovsnet. */
+
+#include <config.h>
+
+#include "ovsdb/state.h"
+
+#include <string.h>
+
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb/names.h"
+#include "sset.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(state);
+
+static struct hmap networks = HMAP_INITIALIZER(&networks);
+static struct hmap endpoints = HMAP_INITIALIZER(&endpoints);
+static struct sset doomed_links = SSET_INITIALIZER(&doomed_links);
+static uint64_t seqno = 1;
+static bool loaded;
+
+void
+state_netcfg_init(struct state_netcfg *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    svec_init(&cfg->ipv4_pools);
+    svec_init(&cfg->ipv4_gateways);
+    svec_init(&cfg->ipv6_pools);
+    svec_init(&cfg->ipv6_gateways);
+    smap_init(&cfg->options);
+}
+
+void
+state_netcfg_destroy(struct state_netcfg *cfg)
+{
+    if (cfg) {
+        free(cfg->bridge);
+        free(cfg->datapath);
+        svec_destroy(&cfg->ipv4_pools);
+        svec_destroy(&cfg->ipv4_gateways);
+        svec_destroy(&cfg->ipv6_pools);
+        svec_destroy(&cfg->ipv6_gateways);
+        smap_destroy(&cfg->options);
+    }
+}
+
+void
+state_init(void)
+{
+}
+
+static void
+state_changed(void)
+{
+    seqno++;
+}
+
+/* Forgets everything (used when the daemon exits or after a clean-up). */
+void
+state_clear(void)
+{
+    struct state_endpoint *ep;
+    HMAP_FOR_EACH_SAFE (ep, node, &endpoints) {
+        state_endpoint_remove(ep);
+    }
+    struct state_network *net;
+    HMAP_FOR_EACH_SAFE (net, node, &networks) {
+        state_network_remove(net);
+    }
+    state_changed();
+}
+
+void
+state_destroy(void)
+{
+    state_clear();
+    sset_destroy(&doomed_links);
+    hmap_destroy(&networks);
+    hmap_destroy(&endpoints);
+}
+
+uint64_t
+state_seqno(void)
+{
+    return seqno;
+}
+
+bool
+state_is_loaded(void)
+{
+    return loaded;
+}
+
+const struct hmap *
+state_networks(void)
+{
+    return &networks;
+}
+
+const struct hmap *
+state_endpoints(void)
+{
+    return &endpoints;
+}
+
+struct state_network *
+state_network_find(const char *id)
+{
+    struct state_network *net;
+
+    HMAP_FOR_EACH_WITH_HASH (net, node, hash_string(id, 0), &networks) {
+        if (!strcmp(net->id, id)) {
+            return net;
+        }
+    }
+    return NULL;
+}
+
+struct state_endpoint *
+state_endpoint_find(const char *id)
+{
+    struct state_endpoint *ep;
+
+    HMAP_FOR_EACH_WITH_HASH (ep, node, hash_string(id, 0), &endpoints) {
+        if (!strcmp(ep->id, id)) {
+            return ep;
+        }
+    }
+    return NULL;
+}
+
+/* Returns a network other than none on 'bridge' with access VLAN 'vlan' (0
+ * for untagged), or NULL. */
+struct state_network *
+state_network_find_by_bridge_vlan(const char *bridge, int vlan)
+{
+    struct state_network *net;
+
+    HMAP_FOR_EACH (net, node, &networks) {
+        if (!strcmp(net->cfg.bridge, bridge) && net->cfg.vlan == vlan) {
+            return net;
+        }
+    }
+    return NULL;
+}
+
+size_t
+state_network_n_endpoints(const struct state_network *net)
+{
+    const struct state_endpoint *ep;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (ep, node, &endpoints) {
+        n += !strcmp(ep->network_id, net->id);
+    }
+    return n;
+}
+
+struct state_network *
+state_network_add(const char *id, struct state_netcfg *cfg)
+{
+    struct state_network *net = xzalloc(sizeof *net);
+
+    net->id = xstrdup(id);
+    /* Move, not copy: the svecs and the smap own memory, and an smap holds
+     * pointers into itself. */
+    state_netcfg_init(&net->cfg);
+    net->cfg.bridge = cfg->bridge;
+    net->cfg.datapath = cfg->datapath;
+    cfg->bridge = cfg->datapath = NULL;
+    net->cfg.vlan = cfg->vlan;
+    net->cfg.mtu = cfg->mtu;
+    net->cfg.internal = cfg->internal;
+    svec_swap(&net->cfg.ipv4_pools, &cfg->ipv4_pools);
+    svec_swap(&net->cfg.ipv4_gateways, &cfg->ipv4_gateways);
+    svec_swap(&net->cfg.ipv6_pools, &cfg->ipv6_pools);
+    svec_swap(&net->cfg.ipv6_gateways, &cfg->ipv6_gateways);
+    hmap_swap(&net->cfg.options.map, &cfg->options.map);
+    net->gw_port = names_gateway(id);
+    net->gw_dirty = true;
+    net->gw_ofport = 0;
+    hmap_insert(&networks, &net->node, hash_string(id, 0));
+    state_changed();
+    return net;
+}
+
+/* Removes 'net' and every endpoint on it. */
+void
+state_network_remove(struct state_network *net)
+{
+    if (!net) {
+        return;
+    }
+
+    struct state_endpoint *ep;
+    HMAP_FOR_EACH_SAFE (ep, node, &endpoints) {
+        if (!strcmp(ep->network_id, net->id)) {
+            state_endpoint_remove(ep);
+        }
+    }
+    hmap_remove(&networks, &net->node);
+    state_netcfg_destroy(&net->cfg);
+    free(net->id);
+    free(net->gw_port);
+    free(net);
+    state_changed();
+}
+
+struct state_endpoint *
+state_endpoint_add(const char *id, const char *network_id,
+                   const struct eth_addr *mac,
+                   const char *ipv4, const char *ipv6)
+{
+    struct state_endpoint *ep = xzalloc(sizeof *ep);
+
+    ep->id = xstrdup(id);
+    ep->network_id = xstrdup(network_id);
+    ep->port = names_port(id);
+    ep->peer = names_peer(id);
+    ep->mac = *mac;
+    ep->ipv4 = ipv4 && ipv4[0] ? xstrdup(ipv4) : NULL;
+    ep->ipv6 = ipv6 && ipv6[0] ? xstrdup(ipv6) : NULL;
+    hmap_insert(&endpoints, &ep->node, hash_string(id, 0));
+    state_changed();
+    return ep;
+}
+
+void
+state_endpoint_remove(struct state_endpoint *ep)
+{
+    if (ep) {
+        if (ep->link_created) {
+            sset_add(&doomed_links, ep->port);
+        }
+        hmap_remove(&endpoints, &ep->node);
+        free(ep->error);
+        free(ep->id);
+        free(ep->network_id);
+        free(ep->port);
+        free(ep->peer);
+        free(ep->ipv4);
+        free(ep->ipv6);
+        free(ep);
+        state_changed();
+    }
+}
+
+struct sset *
+state_doomed_links(void)
+{
+    return &doomed_links;
+}
+
+bool
+state_mac_in_use(const struct eth_addr *mac)
+{
+    const struct state_endpoint *ep;
+
+    HMAP_FOR_EACH (ep, node, &endpoints) {
+        if (eth_addr_equals(ep->mac, *mac)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Stores in 'mac' a random locally administered MAC that no endpoint has. */
+void
+state_random_mac(struct eth_addr *mac)
+{
+    size_t n = 0;
+    struct eth_addr *used = xmalloc((hmap_count(&endpoints) + 1)
+                                    * sizeof *used);
+    const struct state_endpoint *ep;
+
+    HMAP_FOR_EACH (ep, node, &endpoints) {
+        used[n++] = ep->mac;
+    }
+    names_random_mac(mac, used, n);
+    free(used);
+}
+
+void
+state_mark_all_gateways_dirty(void)
+{
+    struct state_network *net;
+
+    HMAP_FOR_EACH (net, node, &networks) {
+        net->gw_dirty = true;
+    }
+}
+
+/* Persistence. */
+
+static void
+svec_put(struct smap *ids, const char *key, const struct svec *v)
+{
+    if (v->n) {
+        char *s = svec_join(v, ",", "");
+        smap_add_nocopy(ids, xstrdup(key), s);
+    }
+}
+
+static void
+svec_get(const struct smap *ids, const char *key, struct svec *v)
+{
+    const char *s = smap_get(ids, key);
+
+    if (s && s[0]) {
+        char *copy = xstrdup(s);
+        char *save_ptr = NULL;
+        for (char *t = strtok_r(copy, ",", &save_ptr); t;
+             t = strtok_r(NULL, ",", &save_ptr)) {
+            svec_add(v, t);
+        }
+        free(copy);
+    }
+}
+
+void
+state_network_to_smap(const struct state_network *net, struct smap *ids)
+{
+    const struct state_netcfg *cfg = &net->cfg;
+
+    smap_add(ids, STATE_KEY_ROLE, STATE_ROLE_NETWORK);
+    smap_add(ids, STATE_KEY_NETWORK, net->id);
+    smap_add(ids, "ovsnet-bridge", cfg->bridge);
+    smap_add_format(ids, "ovsnet-vlan", "%d", cfg->vlan);
+    smap_add_format(ids, "ovsnet-mtu", "%d", cfg->mtu);
+    smap_add(ids, "ovsnet-datapath", cfg->datapath);
+    smap_add(ids, "ovsnet-internal", cfg->internal ? "true" : "false");
+    svec_put(ids, "ovsnet-ipv4-pools", &cfg->ipv4_pools);
+    svec_put(ids, "ovsnet-ipv4-gateways", &cfg->ipv4_gateways);
+    svec_put(ids, "ovsnet-ipv6-pools", &cfg->ipv6_pools);
+    svec_put(ids, "ovsnet-ipv6-gateways", &cfg->ipv6_gateways);
+    if (!smap_is_empty(&cfg->options)) {
+        struct json *o = json_object_create();
+        struct smap_node *node;
+        SMAP_FOR_EACH (node, &cfg->options) {
+            json_object_put_string(o, node->key, node->value);
+        }
+        smap_add_nocopy(ids, xstrdup("ovsnet-options"),
+                        json_to_string(o, JSSF_SORT));
+        json_destroy(o);
+    }
+}
+
+void
+state_endpoint_to_smap(const struct state_endpoint *ep, struct smap *ids)
+{
+    smap_add(ids, "iface-id", ep->id);
+    smap_add_format(ids, "attached-mac", ETH_ADDR_FMT, ETH_ADDR_ARGS(ep->mac));
+    smap_add(ids, "iface-status", "active");
+    smap_add(ids, STATE_KEY_ROLE, STATE_ROLE_ENDPOINT);
+    smap_add(ids, STATE_KEY_NETWORK, ep->network_id);
+    smap_add(ids, STATE_KEY_ENDPOINT, ep->id);
+    smap_add(ids, "ovsnet-peer", ep->peer);
+    if (ep->ipv4) {
+        smap_add(ids, "ovsnet-ipv4", ep->ipv4);
+    }
+    if (ep->ipv6) {
+        smap_add(ids, "ovsnet-ipv6", ep->ipv6);
+    }
+}
+
+/* Reads back a network recorded by state_network_to_smap(). */
+static void
+state_load_network(const struct smap *ids)
+{
+    const char *id = smap_get(ids, STATE_KEY_NETWORK);
+    const char *bridge = smap_get(ids, "ovsnet-bridge");
+    const char *datapath = smap_get(ids, "ovsnet-datapath");
+
+    if (!names_id_valid(id) || !bridge || !datapath
+        || state_network_find(id)) {
+        VLOG_WARN("ignoring an invalid network record (%s)",
+                  id ? id : "no id");
+        return;
+    }
+
+    struct state_netcfg cfg;
+    state_netcfg_init(&cfg);
+    cfg.bridge = xstrdup(bridge);
+    cfg.datapath = xstrdup(datapath);
+    cfg.vlan = smap_get_int(ids, "ovsnet-vlan", 0);
+    cfg.mtu = smap_get_int(ids, "ovsnet-mtu", 1500);
+    cfg.internal = smap_get_bool(ids, "ovsnet-internal", false);
+    svec_get(ids, "ovsnet-ipv4-pools", &cfg.ipv4_pools);
+    svec_get(ids, "ovsnet-ipv4-gateways", &cfg.ipv4_gateways);
+    svec_get(ids, "ovsnet-ipv6-pools", &cfg.ipv6_pools);
+    svec_get(ids, "ovsnet-ipv6-gateways", &cfg.ipv6_gateways);
+
+    const char *options = smap_get(ids, "ovsnet-options");
+    if (options) {
+        struct json *o = json_from_string(options);
+        if (o->type == JSON_OBJECT) {
+            struct shash_node *node;
+            SHASH_FOR_EACH (node, json_object(o)) {
+                const struct json *v = node->data;
+                if (v->type == JSON_STRING) {
+                    smap_add(&cfg.options, node->name, json_string(v));
+                }
+            }
+        }
+        json_destroy(o);
+    }
+    state_network_add(id, &cfg);
+}
+
+static void
+state_load_endpoint(const struct smap *ids)
+{
+    const char *id = smap_get(ids, STATE_KEY_ENDPOINT);
+    const char *network_id = smap_get(ids, STATE_KEY_NETWORK);
+    const char *mac_s = smap_get(ids, "attached-mac");
+    struct eth_addr mac;
+
+    if (!names_id_valid(id) || !network_id || !mac_s
+        || !eth_addr_from_string(mac_s, &mac)
+        || state_endpoint_find(id)) {
+        VLOG_WARN("ignoring an invalid endpoint record (%s)",
+                  id ? id : "no id");
+        return;
+    }
+    if (!state_network_find(network_id)) {
+        VLOG_INFO("endpoint %s: its network %s is gone, dropping it",
+                  id, network_id);
+        return;
+    }
+    struct state_endpoint *ep;
+    ep = state_endpoint_add(id, network_id, &mac,
+                            smap_get(ids, "ovsnet-ipv4"),
+                            smap_get(ids, "ovsnet-ipv6"));
+    ep->link_created = true;
+}
+
+/* Loads the desired state recorded in 'idl' (once, when the daemon first
+ * sees the database). */
+void
+state_load(const struct ovsdb_idl *idl)
+{
+    const struct ovsrec_port *port;
+    const struct ovsrec_interface *iface;
+
+    state_clear();
+    OVSREC_PORT_FOR_EACH (port, idl) {
+        const char *role = smap_get(&port->external_ids, STATE_KEY_ROLE);
+        if (role && !strcmp(role, STATE_ROLE_NETWORK)) {
+            state_load_network(&port->external_ids);
+        }
+    }
+    OVSREC_INTERFACE_FOR_EACH (iface, idl) {
+        const char *role = smap_get(&iface->external_ids, STATE_KEY_ROLE);
+        if (role && !strcmp(role, STATE_ROLE_ENDPOINT)) {
+            state_load_endpoint(&iface->external_ids);
+        }
+    }
+    loaded = true;
+    VLOG_INFO("loaded %"PRIuSIZE" networks and %"PRIuSIZE" endpoints "
+              "from OVSDB", hmap_count(&networks), hmap_count(&endpoints));
+}

@@ -1,0 +1,120 @@
+/*
+ * ovsdb/state: the desired state of ovsnet, networks and endpoints.
+ *
+ * This is the one place that says what should exist.  Docker calls change it
+ * (plugin/driver.c); the reconcile pass (ovsdb/reconcile.c) makes OVSDB and
+ * the kernel's links match it.  It is persisted in OVSDB, in the
+ * external_ids of the rows that reconcile writes (see doc/design.md), and is
+ * loaded back from there when the daemon starts: there is no other copy.
+ *
+ * Every change increments state_seqno(); a caller that needs its change to
+ * be durable waits until db_applied_seqno() reaches that number.
+ */
+#ifndef OVSDB_STATE_H
+#define OVSDB_STATE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "openvswitch/hmap.h"
+#include "openvswitch/types.h"
+#include "packets.h"
+#include "smap.h"
+#include "svec.h"
+
+struct ds;
+struct ovsdb_idl;
+
+/* A network's configuration: what CreateNetwork asked for, validated. */
+struct state_netcfg {
+    char *bridge;               /* Bridge name. */
+    int vlan;                   /* Access VLAN, 0 for none. */
+    int mtu;                    /* MTU of every link of the network. */
+    char *datapath;             /* "system" or "netdev". */
+    bool internal;              /* No address on the host. */
+    struct svec ipv4_pools;     /* CIDRs. */
+    struct svec ipv4_gateways;  /* "ip/len" per pool that has one. */
+    struct svec ipv6_pools;
+    struct svec ipv6_gateways;
+    struct smap options;        /* The -o options, as given. */
+};
+
+void state_netcfg_init(struct state_netcfg *);
+void state_netcfg_destroy(struct state_netcfg *);
+
+struct state_network {
+    struct hmap_node node;      /* In the networks map, by hash of 'id'. */
+    char *id;                   /* Docker's NetworkID. */
+    struct state_netcfg cfg;
+    char *gw_port;              /* Name of the gateway port. */
+
+    /* Not persisted: what the link side of reconcile still has to do. */
+    bool gw_dirty;              /* Gateway link needs its addresses. */
+    int64_t gw_ofport;          /* Last ofport seen for the gateway. */
+};
+
+struct state_endpoint {
+    struct hmap_node node;      /* In the endpoints map, by hash of 'id'. */
+    char *id;                   /* Docker's EndpointID. */
+    char *network_id;
+    char *port;                 /* Host end of the veth = OVS port name. */
+    char *peer;                 /* Container end, until Docker renames it. */
+    struct eth_addr mac;        /* The container end's MAC. */
+    char *ipv4;                 /* "ip/len" or NULL. */
+    char *ipv6;                 /* "ip/len" or NULL. */
+
+    /* Not persisted. */
+    bool link_created;          /* The veth pair was made (or loaded). */
+    char *error;                /* Why the endpoint failed, or NULL. */
+};
+
+void state_init(void);
+void state_destroy(void);
+
+uint64_t state_seqno(void);
+bool state_is_loaded(void);
+void state_load(const struct ovsdb_idl *);
+void state_clear(void);
+
+const struct hmap *state_networks(void);
+const struct hmap *state_endpoints(void);
+
+struct state_network *state_network_find(const char *id);
+struct state_endpoint *state_endpoint_find(const char *id);
+struct state_network *state_network_find_by_bridge_vlan(const char *bridge,
+                                                        int vlan);
+size_t state_network_n_endpoints(const struct state_network *);
+
+/* Adds a network.  Takes ownership of 'cfg''s contents. */
+struct state_network *state_network_add(const char *id,
+                                        struct state_netcfg *cfg);
+void state_network_remove(struct state_network *);
+
+struct state_endpoint *state_endpoint_add(const char *id,
+                                          const char *network_id,
+                                          const struct eth_addr *mac,
+                                          const char *ipv4, const char *ipv6);
+void state_endpoint_remove(struct state_endpoint *);
+
+/* Links of removed endpoints, for the reconcile pass to delete. */
+struct sset *state_doomed_links(void);
+
+bool state_mac_in_use(const struct eth_addr *);
+void state_random_mac(struct eth_addr *);
+
+void state_mark_all_gateways_dirty(void);
+
+/* The names of ovsnet's external_ids keys. */
+#define STATE_KEY_ROLE       "ovsnet-role"
+#define STATE_KEY_NETWORK    "ovsnet-network"
+#define STATE_KEY_ENDPOINT   "ovsnet-endpoint"
+#define STATE_ROLE_BRIDGE    "bridge"
+#define STATE_ROLE_NETWORK   "network"
+#define STATE_ROLE_ENDPOINT  "endpoint"
+
+/* Fills 'ids' with the external_ids that record 'net' (on its gateway
+ * Port), and 'ep' (on its Interface). */
+void state_network_to_smap(const struct state_network *, struct smap *ids);
+void state_endpoint_to_smap(const struct state_endpoint *, struct smap *ids);
+
+#endif /* ovsdb/state.h */

@@ -1,0 +1,158 @@
+/* plugin/appctl: the operator's commands. */
+
+#include <config.h>
+
+#include "plugin/appctl.h"
+
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb/db.h"
+#include "ovsdb/reconcile.h"
+#include "ovsdb/state.h"
+#include "unixctl.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(appctl);
+
+static bool full_sweep;
+
+static void
+put_list(struct ds *s, const struct svec *v)
+{
+    if (!v->n) {
+        ds_put_cstr(s, "-");
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        ds_put_format(s, "%s%s", i ? "," : "", v->names[i]);
+    }
+}
+
+static void
+network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
+             const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct state_network *net;
+
+    ds_put_format(&s, "%-12s %-15s %-4s %-5s %-7s %-15s %-9s %s\n",
+                  "NETWORK", "BRIDGE", "VLAN", "MTU", "DPATH", "GATEWAY-PORT",
+                  "ENDPOINTS", "SUBNETS (GATEWAYS)");
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        const struct state_netcfg *cfg = &net->cfg;
+
+        ds_put_format(&s, "%-12.12s %-15s ", net->id, cfg->bridge);
+        if (cfg->vlan) {
+            ds_put_format(&s, "%-4d ", cfg->vlan);
+        } else {
+            ds_put_format(&s, "%-4s ", "-");
+        }
+        ds_put_format(&s, "%-5d %-7s %-15s %-9"PRIuSIZE" ", cfg->mtu,
+                      cfg->datapath, net->gw_port,
+                      state_network_n_endpoints(net));
+        put_list(&s, &cfg->ipv4_pools);
+        ds_put_cstr(&s, " ");
+        if (cfg->ipv6_pools.n) {
+            put_list(&s, &cfg->ipv6_pools);
+            ds_put_cstr(&s, " ");
+        }
+        ds_put_cstr(&s, "(");
+        if (cfg->internal) {
+            ds_put_cstr(&s, "internal: none on the host");
+        } else {
+            put_list(&s, &cfg->ipv4_gateways);
+            if (cfg->ipv6_gateways.n) {
+                ds_put_cstr(&s, " ");
+                put_list(&s, &cfg->ipv6_gateways);
+            }
+        }
+        ds_put_cstr(&s, ")\n");
+        ds_put_format(&s, "    id: %s\n", net->id);
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+endpoint_list(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct state_endpoint *ep;
+
+    ds_put_format(&s, "%-12s %-12s %-15s %-17s %-6s %-8s %s\n",
+                  "ENDPOINT", "NETWORK", "PORT", "MAC", "OFPORT", "STATUS",
+                  "ADDRESSES");
+    HMAP_FOR_EACH (ep, node, state_endpoints()) {
+        if (argc > 1 && strncmp(ep->network_id, argv[1], strlen(argv[1]))) {
+            continue;
+        }
+
+        const struct ovsrec_interface *iface;
+        iface = db_find_interface(ep->port);
+        int64_t ofport = iface && iface->n_ofport ? iface->ofport[0] : 0;
+        const char *status;
+        if (ep->error) {
+            status = "failed";
+        } else if (!iface) {
+            status = "pending";
+        } else if (ofport < 0 || (iface->error && iface->error[0])) {
+            status = "error";
+        } else if (iface->link_state && !strcmp(iface->link_state, "up")) {
+            status = "up";
+        } else {
+            status = "down";
+        }
+
+        ds_put_format(&s, "%-12.12s %-12.12s %-15s "ETH_ADDR_FMT" ",
+                      ep->id, ep->network_id, ep->port,
+                      ETH_ADDR_ARGS(ep->mac));
+        ds_put_format(&s, "%-6"PRId64" %-8s %s%s%s\n", ofport, status,
+                      ep->ipv4 ? ep->ipv4 : "",
+                      ep->ipv4 && ep->ipv6 ? "," : "",
+                      ep->ipv6 ? ep->ipv6 : "");
+        if (iface && iface->error && iface->error[0]) {
+            ds_put_format(&s, "    error: %s\n", iface->error);
+        }
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+cleanup(struct unixctl_conn *conn, int argc OVS_UNUSED,
+        const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    size_t n_nets = hmap_count(state_networks());
+    size_t n_eps = hmap_count(state_endpoints());
+
+    VLOG_WARN("ovsnet/cleanup: removing all %"PRIuSIZE" networks and "
+              "%"PRIuSIZE" endpoints", n_nets, n_eps);
+    state_clear();
+    full_sweep = true;
+
+    char *msg = xasprintf("removing %"PRIuSIZE" networks and %"PRIuSIZE
+                          " endpoints with their ports, bridges and links\n",
+                          n_nets, n_eps);
+    unixctl_command_reply(conn, msg);
+    free(msg);
+}
+
+void
+appctl_register(void)
+{
+    unixctl_command_register("network/list", "", 0, 0, network_list, NULL);
+    unixctl_command_register("endpoint/list", "[NETWORK]", 0, 1,
+                             endpoint_list, NULL);
+    unixctl_command_register("ovsnet/cleanup", "", 0, 0, cleanup, NULL);
+}
+
+bool
+appctl_take_full_sweep(void)
+{
+    bool r = full_sweep;
+    full_sweep = false;
+    return r;
+}

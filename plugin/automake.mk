@@ -1,0 +1,13 @@
+# plugin/: the daemon, its HTTP server and Docker's NetworkDriver calls.
+noinst_LIBRARIES += plugin/libplugin.a
+plugin_libplugin_a_SOURCES = \
+	plugin/appctl.c plugin/appctl.h \
+	plugin/driver.c plugin/driver.h \
+	plugin/http.c plugin/http.h \
+	plugin/netopts.c plugin/netopts.h
+
+sbin_PROGRAMS += plugin/ovsnetd
+plugin_ovsnetd_SOURCES = plugin/ovsnetd.c
+plugin_ovsnetd_LDADD = \
+	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	$(OVS_LIBS) $(MHD_LIBS) $(JANSSON_LIBS)

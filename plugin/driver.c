@@ -1,0 +1,743 @@
+/* plugin/driver: Docker's NetworkDriver calls. */
+
+#include <config.h>
+
+#include "plugin/driver.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "netns/link.h"
+#include "openvswitch/json.h"
+#include "openvswitch/list.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb/db.h"
+#include "ovsdb/names.h"
+#include "ovsdb/state.h"
+#include "plugin/http.h"
+#include "plugin/netopts.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(driver);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 50);
+
+/* A call waiting for the desired state to reach OVSDB. */
+struct pending {
+    struct ovs_list node;       /* In 'pendings'. */
+    struct http_request *req;
+    char *call;                 /* e.g. "CreateNetwork", for messages. */
+    long long int deadline;     /* In msec, time_msec() clock. */
+
+    /* What completes it. */
+    uint64_t seqno;             /* Wait for db_applied_seqno() >= this. */
+    char *endpoint_id;          /* If nonnull, also for its port's ofport. */
+    char *network_id;           /* If nonnull, CreateNetwork to roll back. */
+    bool state_needed;          /* Waits for the state to be loaded first:
+                                 * the call has not been run yet. */
+    struct json *reply;         /* Sent on success. */
+};
+
+static struct ovs_list pendings = OVS_LIST_INITIALIZER(&pendings);
+static int timeout_ms = DRIVER_DEFAULT_TIMEOUT_MS;
+
+void
+driver_init(int timeout)
+{
+    timeout_ms = timeout;
+}
+
+/* Sends 'body' (which this takes) as the reply to 'req'. */
+static void
+reply_json(struct http_request *req, unsigned int status, struct json *body)
+{
+    char *s = json_to_string(body, 0);
+    http_request_reply(req, status, s);
+    free(s);
+    json_destroy(body);
+}
+
+/* Returns member 'key' of object 'obj', or NULL. */
+static const struct json *
+get(const struct json *obj, const char *key)
+{
+    return obj && obj->type == JSON_OBJECT
+           ? shash_find_data(json_object(obj), key) : NULL;
+}
+
+static struct json *
+object_with_string(const char *key, const char *value)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, key, value);
+    return o;
+}
+
+static void
+pending_destroy(struct pending *p)
+{
+    ovs_list_remove(&p->node);
+    free(p->call);
+    free(p->endpoint_id);
+    free(p->network_id);
+    json_destroy(p->reply);
+    free(p);
+}
+
+static struct pending *
+pending_add(struct http_request *req, const char *call, struct json *reply)
+{
+    struct pending *p = xzalloc(sizeof *p);
+
+    p->req = req;
+    p->call = xstrdup(call);
+    p->deadline = time_msec() + timeout_ms;
+    p->seqno = state_seqno();
+    p->reply = reply;
+    ovs_list_push_back(&pendings, &p->node);
+    poll_immediate_wake();
+    return p;
+}
+
+/* Request parsing. */
+
+static const char *
+get_id(const struct json *body, const char *key, struct http_request *req)
+{
+    const struct json *v = get(body, key);
+
+    if (!v) {
+        http_request_reply_error(req, 400, "%s: %s is missing",
+                                 http_request_path(req), key);
+        return NULL;
+    }
+    if (v->type != JSON_STRING || !names_id_valid(json_string(v))) {
+        char *s = json_to_string(v, 0);
+        http_request_reply_error(req, 400, "%s: %s must be a hex ID string, "
+                                 "not %.80s", http_request_path(req), key, s);
+        free(s);
+        return NULL;
+    }
+    return json_string(v);
+}
+
+static const char *
+get_optional_string(const struct json *obj, const char *key,
+                    struct http_request *req, bool *ok)
+{
+    const struct json *v = get(obj, key);
+
+    *ok = true;
+    if (!v || v->type == JSON_NULL) {
+        return "";
+    }
+    if (v->type != JSON_STRING) {
+        http_request_reply_error(req, 400, "%s: %s must be a string",
+                                 http_request_path(req), key);
+        *ok = false;
+        return NULL;
+    }
+    return json_string(v);
+}
+
+/* The calls.  Each one either replies at once or leaves a pending. */
+
+static void
+handle_activate(struct http_request *req, const struct json *body OVS_UNUSED)
+{
+    struct json *reply = json_object_create();
+    json_object_put(reply, "Implements",
+                    json_array_create_1(json_string_create("NetworkDriver")));
+    reply_json(req, 200, reply);
+}
+
+static void
+handle_capabilities(struct http_request *req, const struct json *body OVS_UNUSED)
+{
+    struct json *reply = object_with_string("Scope", "local");
+    json_object_put_string(reply, "ConnectivityScope", "local");
+    reply_json(req, 200, reply);
+}
+
+static void
+handle_empty(struct http_request *req, const struct json *body OVS_UNUSED)
+{
+    reply_json(req, 200, json_object_create());
+}
+
+/* Returns the datapath type of bridge 'name': from OVSDB, or from a network
+ * that is about to create it, or NULL if there is no such bridge. */
+static const char *
+bridge_datapath(const char *name)
+{
+    const char *dp = db_bridge_datapath(name);
+    if (dp) {
+        return dp;
+    }
+
+    const struct state_network *net;
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (!strcmp(net->cfg.bridge, name)) {
+            return net->cfg.datapath;
+        }
+    }
+    return NULL;
+}
+
+static void
+handle_create_network(struct http_request *req, const struct json *body)
+{
+    const char *id = get_id(body, "NetworkID", req);
+    if (!id) {
+        return;
+    }
+
+    if (state_network_find(id)) {
+        /* Again: answer as the first time, once that is committed. */
+        pending_add(req, "CreateNetwork", json_object_create());
+        return;
+    }
+
+    struct state_netcfg cfg;
+    state_netcfg_init(&cfg);
+    char *error = netopts_parse(body, id, &cfg);
+    if (error) {
+        http_request_reply_error(req, 400, "%s", error);
+        VLOG_WARN_RL(&rl, "CreateNetwork %s refused: %s", id, error);
+        goto out;
+    }
+
+    const char *have = bridge_datapath(cfg.bridge);
+    if (have && cfg.datapath && strcmp(have, cfg.datapath)) {
+        http_request_reply_error(req, 409, "option " NETOPTS_DATAPATH "=%s: "
+                                 "bridge %s already exists with "
+                                 "datapath_type %s", cfg.datapath,
+                                 cfg.bridge, have);
+        goto out;
+    }
+    if (!cfg.datapath) {
+        cfg.datapath = xstrdup(have ? have : db_default_datapath());
+    }
+
+    const struct state_network *other;
+    other = state_network_find_by_bridge_vlan(cfg.bridge, cfg.vlan);
+    if (other) {
+        if (cfg.vlan) {
+            http_request_reply_error(req, 409, "bridge %s already carries "
+                                     "network %s on VLAN %d; give this "
+                                     "network another " NETOPTS_VLAN,
+                                     cfg.bridge, other->id, cfg.vlan);
+        } else {
+            http_request_reply_error(req, 409, "bridge %s already carries "
+                                     "network %s untagged; networks that "
+                                     "share a bridge need different "
+                                     NETOPTS_VLAN " values", cfg.bridge,
+                                     other->id);
+        }
+        goto out;
+    }
+
+    char *gw = names_gateway(id);
+    const struct state_network *net;
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (!strcmp(net->gw_port, gw)) {
+            http_request_reply_error(req, 409, "network %s has the same "
+                                     "first %d digits as network %s",
+                                     id, NAMES_ID_DIGITS, net->id);
+            free(gw);
+            goto out;
+        }
+    }
+    if (db_foreign_port_exists(gw)) {
+        http_request_reply_error(req, 409, "a port called %s, which is not "
+                                 "ovsnet's, already exists", gw);
+        free(gw);
+        goto out;
+    }
+    free(gw);
+
+    VLOG_INFO("CreateNetwork %s: bridge %s, vlan %d, mtu %d, datapath %s%s",
+              id, cfg.bridge, cfg.vlan, cfg.mtu, cfg.datapath,
+              cfg.internal ? ", internal" : "");
+    state_network_add(id, &cfg);
+
+    struct pending *p = pending_add(req, "CreateNetwork", json_object_create());
+    p->network_id = xstrdup(id);
+
+out:
+    state_netcfg_destroy(&cfg);
+    free(error);
+}
+
+static void
+handle_delete_network(struct http_request *req, const struct json *body)
+{
+    const char *id = get_id(body, "NetworkID", req);
+    if (!id) {
+        return;
+    }
+
+    struct state_network *net = state_network_find(id);
+    if (net) {
+        VLOG_INFO("DeleteNetwork %s", id);
+        state_network_remove(net);
+    }
+    pending_add(req, "DeleteNetwork", json_object_create());
+}
+
+/* Checks that 'cidr' is an address of 'family' with a prefix. */
+static bool
+check_address(struct http_request *req, const char *key, const char *cidr,
+              int family)
+{
+    struct link_addr a;
+
+    if (cidr[0] && (link_addr_parse(cidr, &a) || a.family != family)) {
+        http_request_reply_error(req, 400, "Interface.%s must be an IPv%d "
+                                 "address/prefix, not %.80s", key,
+                                 family == AF_INET ? 4 : 6, cidr);
+        return false;
+    }
+    return true;
+}
+
+static void
+handle_create_endpoint(struct http_request *req, const struct json *body)
+{
+    const char *nid = get_id(body, "NetworkID", req);
+    const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
+    if (!eid) {
+        return;
+    }
+
+    const struct json *iface = get(body, "Interface");
+    if (iface && iface->type != JSON_NULL && iface->type != JSON_OBJECT) {
+        http_request_reply_error(req, 400, "Interface must be an object");
+        return;
+    }
+
+    bool ok;
+    const char *ipv4 = get_optional_string(iface, "Address", req, &ok);
+    const char *ipv6 = ok ? get_optional_string(iface, "AddressIPv6", req,
+                                                &ok) : NULL;
+    const char *mac_s = ok ? get_optional_string(iface, "MacAddress", req,
+                                                 &ok) : NULL;
+    if (!ok
+        || !check_address(req, "Address", ipv4, AF_INET)
+        || !check_address(req, "AddressIPv6", ipv6, AF_INET6)) {
+        return;
+    }
+
+    struct eth_addr mac;
+    if (mac_s[0] && (!eth_addr_from_string(mac_s, &mac)
+                     || eth_addr_is_multicast(mac)
+                     || eth_addr_is_zero(mac))) {
+        http_request_reply_error(req, 400, "Interface.MacAddress %.40s is "
+                                 "not a unicast MAC address", mac_s);
+        return;
+    }
+
+    struct state_network *net = state_network_find(nid);
+    if (!net) {
+        http_request_reply_error(req, 404, "network %s not found", nid);
+        return;
+    }
+
+    struct state_endpoint *ep = state_endpoint_find(eid);
+    if (ep && strcmp(ep->network_id, nid)) {
+        http_request_reply_error(req, 409, "endpoint %s already exists on "
+                                 "network %s", eid, ep->network_id);
+        return;
+    }
+    if (!ep) {
+        if (!mac_s[0]) {
+            state_random_mac(&mac);
+        }
+        ep = state_endpoint_add(eid, nid, &mac, ipv4, ipv6);
+        VLOG_INFO("CreateEndpoint %s on network %s: port %s, mac "
+                  ETH_ADDR_FMT, eid, nid, ep->port, ETH_ADDR_ARGS(mac));
+    }
+
+    /* Fill in only what Docker left empty. */
+    struct json *reply = json_object_create();
+    if (!mac_s[0]) {
+        char s[ETH_ADDR_STRLEN + 1];
+        snprintf(s, sizeof s, ETH_ADDR_FMT, ETH_ADDR_ARGS(ep->mac));
+        json_object_put(reply, "Interface", object_with_string("MacAddress",
+                                                               s));
+    }
+
+    struct pending *p = pending_add(req, "CreateEndpoint", reply);
+    p->endpoint_id = xstrdup(eid);
+}
+
+static void
+handle_delete_endpoint(struct http_request *req, const struct json *body)
+{
+    const char *nid = get_id(body, "NetworkID", req);
+    const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
+    if (!eid) {
+        return;
+    }
+
+    struct state_endpoint *ep = state_endpoint_find(eid);
+    if (ep) {
+        VLOG_INFO("DeleteEndpoint %s", eid);
+        state_endpoint_remove(ep);
+    }
+    pending_add(req, "DeleteEndpoint", json_object_create());
+}
+
+/* Returns the gateway (an "ip/len" string of 'gateways') of the pool of
+ * 'pools' that contains 'addr', or the first gateway, or NULL. */
+static const char *
+pick_gateway(const struct svec *pools, const struct svec *gateways,
+             const char *addr)
+{
+    struct link_addr a;
+
+    if (!gateways->n) {
+        return NULL;
+    }
+    if (addr && !link_addr_parse(addr, &a)) {
+        for (size_t i = 0; i < gateways->n; i++) {
+            struct link_addr g;
+            if (link_addr_parse(gateways->names[i], &g)
+                || g.family != a.family || g.plen != a.plen) {
+                continue;
+            }
+
+            const uint8_t *x = (const uint8_t *) &a.in6;
+            const uint8_t *y = (const uint8_t *) &g.in6;
+            unsigned int bits = g.plen;
+            bool match = true;
+            for (size_t b = 0; bits && match; b++, bits -= MIN(bits, 8)) {
+                uint8_t mask = bits >= 8 ? 0xff : 0xff << (8 - bits);
+                match = (x[b] & mask) == (y[b] & mask);
+            }
+            if (match) {
+                return gateways->names[i];
+            }
+        }
+    }
+    (void) pools;
+    return gateways->names[0];
+}
+
+/* Puts the address of 'cidr' without its prefix into 'obj' as 'key'. */
+static void
+put_bare_ip(struct json *obj, const char *key, const char *cidr)
+{
+    if (cidr) {
+        size_t len = strcspn(cidr, "/");
+        json_object_put_nocopy(obj, xstrdup(key),
+                               json_string_create_nocopy(
+                                   xmemdup0(cidr, len)));
+    }
+}
+
+static void
+handle_join(struct http_request *req, const struct json *body)
+{
+    const char *nid = get_id(body, "NetworkID", req);
+    const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
+    if (!eid) {
+        return;
+    }
+
+    struct state_endpoint *ep = state_endpoint_find(eid);
+    if (!ep || strcmp(ep->network_id, nid)) {
+        http_request_reply_error(req, 404, "endpoint %s not found on "
+                                 "network %s", eid, nid);
+        return;
+    }
+    struct state_network *net = state_network_find(nid);
+
+    struct json *ifname = object_with_string("SrcName", ep->peer);
+    json_object_put_string(ifname, "DstPrefix", "eth");
+    struct json *reply = json_object_create();
+    json_object_put(reply, "InterfaceName", ifname);
+    if (!net->cfg.internal) {
+        put_bare_ip(reply, "Gateway",
+                    pick_gateway(&net->cfg.ipv4_pools,
+                                 &net->cfg.ipv4_gateways, ep->ipv4));
+        put_bare_ip(reply, "GatewayIPv6",
+                    pick_gateway(&net->cfg.ipv6_pools,
+                                 &net->cfg.ipv6_gateways, ep->ipv6));
+    }
+    VLOG_INFO("Join %s: %s", eid, ep->peer);
+    reply_json(req, 200, reply);
+}
+
+static void
+handle_leave(struct http_request *req, const struct json *body)
+{
+    const char *nid = get_id(body, "NetworkID", req);
+    const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
+    if (eid) {
+        /* The link is still in the container: DeleteEndpoint removes it
+         * once Docker has moved it back. */
+        reply_json(req, 200, json_object_create());
+    }
+}
+
+static void
+handle_oper_info(struct http_request *req, const struct json *body)
+{
+    const char *nid = get_id(body, "NetworkID", req);
+    const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
+    if (!eid) {
+        return;
+    }
+
+    struct state_endpoint *ep = state_endpoint_find(eid);
+    if (!ep) {
+        http_request_reply_error(req, 404, "endpoint %s not found", eid);
+        return;
+    }
+
+    struct state_network *net = state_network_find(ep->network_id);
+    char mac[ETH_ADDR_STRLEN + 1];
+    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(ep->mac));
+    struct json *value = object_with_string(
+        "com.docker.network.endpoint.macaddress", mac);
+    json_object_put_string(value, "ovs.bridge", net->cfg.bridge);
+    json_object_put_string(value, "ovs.port", ep->port);
+    if (net->cfg.vlan) {
+        json_object_put_format(value, "ovs.vlan", "%d", net->cfg.vlan);
+    }
+    struct json *reply = json_object_create();
+    json_object_put(reply, "Value", value);
+    reply_json(req, 200, reply);
+}
+
+static void
+handle_external(struct http_request *req, const struct json *body)
+{
+    const char *nid = get_id(body, "NetworkID", req);
+    const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
+    if (eid) {
+        reply_json(req, 200, json_object_create());
+    }
+}
+
+struct call {
+    const char *path;
+    void (*handler)(struct http_request *, const struct json *body);
+    bool has_body;              /* Needs a JSON object body. */
+    bool needs_state;           /* Needs the state loaded from OVSDB. */
+};
+
+static const struct call calls[] = {
+    { "/Plugin.Activate", handle_activate, false, false },
+    { "/NetworkDriver.GetCapabilities", handle_capabilities, false, false },
+    { "/NetworkDriver.CreateNetwork", handle_create_network, true, true },
+    { "/NetworkDriver.DeleteNetwork", handle_delete_network, true, true },
+    { "/NetworkDriver.CreateEndpoint", handle_create_endpoint, true, true },
+    { "/NetworkDriver.DeleteEndpoint", handle_delete_endpoint, true, true },
+    { "/NetworkDriver.EndpointOperInfo", handle_oper_info, true, true },
+    { "/NetworkDriver.Join", handle_join, true, true },
+    { "/NetworkDriver.Leave", handle_leave, true, true },
+    { "/NetworkDriver.ProgramExternalConnectivity", handle_external,
+      true, true },
+    { "/NetworkDriver.RevokeExternalConnectivity", handle_external,
+      true, true },
+    { "/NetworkDriver.DiscoverNew", handle_empty, true, false },
+    { "/NetworkDriver.DiscoverDelete", handle_empty, true, false },
+};
+
+static void
+dispatch(struct http_request *req, const struct call *call)
+{
+    struct json *body = NULL;
+
+    if (call->has_body) {
+        size_t len;
+        const char *text = http_request_body(req, &len);
+        size_t skip = strspn(text, " \t\r\n");
+
+        if (memchr(text, '\0', len)) {
+            http_request_reply_error(req, 400, "%s: malformed JSON body: it "
+                                     "contains a NUL byte", call->path);
+            return;
+        }
+        if (text[skip] != '{') {
+            http_request_reply_error(req, 400, "%s: the body must be a JSON "
+                                     "object", call->path);
+            return;
+        }
+        body = json_from_string(text);
+        if (body->type == JSON_STRING) {
+            /* That is how json_from_string() reports an error. */
+            http_request_reply_error(req, 400, "%s: malformed JSON body: %s",
+                                     call->path, json_string(body));
+            json_destroy(body);
+            return;
+        }
+    }
+    call->handler(req, body);
+    json_destroy(body);
+}
+
+void
+driver_handle(struct http_request *req, void *aux OVS_UNUSED)
+{
+    const char *path = http_request_path(req);
+
+    for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
+        const struct call *call = &calls[i];
+        if (!strcmp(path, call->path)) {
+            VLOG_DBG("%s", path);
+            if (call->needs_state && !state_is_loaded()) {
+                struct pending *p = pending_add(req, path + 1, NULL);
+                p->state_needed = true;
+            } else {
+                dispatch(req, call);
+            }
+            return;
+        }
+    }
+    VLOG_WARN_RL(&rl, "%s: unknown call", path);
+    http_request_reply_error(req, 404, "%s: unknown call (ovsnet implements "
+                             "NetworkDriver)", path);
+}
+
+/* Fails pending 'p' with 'status' and 'message', undoing what its call
+ * added to the desired state. */
+static void
+pending_fail(struct pending *p, unsigned int status, const char *message)
+{
+    VLOG_WARN_RL(&rl, "%s failed: %s", p->call, message);
+    if (p->endpoint_id) {
+        state_endpoint_remove(state_endpoint_find(p->endpoint_id));
+    }
+    if (p->network_id) {
+        state_network_remove(state_network_find(p->network_id));
+    }
+    http_request_reply_error(p->req, status, "%s", message);
+    pending_destroy(p);
+}
+
+static void
+pending_succeed(struct pending *p)
+{
+    reply_json(p->req, 200, p->reply);
+    p->reply = NULL;
+    pending_destroy(p);
+}
+
+/* Checks a pending CreateEndpoint. */
+static void
+run_endpoint(struct pending *p)
+{
+    struct state_endpoint *ep = state_endpoint_find(p->endpoint_id);
+
+    if (!ep) {
+        free(p->endpoint_id);
+        p->endpoint_id = NULL;
+        pending_fail(p, 409, "the endpoint was deleted while it was being "
+                     "created");
+        return;
+    }
+    if (ep->error) {
+        char *msg = xstrdup(ep->error);
+        pending_fail(p, 500, msg);
+        free(msg);
+        return;
+    }
+    if (db_applied_seqno() < p->seqno) {
+        return;
+    }
+
+    int64_t ofport;
+    const char *error;
+    if (!db_interface_state(ep->port, &ofport, &error) || !ofport) {
+        return;                 /* ovs-vswitchd has not got to it yet. */
+    }
+    if (ofport > 0) {
+        pending_succeed(p);
+    } else {
+        char *msg = xasprintf("ovs-vswitchd could not add port %s: %s",
+                              ep->port, error ? error : "unknown error");
+        pending_fail(p, 500, msg);
+        free(msg);
+    }
+}
+
+void
+driver_run(void)
+{
+    struct pending *p;
+    long long int now = time_msec();
+
+    LIST_FOR_EACH_SAFE (p, node, &pendings) {
+        if (p->state_needed) {
+            if (state_is_loaded()) {
+                /* Run the call now, as if it had just come in. */
+                struct http_request *req = p->req;
+                pending_destroy(p);
+                driver_handle(req, NULL);
+            } else if (now >= p->deadline) {
+                http_request_reply_error(p->req, 503, "%s: the Open vSwitch "
+                                         "database is not reachable",
+                                         p->call);
+                pending_destroy(p);
+            }
+            continue;
+        }
+
+        if (p->endpoint_id) {
+            run_endpoint(p);
+        } else if (db_applied_seqno() >= p->seqno) {
+            pending_succeed(p);
+        } else {
+            continue;
+        }
+    }
+
+    /* Timeouts, after the above had its chance. */
+    LIST_FOR_EACH_SAFE (p, node, &pendings) {
+        if (!p->state_needed && now >= p->deadline) {
+            char *msg;
+            if (!db_is_connected()) {
+                msg = xasprintf("%s: the Open vSwitch database is not "
+                                "reachable", p->call);
+            } else if (p->endpoint_id) {
+                msg = xasprintf("%s: ovs-vswitchd did not add the port "
+                                "within %d ms", p->call, timeout_ms);
+            } else {
+                msg = xasprintf("%s: the change was not committed to the "
+                                "database within %d ms", p->call,
+                                timeout_ms);
+            }
+            pending_fail(p, 503, msg);
+            free(msg);
+        }
+    }
+}
+
+void
+driver_wait(void)
+{
+    struct pending *p;
+
+    LIST_FOR_EACH (p, node, &pendings) {
+        poll_timer_wait_until(p->deadline);
+    }
+}
+
+void
+driver_destroy(void)
+{
+    struct pending *p;
+
+    LIST_FOR_EACH_SAFE (p, node, &pendings) {
+        http_request_reply_error(p->req, 503, "ovsnetd is shutting down");
+        pending_destroy(p);
+    }
+}

@@ -1,0 +1,217 @@
+/* plugin/netopts: CreateNetwork options. */
+
+#include <config.h>
+
+#include "plugin/netopts.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "netns/link.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
+#include "ovsdb/names.h"
+#include "ovsdb/state.h"
+#include "util.h"
+
+/* Reads the pools of 'data' (IPv4Data or IPv6Data, may be NULL) of address
+ * family 'family' into 'pools' and 'gateways'. */
+/* Returns member 'key' of 'obj', or NULL if 'obj' is not an object or has
+ * no such member. */
+static const struct json *
+get(const struct json *obj, const char *key)
+{
+    return obj && obj->type == JSON_OBJECT
+           ? shash_find_data(json_object(obj), key) : NULL;
+}
+
+static bool
+is_string(const struct json *j)
+{
+    return j && j->type == JSON_STRING;
+}
+
+static char *
+parse_ipam_data(const struct json *data, const char *what, int family,
+                struct svec *pools, struct svec *gateways)
+{
+    if (!data || data->type == JSON_NULL) {
+        return NULL;
+    }
+    if (data->type != JSON_ARRAY) {
+        return xasprintf("%s must be an array", what);
+    }
+    for (size_t i = 0; i < json_array(data)->n; i++) {
+        const struct json *item = json_array(data)->elems[i];
+        const struct json *pool = get(item, "Pool");
+        const struct json *gw = get(item, "Gateway");
+        struct link_addr a;
+
+        if (item->type != JSON_OBJECT) {
+            return xasprintf("%s[%"PRIuSIZE"] must be an object", what, i);
+        }
+        if (!is_string(pool)
+            || link_addr_parse(json_string(pool), &a)
+            || a.family != family) {
+            return xasprintf("%s[%"PRIuSIZE"].Pool must be an IPv%d "
+                             "address/prefix, not %.80s", what, i,
+                             family == AF_INET ? 4 : 6,
+                             is_string(pool) ? json_string(pool)
+                             : "missing");
+        }
+        svec_add(pools, json_string(pool));
+
+        if (gw && gw->type != JSON_NULL
+            && !(is_string(gw) && !json_string(gw)[0])) {
+            if (!is_string(gw)
+                || link_addr_parse(json_string(gw), &a)
+                || a.family != family) {
+                return xasprintf("%s[%"PRIuSIZE"].Gateway must be an IPv%d "
+                                 "address/prefix, not %.80s", what, i,
+                                 family == AF_INET ? 4 : 6,
+                                 is_string(gw) ? json_string(gw)
+                                 : "a non-string");
+            }
+            svec_add(gateways, json_string(gw));
+        }
+    }
+    return NULL;
+}
+
+static bool
+parse_bool_option(const struct json *options, const char *key, bool *value,
+                  char **errorp)
+{
+    const struct json *v = get(options, key);
+
+    *value = false;
+    if (!v || v->type == JSON_NULL) {
+        return true;
+    }
+    if (v->type == JSON_TRUE || v->type == JSON_FALSE) {
+        *value = v->type == JSON_TRUE;
+        return true;
+    }
+    if (is_string(v)) {
+        const char *s = json_string(v);
+        if (!strcmp(s, "true") || !strcmp(s, "false")) {
+            *value = !strcmp(s, "true");
+            return true;
+        }
+    }
+    *errorp = xasprintf("Options[\"%s\"] must be true or false", key);
+    return false;
+}
+
+/* Applies -o option 'key'='value' to 'cfg'.  Returns NULL or an error. */
+static char *
+parse_option(const char *key, const char *value, struct state_netcfg *cfg)
+{
+    if (!strcmp(key, NETOPTS_BRIDGE)) {
+        const char *why = names_ifname_error(value);
+        if (why) {
+            return xasprintf("option %s=%.80s: a bridge name %s",
+                             key, value, why);
+        }
+        free(cfg->bridge);
+        cfg->bridge = xstrdup(value);
+    } else if (!strcmp(key, NETOPTS_VLAN)) {
+        if (!str_to_int(value, 10, &cfg->vlan)
+            || cfg->vlan < 1 || cfg->vlan > 4094) {
+            return xasprintf("option %s=%.80s: a VLAN must be a number "
+                             "from 1 to 4094", key, value);
+        }
+    } else if (!strcmp(key, NETOPTS_DATAPATH)) {
+        if (strcmp(value, "system") && strcmp(value, "netdev")) {
+            return xasprintf("option %s=%.80s: the datapath must be "
+                             "\"system\" (kernel) or \"netdev\" "
+                             "(userspace)", key, value);
+        }
+        free(cfg->datapath);
+        cfg->datapath = xstrdup(value);
+    } else if (!strcmp(key, NETOPTS_MTU)) {
+        if (!str_to_int(value, 10, &cfg->mtu)
+            || cfg->mtu < 68 || cfg->mtu > 65535) {
+            return xasprintf("option %s=%.80s: the MTU must be a number "
+                             "from 68 to 65535", key, value);
+        }
+    } else if (!strncmp(key, "ovs.", 4)) {
+        return xasprintf("option %.80s=%.80s: unknown option (known: "
+                         NETOPTS_BRIDGE ", " NETOPTS_VLAN ", "
+                         NETOPTS_DATAPATH ", " NETOPTS_MTU ")", key, value);
+    } else {
+        return NULL;            /* Not ours: Docker's business. */
+    }
+    smap_replace(&cfg->options, key, value);
+    return NULL;
+}
+
+char *
+netopts_parse(const struct json *req, const char *network_id,
+              struct state_netcfg *cfg)
+{
+    const struct json *options = get(req, "Options");
+    const struct json *generic = NULL;
+    bool enable_ipv6 = false;
+    char *error = NULL;
+
+    if (options && options->type != JSON_NULL) {
+        if (options->type != JSON_OBJECT) {
+            return xstrdup("Options must be an object");
+        }
+        if (!parse_bool_option(options, "com.docker.network.enable_ipv6",
+                                &enable_ipv6, &error)
+            || !parse_bool_option(options, "com.docker.network.internal",
+                                  &cfg->internal, &error)) {
+            return error;
+        }
+        generic = get(options, "com.docker.network.generic");
+        if (generic && generic->type != JSON_NULL
+            && generic->type != JSON_OBJECT) {
+            return xstrdup("Options[\"com.docker.network.generic\"] must be "
+                           "an object");
+        }
+    }
+
+    error = parse_ipam_data(get(req, "IPv4Data"), "IPv4Data",
+                            AF_INET, &cfg->ipv4_pools, &cfg->ipv4_gateways);
+    if (!error) {
+        error = parse_ipam_data(get(req, "IPv6Data"), "IPv6Data",
+                                AF_INET6, &cfg->ipv6_pools,
+                                &cfg->ipv6_gateways);
+    }
+    if (error) {
+        return error;
+    }
+    bool ipv6 = enable_ipv6 || cfg->ipv6_pools.n;
+
+    cfg->mtu = NETOPTS_DEFAULT_MTU;
+    if (generic && generic->type == JSON_OBJECT) {
+        const struct shash_node **nodes = shash_sort(json_object(generic));
+        size_t n = shash_count(json_object(generic));
+
+        for (size_t i = 0; !error && i < n; i++) {
+            const struct json *v = nodes[i]->data;
+
+            if (!is_string(v)) {
+                error = xasprintf("option %.80s: the value must be a string",
+                                  nodes[i]->name);
+            } else {
+                error = parse_option(nodes[i]->name, json_string(v), cfg);
+            }
+        }
+        free(nodes);
+        if (error) {
+            return error;
+        }
+    }
+
+    if (ipv6 && cfg->mtu < 1280) {
+        return xasprintf("option %s=%d: IPv6 needs an MTU of at least 1280",
+                         NETOPTS_MTU, cfg->mtu);
+    }
+    if (!cfg->bridge) {
+        cfg->bridge = names_bridge(network_id);
+    }
+    return NULL;
+}

@@ -1,0 +1,31 @@
+/*
+ * plugin/netopts: a CreateNetwork request, read and checked.
+ *
+ * Turns the JSON body Docker sends (parsed by libopenvswitch's json) into a network configuration
+ * (struct state_netcfg), refusing bad values with a message that names the
+ * option and the value.  Knows nothing of what else exists: conflicts with
+ * other networks and bridges are the driver's to find.
+ */
+#ifndef PLUGIN_NETOPTS_H
+#define PLUGIN_NETOPTS_H 1
+
+
+struct json;
+struct state_netcfg;
+
+#define NETOPTS_DEFAULT_MTU 1500
+
+/* Option keys, as given with "docker network create -o KEY=VALUE". */
+#define NETOPTS_BRIDGE   "ovs.bridge"
+#define NETOPTS_VLAN     "ovs.vlan"
+#define NETOPTS_DATAPATH "ovs.datapath"
+#define NETOPTS_MTU      "com.docker.network.driver.mtu"
+
+/* Parses CreateNetwork body 'req' for network 'network_id' into 'cfg'
+ * (initialized by the caller).  'cfg->datapath' stays NULL when the user
+ * named none.  Returns NULL on success, otherwise an error message the
+ * caller must free. */
+char *netopts_parse(const struct json *req, const char *network_id,
+                    struct state_netcfg *cfg);
+
+#endif /* plugin/netopts.h */

@@ -1,0 +1,274 @@
+/*
+ * ovsnetd: the Open vSwitch network driver for Docker.
+ *
+ * main() parses the options, creates the plugin socket and runs the loop:
+ * every module's run, every module's wait, poll_block().  One thread.
+ */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command-line.h"
+#include "daemon.h"
+#include "dirs.h"
+#include "fatal-signal.h"
+#include "netns/monitor.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "ovsdb/db.h"
+#include "ovsdb/reconcile.h"
+#include "ovsdb/state.h"
+#include "plugin/appctl.h"
+#include "plugin/driver.h"
+#include "plugin/http.h"
+#include "sset.h"
+#include "timeval.h"
+#include "unixctl.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(ovsnetd);
+
+#define DEFAULT_SOCKET "/run/docker/plugins/ovs.sock"
+
+static char *db_remote;
+static char *socket_path;
+static char *unixctl_path;
+static int timeout_ms = DRIVER_DEFAULT_TIMEOUT_MS;
+
+static unixctl_cb_func ovsnetd_exit;
+
+OVS_NO_RETURN static void usage(void);
+static void parse_options(int argc, char *argv[]);
+
+int
+main(int argc, char *argv[])
+{
+    struct unixctl_server *unixctl;
+    struct http_server *http;
+    bool exiting = false;
+    int error;
+
+    set_program_name(argv[0]);
+    service_start(&argc, &argv);
+    parse_options(argc, argv);
+    fatal_ignore_sigpipe();
+
+    daemonize_start(false);
+
+    error = unixctl_server_create(unixctl_path, &unixctl);
+    if (error) {
+        ovs_fatal(error, "could not create unixctl server");
+    }
+    unixctl_command_register("exit", "", 0, 0, ovsnetd_exit, &exiting);
+    appctl_register();
+
+    struct http_server_options hopts = {
+        .path = socket_path,
+        .mode = 0660,
+        .gid = (gid_t) -1,
+        .max_connections = 256,
+        .idle_timeout = 120,
+    };
+    error = http_server_create(&hopts, driver_handle, NULL, &http);
+    if (error) {
+        ovs_fatal(0, "%s: cannot serve the plugin socket (%s)", socket_path,
+                  error == EADDRINUSE ? "another ovsnetd is running"
+                  : ovs_strerror(error));
+    }
+
+    state_init();
+    driver_init(timeout_ms);
+    db_init(db_remote);
+    linkmon_init();
+    db_default_datapath();
+
+    daemonize_complete();
+    VLOG_INFO("ovsnetd " OVSNET_VERSION " started: socket %s, database %s",
+              socket_path, db_remote);
+
+    struct sset gone = SSET_INITIALIZER(&gone);
+    struct sset changed = SSET_INITIALIZER(&changed);
+    while (!exiting) {
+        struct ovsdb_idl_txn *txn = db_run();
+        bool full = false;
+
+        if (db_take_reconnected()) {
+            if (!state_is_loaded()) {
+                state_load(db_idl());
+            }
+            full = true;
+        }
+
+        linkmon_run();
+        full |= linkmon_take(&gone, &changed);
+        full |= appctl_take_full_sweep();
+
+        driver_run();
+        http_server_run(http);
+
+        if (state_is_loaded()) {
+            reconcile_links(db_idl(), full, &gone, &changed);
+            /* A CreateEndpoint that failed to make its link: answer now. */
+            driver_run();
+            if (txn) {
+                reconcile_ovsdb(db_idl(), txn);
+            }
+        }
+        sset_clear(&gone);
+        sset_clear(&changed);
+        db_commit_and_wait(state_seqno());
+
+        unixctl_server_run(unixctl);
+
+        linkmon_wait();
+        driver_wait();
+        http_server_wait(http);
+        unixctl_server_wait(unixctl);
+        if (exiting) {
+            poll_immediate_wake();
+        }
+        poll_block();
+    }
+    sset_destroy(&gone);
+    sset_destroy(&changed);
+
+    VLOG_INFO("exiting");
+    driver_destroy();
+    http_server_destroy(http);
+    linkmon_destroy();
+    db_destroy();
+    state_destroy();
+    unixctl_server_destroy(unixctl);
+    service_stop();
+    free(db_remote);
+    free(socket_path);
+    free(unixctl_path);
+    return 0;
+}
+
+static void
+ovsnetd_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+             const char *argv[] OVS_UNUSED, void *exiting_)
+{
+    bool *exiting = exiting_;
+    *exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+parse_options(int argc, char *argv[])
+{
+    enum {
+        OPT_DB = UCHAR_MAX + 1,
+        OPT_SOCKET,
+        OPT_UNIXCTL,
+        OPT_TIMEOUT,
+        VLOG_OPTION_ENUMS,
+        DAEMON_OPTION_ENUMS,
+    };
+    static const struct option long_options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"socket", required_argument, NULL, OPT_SOCKET},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        DAEMON_LONG_OPTIONS,
+        VLOG_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+
+        switch (c) {
+        case OPT_DB:
+            free(db_remote);
+            db_remote = xstrdup(optarg);
+            break;
+
+        case OPT_SOCKET:
+            free(socket_path);
+            socket_path = xstrdup(optarg);
+            break;
+
+        case OPT_UNIXCTL:
+            free(unixctl_path);
+            unixctl_path = xstrdup(optarg);
+            break;
+
+        case OPT_TIMEOUT:
+            if (!str_to_int(optarg, 10, &timeout_ms)
+                || timeout_ms < 1 || timeout_ms > 3600) {
+                ovs_fatal(0, "--timeout=%s: give a number of seconds from "
+                          "1 to 3600", optarg);
+            }
+            timeout_ms *= 1000;
+            break;
+
+        case 'h':
+            usage();
+
+        case 'V':
+            printf("%s (ovsnet) %s, built with Open vSwitch %s\n",
+                   program_name, OVSNET_VERSION, PACKAGE_VERSION);
+            exit(EXIT_SUCCESS);
+
+        VLOG_OPTION_HANDLERS
+        DAEMON_OPTION_HANDLERS
+
+        case '?':
+            exit(EXIT_FAILURE);
+
+        default:
+            abort();
+        }
+    }
+    free(short_options);
+
+    if (optind < argc) {
+        ovs_fatal(0, "%s: no non-option arguments are accepted (use --help "
+                  "for help)", argv[optind]);
+    }
+    if (!db_remote) {
+        db_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
+    }
+    if (!socket_path) {
+        socket_path = xstrdup(DEFAULT_SOCKET);
+    }
+}
+
+static void
+usage(void)
+{
+    printf("%s: Open vSwitch network driver for Docker\n"
+           "usage: %s [OPTIONS]\n"
+           "\nOptions:\n"
+           "  --db=REMOTE             Open vSwitch database "
+           "(default: unix:%s/db.sock)\n"
+           "  --socket=PATH           plugin socket; the driver's name is "
+           "its base name\n"
+           "                          (default: " DEFAULT_SOCKET ")\n"
+           "  --timeout=SECS          how long a call waits for OVSDB and "
+           "ovs-vswitchd\n"
+           "                          (default: %d)\n"
+           "  --unixctl=SOCKET        control socket for ovs-appctl\n",
+           program_name, program_name, ovs_rundir(),
+           DRIVER_DEFAULT_TIMEOUT_MS / 1000);
+    daemon_usage();
+    vlog_usage();
+    printf("\nOther options:\n"
+           "  -h, --help              display this help message\n"
+           "  -V, --version           display version information\n");
+    exit(EXIT_SUCCESS);
+}
