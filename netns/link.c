@@ -1,0 +1,615 @@
+/*
+ * netns/link: the kernel links of ovsnet, over rtnetlink.
+ *
+ * Requests go through libopenvswitch's pooled Netlink sockets
+ * (nl_transact(), nl_dump_*()), which match replies to requests and hand
+ * back errors as positive errno values; the ethtool requests go through
+ * af_inet_ioctl(), which does the same.  So no function here ever sees the
+ * kernel's negative error codes.
+ */
+#include <config.h>
+
+#include "netns/link.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+#include <linux/veth.h>
+
+#include "netlink.h"
+#include "netlink-socket.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
+#include "packets.h"
+#include "socket-util.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(link);
+
+/* <linux/if.h>, which defines it, does not mix with <net/if.h>. */
+#ifndef IFALIASZ
+#define IFALIASZ 256
+#endif
+
+#ifndef RTEXT_FILTER_SKIP_STATS
+#define RTEXT_FILTER_SKIP_STATS (1 << 3)
+#endif
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* Returns true if 'name' can be the name of a link: nonnull, nonempty and
+ * short enough for the kernel.  (The kernel checks the rest.) */
+static bool
+link_name_is_valid(const char *name)
+{
+    return name && name[0] && strlen(name) < IFNAMSIZ;
+}
+
+/* Initializes 'request' (which the caller must ofpbuf_uninit()) with a
+ * Netlink header for a link request of 'type' with 'flags' (NLM_F_REQUEST is
+ * added) and a zeroed struct ifinfomsg.  If 'name' is nonnull, adds it as
+ * IFLA_IFNAME: with ifi_index 0, the kernel looks the link up by it (or, for
+ * a creation, gives it to the new link). */
+static void
+link_msg_init(struct ofpbuf *request, uint16_t type, uint16_t flags,
+              const char *name)
+{
+    struct ifinfomsg ifi;
+
+    ofpbuf_init(request, 0);
+    nl_msg_put_nlmsghdr(request, sizeof ifi, type, NLM_F_REQUEST | flags);
+    memset(&ifi, 0, sizeof ifi);
+    ifi.ifi_family = AF_UNSPEC;
+    nl_msg_put(request, &ifi, sizeof ifi);
+    if (name) {
+        nl_msg_put_string(request, IFLA_IFNAME, name);
+    }
+}
+
+/* Returns the struct ifinfomsg of link request 'request', as initialized by
+ * link_msg_init(). */
+static struct ifinfomsg *
+link_msg_ifinfo(struct ofpbuf *request)
+{
+    return ofpbuf_at_assert(request, NLMSG_HDRLEN, sizeof(struct ifinfomsg));
+}
+
+/* Sends 'request' and waits for the kernel's answer; on success, if 'replyp'
+ * is nonnull, stores the reply there (the caller frees it with
+ * ofpbuf_delete()).  Returns 0 or a positive errno value. */
+static int
+link_transact(const struct ofpbuf *request, struct ofpbuf **replyp)
+{
+    return nl_transact(NETLINK_ROUTE, request, replyp);
+}
+
+/* Changes the existing link 'name': sets its alias to 'alias' if that is
+ * nonnull, its MTU to 'mtu' if that is positive, and brings it up if 'up' is
+ * true.  Returns 0 or a positive errno value. */
+static int
+link_change(const char *name, const char *alias, int mtu, bool up)
+{
+    struct ofpbuf request;
+    int error;
+
+    link_msg_init(&request, RTM_NEWLINK, NLM_F_ACK, name);
+    if (up) {
+        struct ifinfomsg *ifi = link_msg_ifinfo(&request);
+
+        ifi->ifi_change = IFF_UP;
+        ifi->ifi_flags = IFF_UP;
+    }
+    if (mtu > 0) {
+        nl_msg_put_u32(&request, IFLA_MTU, mtu);
+    }
+    if (alias) {
+        nl_msg_put_string(&request, IFLA_IFALIAS, alias);
+    }
+    error = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    return error;
+}
+
+/* Asks the kernel for link 'name' (without statistics) and, on success,
+ * stores its RTM_NEWLINK message in '*replyp' (caller frees with
+ * ofpbuf_delete()).  Returns 0, ENODEV if there is no such link, or another
+ * positive errno value. */
+static int
+link_get(const char *name, struct ofpbuf **replyp)
+{
+    struct ofpbuf request;
+    int error;
+
+    *replyp = NULL;
+    if (!link_name_is_valid(name)) {
+        return EINVAL;
+    }
+
+    link_msg_init(&request, RTM_GETLINK, 0, name);
+    nl_msg_put_u32(&request, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    error = link_transact(&request, replyp);
+    ofpbuf_uninit(&request);
+    return error;
+}
+
+/* Parses 'cidr', an IPv4 or IPv6 address followed by "/" and a prefix
+ * length (e.g. "198.51.100.1/24", "2001:db8::1/64"), into '*addr'.  Host
+ * bits may be set: this is an interface's address.  Returns 0, or EINVAL
+ * (leaving '*addr' zeroed) if 'cidr' is not of that form, lacks the prefix
+ * length or has one out of range for its family. */
+int
+link_addr_parse(const char *cidr, struct link_addr *addr)
+{
+    char host[INET6_ADDRSTRLEN];
+    const char *slash, *p;
+    unsigned int plen, max_plen;
+
+    memset(addr, 0, sizeof *addr);
+    if (!cidr) {
+        return EINVAL;
+    }
+
+    slash = strchr(cidr, '/');
+    if (!slash || slash == cidr || slash - cidr >= sizeof host) {
+        return EINVAL;
+    }
+    memcpy(host, cidr, slash - cidr);
+    host[slash - cidr] = '\0';
+
+    /* The prefix length: 1 to 3 decimal digits, nothing else. */
+    plen = 0;
+    for (p = slash + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || p - slash > 3) {
+            return EINVAL;
+        }
+        plen = plen * 10 + (*p - '0');
+    }
+    if (p == slash + 1) {
+        return EINVAL;
+    }
+
+    if (inet_pton(AF_INET, host, &addr->in4) == 1) {
+        addr->family = AF_INET;
+        max_plen = 32;
+    } else if (inet_pton(AF_INET6, host, &addr->in6) == 1) {
+        addr->family = AF_INET6;
+        max_plen = 128;
+    } else {
+        goto error;
+    }
+    if (plen > max_plen) {
+        goto error;
+    }
+    addr->plen = plen;
+    return 0;
+
+error:
+    memset(addr, 0, sizeof *addr);
+    return EINVAL;
+}
+
+/* Formats 'addr' into 'buf' of 'size' bytes in the form link_addr_parse()
+ * accepts ("198.51.100.1/24", "2001:db8::1/64"); INET6_ADDRSTRLEN + 4 bytes
+ * are always enough.  An address of neither family comes out as "?".  The
+ * output is truncated to fit and always null-terminated if 'size' > 0. */
+void
+link_addr_format(const struct link_addr *addr, char *buf, size_t size)
+{
+    char host[INET6_ADDRSTRLEN];
+
+    if (!size) {
+        return;
+    }
+    /* The members of the union start at the same address. */
+    if ((addr->family == AF_INET || addr->family == AF_INET6)
+        && inet_ntop(addr->family, &addr->in6, host, sizeof host)) {
+        snprintf(buf, size, "%s/%u", host, addr->plen);
+    } else {
+        snprintf(buf, size, "?");
+    }
+}
+
+/* Creates the veth pair 'name' <-> 'peer' with 'mtu' (0 for the kernel's
+ * default) on both ends, 'peer_mac' (NULL for a random one) on 'peer' and
+ * 'alias' (NULL or "" for none) on both ends, and brings 'name' up.
+ *
+ * The kernel silently ignores IFLA_IFALIAS in the request that creates a
+ * veth pair, for either end (seen on Linux 6.18), so the alias is set by a
+ * second request on each end; 'name' is brought up by the same request as
+ * its alias.  If one of these fails, the pair is deleted again.
+ *
+ * Returns 0, EEXIST if 'name' or 'peer' is taken, EINVAL for a bad name,
+ * MTU or alias, or another positive errno value. */
+int
+link_veth_create(const char *name, const char *peer, int mtu,
+                 const struct eth_addr *peer_mac, const char *alias)
+{
+    struct ifinfomsg peer_ifi;
+    struct ofpbuf request;
+    size_t linkinfo_ofs, data_ofs, peer_ofs;
+    int error;
+
+    if (!link_name_is_valid(name) || !link_name_is_valid(peer) || mtu < 0
+        || (alias && strlen(alias) >= IFALIASZ)) {
+        return EINVAL;
+    }
+    if (alias && !alias[0]) {
+        alias = NULL;
+    }
+
+    link_msg_init(&request, RTM_NEWLINK,
+                  NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, name);
+    if (mtu) {
+        nl_msg_put_u32(&request, IFLA_MTU, mtu);
+    }
+    linkinfo_ofs = nl_msg_start_nested(&request, IFLA_LINKINFO);
+    nl_msg_put_string(&request, IFLA_INFO_KIND, "veth");
+    data_ofs = nl_msg_start_nested(&request, IFLA_INFO_DATA);
+
+    /* VETH_INFO_PEER holds a struct ifinfomsg followed by the peer's
+     * attributes, like a message of its own. */
+    peer_ofs = nl_msg_start_nested(&request, VETH_INFO_PEER);
+    memset(&peer_ifi, 0, sizeof peer_ifi);
+    peer_ifi.ifi_family = AF_UNSPEC;
+    nl_msg_put(&request, &peer_ifi, sizeof peer_ifi);
+    nl_msg_put_string(&request, IFLA_IFNAME, peer);
+    if (mtu) {
+        nl_msg_put_u32(&request, IFLA_MTU, mtu);
+    }
+    if (peer_mac) {
+        nl_msg_put_unspec(&request, IFLA_ADDRESS, peer_mac->ea,
+                          sizeof peer_mac->ea);
+    }
+    nl_msg_end_nested(&request, peer_ofs);
+
+    nl_msg_end_nested(&request, data_ofs);
+    nl_msg_end_nested(&request, linkinfo_ofs);
+
+    error = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    if (error) {
+        /* EEXIST is an answer for the caller, not a problem of ours. */
+        VLOG_RL(&rl, error == EEXIST ? VLL_DBG : VLL_WARN,
+                "%s: creating veth pair with %s failed (%s)",
+                name, peer, ovs_strerror(error));
+        return error;
+    }
+
+    if (alias) {
+        error = link_change(peer, alias, 0, false);
+        if (error) {
+            VLOG_WARN_RL(&rl, "%s: setting alias failed (%s)",
+                         peer, ovs_strerror(error));
+            goto error;
+        }
+    }
+    error = link_change(name, alias, 0, true);
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: setting %slink up failed (%s)", name,
+                     alias ? "alias and " : "", ovs_strerror(error));
+        goto error;
+    }
+
+    VLOG_DBG("%s: created veth pair with %s", name, peer);
+    return 0;
+
+error:
+    link_delete(name);
+    return error;
+}
+
+/* Deletes link 'name' (a veth's peer goes with it).  Returns 0, also if
+ * there is no such link, or a positive errno value. */
+int
+link_delete(const char *name)
+{
+    struct ofpbuf request;
+    int error;
+
+    if (!link_name_is_valid(name)) {
+        return EINVAL;
+    }
+
+    link_msg_init(&request, RTM_DELLINK, NLM_F_ACK, name);
+    error = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    if (error == ENODEV) {
+        return 0;
+    } else if (error) {
+        VLOG_WARN_RL(&rl, "%s: deleting link failed (%s)",
+                     name, ovs_strerror(error));
+        return error;
+    }
+    VLOG_DBG("%s: deleted link", name);
+    return 0;
+}
+
+/* Returns true if a link called 'name' exists.  An invalid name does not;
+ * an error other than "no such device" is logged and counts as "does not
+ * exist". */
+bool
+link_exists(const char *name)
+{
+    struct ofpbuf *reply;
+    int error;
+
+    error = link_get(name, &reply);
+    ofpbuf_delete(reply);
+    if (error && error != ENODEV && error != EINVAL) {
+        VLOG_WARN_RL(&rl, "%s: looking up link failed (%s)",
+                     name ? name : "(null)", ovs_strerror(error));
+    }
+    return !error;
+}
+
+/* Stores in '*alias' a copy of the IFLA_IFALIAS of link 'name', for the
+ * caller to free(), or NULL if it has none (or on error).  Returns 0,
+ * ENODEV if there is no such link, or another positive errno value. */
+int
+link_get_alias(const char *name, char **alias)
+{
+    static const struct nl_policy policy[] = {
+        [IFLA_IFNAME] = { .type = NL_A_STRING, .optional = false },
+        [IFLA_IFALIAS] = { .type = NL_A_STRING, .optional = true },
+    };
+    struct nlattr *attrs[ARRAY_SIZE(policy)];
+    struct ofpbuf *reply;
+    int error;
+
+    *alias = NULL;
+    error = link_get(name, &reply);
+    if (error) {
+        return error;
+    }
+
+    if (!nl_policy_parse(reply, NLMSG_HDRLEN + sizeof(struct ifinfomsg),
+                         policy, attrs, ARRAY_SIZE(policy))) {
+        VLOG_WARN_RL(&rl, "%s: unparseable RTM_NEWLINK reply", name);
+        error = EPROTO;
+        goto out;
+    }
+    if (attrs[IFLA_IFALIAS]) {
+        const char *s = nl_attr_get_string(attrs[IFLA_IFALIAS]);
+
+        if (s[0]) {
+            *alias = xstrdup(s);
+        }
+    }
+
+out:
+    ofpbuf_delete(reply);
+    return error;
+}
+
+/* Brings link 'name' up and, if 'mtu' > 0, sets its MTU, in one request.
+ * Returns 0, ENODEV if there is no such link, or another positive errno
+ * value (EINVAL for an MTU the link does not take). */
+int
+link_set_up(const char *name, int mtu)
+{
+    int error;
+
+    if (!link_name_is_valid(name)) {
+        return EINVAL;
+    }
+
+    error = link_change(name, NULL, mtu, true);
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: setting link up (mtu %d) failed (%s)",
+                     name, mtu, ovs_strerror(error));
+    }
+    return error;
+}
+
+/* Returns 0 if 'addr' is an address that link_addr_parse() could have
+ * produced, otherwise EINVAL. */
+static int
+link_addr_check(const struct link_addr *addr)
+{
+    return ((addr->family == AF_INET && addr->plen <= 32)
+            || (addr->family == AF_INET6 && addr->plen <= 128)
+            ? 0 : EINVAL);
+}
+
+/* Adds 'addr' to the link with 'ifindex', or replaces it with itself if it
+ * is there already.  IPv6 addresses skip duplicate address detection.
+ * Returns 0 or a positive errno value. */
+static int
+link_add_addr(int ifindex, const struct link_addr *addr)
+{
+    struct ifaddrmsg *ifa;
+    struct ofpbuf request;
+    size_t len;
+    int error;
+
+    len = addr->family == AF_INET ? sizeof addr->in4 : sizeof addr->in6;
+
+    ofpbuf_init(&request, 0);
+    nl_msg_put_nlmsghdr(&request, sizeof *ifa, RTM_NEWADDR,
+                        (NLM_F_REQUEST | NLM_F_ACK
+                         | NLM_F_CREATE | NLM_F_REPLACE));
+    ifa = ofpbuf_put_zeros(&request, sizeof *ifa);
+    ifa->ifa_family = addr->family;
+    ifa->ifa_prefixlen = addr->plen;
+    ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+    ifa->ifa_index = ifindex;
+    if (addr->family == AF_INET6) {
+        /* ifa_flags has only 8 bits; IFA_FLAGS carries all of them. */
+        ifa->ifa_flags = IFA_F_NODAD;
+    }
+
+    /* As "ip address add" does: without a peer, IFA_ADDRESS is IFA_LOCAL. */
+    nl_msg_put_unspec(&request, IFA_LOCAL, &addr->in6, len);
+    nl_msg_put_unspec(&request, IFA_ADDRESS, &addr->in6, len);
+    if (addr->family == AF_INET6) {
+        nl_msg_put_u32(&request, IFA_FLAGS, IFA_F_NODAD);
+    }
+
+    error = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    return error == EEXIST ? 0 : error;
+}
+
+/* Makes the 'n' addresses in 'addrs' present on link 'name', leaving its
+ * other addresses alone; an address that is there already is success.
+ * Stops at the first failure.  Returns 0, ENODEV if there is no such link,
+ * EINVAL for a malformed address, or another positive errno value. */
+int
+link_ensure_addrs(const char *name, const struct link_addr *addrs,
+                  size_t n)
+{
+    unsigned int ifindex;
+    size_t i;
+
+    if (!link_name_is_valid(name)) {
+        return EINVAL;
+    }
+    for (i = 0; i < n; i++) {
+        if (link_addr_check(&addrs[i])) {
+            return EINVAL;
+        }
+    }
+
+    ifindex = if_nametoindex(name);
+    if (!ifindex) {
+        return errno ? errno : ENODEV;
+    }
+
+    for (i = 0; i < n; i++) {
+        int error = link_add_addr(ifindex, &addrs[i]);
+
+        if (error) {
+            char s[INET6_ADDRSTRLEN + 4];
+
+            link_addr_format(&addrs[i], s, sizeof s);
+            VLOG_WARN_RL(&rl, "%s: adding address %s failed (%s)",
+                         name, s, ovs_strerror(error));
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* Runs ethtool command 'cmd' on link 'name' with 'value' (whose 'cmd' member
+ * this sets).  Returns 0, ENODEV if there is no such link, EOPNOTSUPP if its
+ * driver does not do 'cmd', or another positive errno value. */
+static int
+link_ethtool(const char *name, uint32_t cmd, struct ethtool_value *value)
+{
+    struct ifreq ifr;
+
+    /* ovs_strzcpy() would silently truncate a long name into another
+     * link's. */
+    if (!link_name_is_valid(name)) {
+        return EINVAL;
+    }
+
+    memset(&ifr, 0, sizeof ifr);
+    ovs_strzcpy(ifr.ifr_name, name, sizeof ifr.ifr_name);
+    value->cmd = cmd;
+    ifr.ifr_data = (caddr_t) value;
+    return af_inet_ioctl(SIOCETHTOOL, &ifr);
+}
+
+/* Turns transmit checksum offload of link 'name' on or off, as
+ * "ethtool -K NAME tx on|off" does (ETHTOOL_STXCSUM).  The kernel then turns
+ * off the segmentation offloads that need it, and back on those that were
+ * wanted.  Returns 0 or a positive errno value. */
+int
+link_set_tx_csum(const char *name, bool on)
+{
+    struct ethtool_value value = { .data = on };
+    int error;
+
+    error = link_ethtool(name, ETHTOOL_STXCSUM, &value);
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: turning tx checksum offload %s failed (%s)",
+                     name, on ? "on" : "off", ovs_strerror(error));
+    }
+    return error;
+}
+
+/* Stores in '*on' whether TCP segmentation offload is on for link 'name'
+ * (ETHTOOL_GTSO); false on error.  Returns 0 or a positive errno value. */
+int
+link_get_tso(const char *name, bool *on)
+{
+    struct ethtool_value value = { .data = 0 };
+    int error;
+
+    error = link_ethtool(name, ETHTOOL_GTSO, &value);
+    *on = !error && value.data;
+    return error;
+}
+
+/* Stores in '*names' a newly allocated array of the '*n' names of the links
+ * whose name starts with 'prefix' ("" or NULL for all), in the kernel's
+ * order; the caller frees each name and the array.  With no such link,
+ * '*names' is NULL.  Returns 0 or a positive errno value (and then no
+ * names). */
+int
+link_list_prefix(const char *prefix, char ***names, size_t *n)
+{
+    static const struct nl_policy policy[] = {
+        [IFLA_IFNAME] = { .type = NL_A_STRING, .optional = false },
+    };
+    uint64_t reply_stub[NL_DUMP_BUFSIZE / 8];
+    struct ofpbuf request, reply, buf;
+    struct nl_dump dump;
+    size_t prefix_len, allocated = 0;
+    int error;
+
+    *names = NULL;
+    *n = 0;
+    if (!prefix) {
+        prefix = "";
+    }
+    prefix_len = strlen(prefix);
+
+    link_msg_init(&request, RTM_GETLINK, 0, NULL);
+    nl_msg_put_u32(&request, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    nl_dump_start(&dump, NETLINK_ROUTE, &request);
+    ofpbuf_uninit(&request);
+
+    ofpbuf_use_stub(&buf, reply_stub, sizeof reply_stub);
+    while (nl_dump_next(&dump, &reply, &buf)) {
+        struct nlattr *attrs[ARRAY_SIZE(policy)];
+        const char *name;
+
+        if (!nl_policy_parse(&reply, NLMSG_HDRLEN + sizeof(struct ifinfomsg),
+                             policy, attrs, ARRAY_SIZE(policy))) {
+            VLOG_WARN_RL(&rl, "unparseable RTM_NEWLINK in link dump");
+            continue;
+        }
+        name = nl_attr_get_string(attrs[IFLA_IFNAME]);
+        if (!strncmp(name, prefix, prefix_len)) {
+            if (*n >= allocated) {
+                *names = x2nrealloc(*names, &allocated, sizeof **names);
+            }
+            (*names)[(*n)++] = xstrdup(name);
+        }
+    }
+    ofpbuf_uninit(&buf);
+
+    error = nl_dump_done(&dump);
+    if (error) {
+        size_t i;
+
+        VLOG_WARN_RL(&rl, "dumping links failed (%s)", ovs_strerror(error));
+        for (i = 0; i < *n; i++) {
+            free((*names)[i]);
+        }
+        free(*names);
+        *names = NULL;
+        *n = 0;
+    }
+    return error;
+}
