@@ -183,7 +183,13 @@ static void
 sweep_orphan_links(void)
 {
     static const char *prefixes[] = { NAMES_PORT_PREFIX, NAMES_PEER_PREFIX };
+    struct sset used = SSET_INITIALIZER(&used);
+    const struct state_endpoint *ep;
 
+    HMAP_FOR_EACH (ep, node, state_endpoints()) {
+        sset_add(&used, ep->port);
+        sset_add(&used, ep->peer);
+    }
     for (size_t p = 0; p < ARRAY_SIZE(prefixes); p++) {
         char **names;
         size_t n;
@@ -192,17 +198,7 @@ sweep_orphan_links(void)
             continue;
         }
         for (size_t i = 0; i < n; i++) {
-            const struct state_endpoint *ep;
-            bool used = false;
-
-            HMAP_FOR_EACH (ep, node, state_endpoints()) {
-                if (!strcmp(ep->port, names[i])
-                    || !strcmp(ep->peer, names[i])) {
-                    used = true;
-                    break;
-                }
-            }
-            if (!used) {
+            if (!sset_contains(&used, names[i])) {
                 VLOG_INFO("deleting link %s, which no endpoint owns",
                           names[i]);
                 link_delete(names[i]);
@@ -211,6 +207,7 @@ sweep_orphan_links(void)
         }
         free(names);
     }
+    sset_destroy(&used);
 }
 
 void

@@ -94,6 +94,7 @@ main(int argc, char *argv[])
 
     struct sset gone = SSET_INITIALIZER(&gone);
     struct sset changed = SSET_INITIALIZER(&changed);
+    unsigned int last_idl_seqno = 0;
     while (!exiting) {
         struct ovsdb_idl_txn *txn = db_run();
         bool full = false;
@@ -116,8 +117,14 @@ main(int argc, char *argv[])
             reconcile_links(db_idl(), full, &gone, &changed);
             /* A CreateEndpoint that failed to make its link: answer now. */
             driver_run();
-            if (txn) {
+            /* A pass is needed when the database moved, or when the desired
+             * state has changes not yet committed (new ones, or ones whose
+             * commit failed). */
+            unsigned int idl_seqno = ovsdb_idl_get_seqno(db_idl());
+            if (txn && (full || idl_seqno != last_idl_seqno
+                        || db_applied_seqno() < state_seqno())) {
                 reconcile_ovsdb(db_idl(), txn);
+                last_idl_seqno = idl_seqno;
             }
         }
         sset_clear(&gone);
