@@ -90,9 +90,6 @@ names_random_mac(struct eth_addr *mac, const struct eth_addr *used,
 
         random_bytes(mac->ea, sizeof mac->ea);
         mac->ea[0] = (mac->ea[0] & 0xfc) | 0x02;  /* Unicast, local. */
-        if (eth_addr_is_zero(*mac)) {
-            continue;
-        }
         for (size_t i = 0; i < n_used; i++) {
             if (eth_addr_equals(*mac, used[i])) {
                 taken = true;

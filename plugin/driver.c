@@ -38,6 +38,8 @@ struct pending {
     uint64_t seqno;             /* Wait for db_applied_seqno() >= this. */
     char *endpoint_id;          /* If nonnull, also for its port's ofport. */
     char *network_id;           /* If nonnull, CreateNetwork to roll back. */
+    char *need_network_id;      /* If nonnull, a network that must still
+                                 * exist for the call to succeed. */
     bool state_needed;          /* Waits for the state to be loaded first:
                                  * the call has not been run yet. */
     struct json *reply;         /* Sent on success. */
@@ -85,6 +87,7 @@ pending_destroy(struct pending *p)
     free(p->call);
     free(p->endpoint_id);
     free(p->network_id);
+    free(p->need_network_id);
     json_destroy(p->reply);
     free(p);
 }
@@ -198,8 +201,11 @@ handle_create_network(struct http_request *req, const struct json *body)
     }
 
     if (state_network_find(id)) {
-        /* Again: answer as the first time, once that is committed. */
-        pending_add(req, "CreateNetwork", json_object_create());
+        /* Again: answer as the first time, once that is committed (and if
+         * the first one has not been rolled back meanwhile). */
+        struct pending *p = pending_add(req, "CreateNetwork",
+                                        json_object_create());
+        p->need_network_id = xstrdup(id);
         return;
     }
 
@@ -355,6 +361,27 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
         return;
     }
     if (!ep) {
+        /* Names take the first digits of the ID: they must not clash. */
+        char *port = names_port(eid);
+        const struct state_endpoint *other;
+        HMAP_FOR_EACH (other, node, state_endpoints()) {
+            if (!strcmp(other->port, port)) {
+                http_request_reply_error(req, 409, "endpoint %s has the "
+                                         "same first %d digits as endpoint "
+                                         "%s", eid, NAMES_ID_DIGITS,
+                                         other->id);
+                free(port);
+                return;
+            }
+        }
+        if (db_foreign_port_exists(port)) {
+            http_request_reply_error(req, 409, "a port called %s, which is "
+                                     "not ovsnet's, already exists", port);
+            free(port);
+            return;
+        }
+        free(port);
+
         if (!mac_s[0]) {
             state_random_mac(&mac);
         }
@@ -393,8 +420,9 @@ handle_delete_endpoint(struct http_request *req, const struct json *body)
     pending_add(req, "DeleteEndpoint", json_object_create());
 }
 
-/* Returns the gateway (an "ip/len" string of 'gateways') of the pool of
- * 'pools' that contains 'addr', or the first gateway, or NULL. */
+/* Returns the gateway (an "ip/len" string of 'gateways') in the same subnet
+ * as 'addr', or NULL if there is none.  Without 'addr', the first gateway.
+ * (Docker gives each pool at most one gateway, in the pool.) */
 static const char *
 pick_gateway(const struct svec *pools, const struct svec *gateways,
              const char *addr)
@@ -424,6 +452,7 @@ pick_gateway(const struct svec *pools, const struct svec *gateways,
                 return gateways->names[i];
             }
         }
+        return NULL;
     }
     (void) pools;
     return gateways->names[0];
@@ -694,7 +723,13 @@ driver_run(void)
         if (p->endpoint_id) {
             run_endpoint(p);
         } else if (db_applied_seqno() >= p->seqno) {
-            pending_succeed(p);
+            if (p->need_network_id
+                && !state_network_find(p->need_network_id)) {
+                pending_fail(p, 409, "the network was removed while it "
+                             "was being created");
+            } else {
+                pending_succeed(p);
+            }
         } else {
             continue;
         }
@@ -707,7 +742,7 @@ driver_run(void)
             if (!db_is_connected()) {
                 msg = xasprintf("%s: the Open vSwitch database is not "
                                 "reachable", p->call);
-            } else if (p->endpoint_id) {
+            } else if (p->endpoint_id && db_applied_seqno() >= p->seqno) {
                 msg = xasprintf("%s: ovs-vswitchd did not add the port "
                                 "within %d ms", p->call, timeout_ms);
             } else {

@@ -99,8 +99,22 @@ parse_bool_option(const struct json *options, const char *key, bool *value,
             return true;
         }
     }
-    *errorp = xasprintf("Options[\"%s\"] must be true or false", key);
+    char *text = json_to_string(v, 0);
+    *errorp = xasprintf("Options[\"%s\"]=%.80s: must be true or false",
+                        key, text);
+    free(text);
     return false;
+}
+
+/* Parses 'value' as a decimal number from 'min' to 'max', digits only (no
+ * sign, no white space). */
+static bool
+parse_number(const char *value, int min, int max, int *n)
+{
+    if (!value[0] || strspn(value, "0123456789") != strlen(value)) {
+        return false;
+    }
+    return str_to_int(value, 10, n) && *n >= min && *n <= max;
 }
 
 /* Applies -o option 'key'='value' to 'cfg'.  Returns NULL or an error. */
@@ -116,8 +130,7 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
         free(cfg->bridge);
         cfg->bridge = xstrdup(value);
     } else if (!strcmp(key, NETOPTS_VLAN)) {
-        if (!str_to_int(value, 10, &cfg->vlan)
-            || cfg->vlan < 1 || cfg->vlan > 4094) {
+        if (!parse_number(value, 1, 4094, &cfg->vlan)) {
             return xasprintf("option %s=%.80s: a VLAN must be a number "
                              "from 1 to 4094", key, value);
         }
@@ -130,8 +143,7 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
         free(cfg->datapath);
         cfg->datapath = xstrdup(value);
     } else if (!strcmp(key, NETOPTS_MTU)) {
-        if (!str_to_int(value, 10, &cfg->mtu)
-            || cfg->mtu < 68 || cfg->mtu > 65535) {
+        if (!parse_number(value, 68, 65535, &cfg->mtu)) {
             return xasprintf("option %s=%.80s: the MTU must be a number "
                              "from 68 to 65535", key, value);
         }
@@ -194,8 +206,10 @@ netopts_parse(const struct json *req, const char *network_id,
             const struct json *v = nodes[i]->data;
 
             if (!is_string(v)) {
-                error = xasprintf("option %.80s: the value must be a string",
-                                  nodes[i]->name);
+                char *text = json_to_string(v, 0);
+                error = xasprintf("option %.80s=%.80s: the value must be a "
+                                  "string", nodes[i]->name, text);
+                free(text);
             } else {
                 error = parse_option(nodes[i]->name, json_string(v), cfg);
             }

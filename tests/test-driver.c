@@ -1,0 +1,1719 @@
+/*
+ * Unit tests of plugin/driver: Docker's NetworkDriver calls, through
+ * driver_handle() and driver_run().
+ *
+ * Linked in as they are: plugin/driver.c, plugin/netopts.c, ovsdb/state.c
+ * and ovsdb/names.c.  Replaced with -Wl,--wrap (see tests/unit.mk):
+ *
+ *   - plugin/http: a request is the test's own struct http_request (the real
+ *     one is private to http.c), which records the reply it gets;
+ *
+ *   - ovsdb/db: the test says how far the desired state has been committed
+ *     and whether the database is connected, and answers the lookups
+ *     (bridges, ports, interfaces) from cmocka mock queues, which also check
+ *     the names asked about;
+ *
+ *   - state_is_loaded(): loading the state needs a replica of the database,
+ *     so whether it has been loaded is the test's to say.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "openvswitch/json.h"
+#include "openvswitch/list.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb/db.h"
+#include "ovsdb/names.h"
+#include "ovsdb/state.h"
+#include "packets.h"
+#include "plugin/driver.h"
+#include "plugin/http.h"
+#include "svec.h"
+#include "util.h"
+
+/* Timeout for the calls of every test but those about timeouts, which use
+ * TINY_TIMEOUT_MS and then sleep SLEEP_MS. */
+#define TEST_TIMEOUT_MS 60000
+#define TINY_TIMEOUT_MS 1
+#define SLEEP_MS 20
+
+#define ACTIVATE        "/Plugin.Activate"
+#define CAPABILITIES    "/NetworkDriver.GetCapabilities"
+#define CREATE_NETWORK  "/NetworkDriver.CreateNetwork"
+#define DELETE_NETWORK  "/NetworkDriver.DeleteNetwork"
+#define CREATE_ENDPOINT "/NetworkDriver.CreateEndpoint"
+#define DELETE_ENDPOINT "/NetworkDriver.DeleteEndpoint"
+#define OPER_INFO       "/NetworkDriver.EndpointOperInfo"
+#define JOIN            "/NetworkDriver.Join"
+#define LEAVE           "/NetworkDriver.Leave"
+#define PROGRAM         "/NetworkDriver.ProgramExternalConnectivity"
+#define REVOKE          "/NetworkDriver.RevokeExternalConnectivity"
+#define DISCOVER_NEW    "/NetworkDriver.DiscoverNew"
+#define DISCOVER_DELETE "/NetworkDriver.DiscoverDelete"
+
+/* Docker-style IDs: 64 hex digits. */
+#define HEX64(X) X X X X X X X X
+static const char net_a[] = HEX64("aaaaaaa1");
+static const char net_b[] = HEX64("bbbbbbb2");
+static const char net_c[] = HEX64("ccccccc3");
+static const char net_d[] = HEX64("ddddddd4");
+static const char net_e[] = HEX64("eeeeeee5");
+static const char ep_1[] = HEX64("11111111");
+static const char ep_2[] = HEX64("22222222");
+static const char ep_3[] = HEX64("33333333");
+
+/* The fake HTTP module. */
+
+/* A request, in place of http.c's. */
+struct http_request {
+    struct ovs_list node;       /* In 'requests'. */
+    char *path;
+    char *body;                 /* 'body_len' bytes, then a NUL. */
+    size_t body_len;
+    int n_replies;              /* How many times it was answered. */
+    unsigned int status;        /* The reply's, once there is one. */
+    char *reply;                /* The reply's body, once there is one. */
+};
+
+/* Every request of the current test, freed by teardown(). */
+static struct ovs_list requests = OVS_LIST_INITIALIZER(&requests);
+
+const char *__wrap_http_request_path(const struct http_request *);
+const char *__wrap_http_request_body(const struct http_request *,
+                                     size_t *len);
+void __wrap_http_request_reply(struct http_request *, unsigned int status,
+                               const char *body);
+void __wrap_http_request_reply_error(struct http_request *,
+                                     unsigned int status,
+                                     const char *format, ...)
+    OVS_PRINTF_FORMAT(3, 4);
+
+/* Replaces http_request_path().  No mock queue: returns the path the test
+ * gave the request. */
+const char *
+__wrap_http_request_path(const struct http_request *req)
+{
+    return req->path;
+}
+
+/* Replaces http_request_body().  No mock queue: returns the body the test
+ * gave the request. */
+const char *
+__wrap_http_request_body(const struct http_request *req, size_t *len)
+{
+    *len = req->body_len;
+    return req->body;
+}
+
+/* Replaces http_request_reply().  No mock queue: records the reply in
+ * 'req', and fails the test if 'req' had already been answered. */
+void
+__wrap_http_request_reply(struct http_request *req, unsigned int status,
+                          const char *body)
+{
+    if (req->n_replies++) {
+        fail_msg("%s answered twice: %u %s, then %u %s", req->path,
+                 req->status, req->reply, status, body);
+    }
+    req->status = status;
+    req->reply = xstrdup(body);
+}
+
+/* Replaces http_request_reply_error().  No mock queue: records
+ * {"Err": MESSAGE}, as http.c sends it, as the reply to 'req'. */
+void
+__wrap_http_request_reply_error(struct http_request *req,
+                                unsigned int status,
+                                const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    char *message = xvasprintf(format, args);
+    va_end(args);
+
+    struct json *err = json_object_create();
+    json_object_put_string(err, "Err", message);
+    char *body = json_to_string(err, 0);
+    json_destroy(err);
+    free(message);
+
+    if (req->n_replies) {
+        free(body);
+        fail_msg("%s answered twice: %u %s, then %u (an error)", req->path,
+                 req->status, req->reply, status);
+    }
+    __wrap_http_request_reply(req, status, body);
+    free(body);
+}
+
+/* The fake database module. */
+
+static uint64_t applied_seqno;  /* What db_applied_seqno() returns. */
+static bool connected;          /* What db_is_connected() returns. */
+static bool loaded;             /* What state_is_loaded() returns. */
+
+uint64_t __wrap_db_applied_seqno(void);
+bool __wrap_db_is_connected(void);
+bool __wrap_state_is_loaded(void);
+const char *__wrap_db_bridge_datapath(const char *name);
+const char *__wrap_db_default_datapath(void);
+bool __wrap_db_foreign_port_exists(const char *name);
+bool __wrap_db_interface_state(const char *name, int64_t *ofport,
+                               const char **error);
+
+/* Replaces db_applied_seqno().  No mock queue (the driver polls it as often
+ * as it likes): returns 'applied_seqno'. */
+uint64_t
+__wrap_db_applied_seqno(void)
+{
+    return applied_seqno;
+}
+
+/* Replaces db_is_connected().  No mock queue: returns 'connected'. */
+bool
+__wrap_db_is_connected(void)
+{
+    return connected;
+}
+
+/* Replaces state_is_loaded().  No mock queue: returns 'loaded'. */
+bool
+__wrap_state_is_loaded(void)
+{
+    return loaded;
+}
+
+/* Replaces db_bridge_datapath().  Mock queue: per call, the bridge's
+ * datapath type (a static string), or NULL if there is no such bridge; the
+ * bridge's name is checked with expect_string(..., name, ...). */
+const char *
+__wrap_db_bridge_datapath(const char *name)
+{
+    check_expected(name);
+    return mock_ptr_type(const char *);
+}
+
+/* Replaces db_default_datapath().  Mock queue: per call, the datapath type
+ * to return (a static string). */
+const char *
+__wrap_db_default_datapath(void)
+{
+    return mock_ptr_type(const char *);
+}
+
+/* The endpoint port that db_foreign_port_exists() reports as someone
+ * else's, or NULL. */
+static const char *foreign_endpoint_port;
+
+/* Replaces db_foreign_port_exists().  For gateway ports ("ovsgw-"), a mock
+ * queue: per call, whether a port of that name that is not ovsnet's exists
+ * (bool); the name is checked with expect_string(..., name, ...).  Endpoint
+ * ports are asked about on every CreateEndpoint, so there is no queue for
+ * them: only 'foreign_endpoint_port' exists. */
+bool
+__wrap_db_foreign_port_exists(const char *name)
+{
+    if (!strncmp(name, NAMES_PORT_PREFIX, strlen(NAMES_PORT_PREFIX))) {
+        return foreign_endpoint_port
+               && !strcmp(name, foreign_endpoint_port);
+    }
+    check_expected(name);
+    return mock_type(bool);
+}
+
+/* Replaces db_interface_state().  Mock queue: per call, three values:
+ * whether the interface exists (bool), its ofport (int64_t), and its error
+ * (a static string, or NULL); the interface's name is checked with
+ * expect_string(..., name, ...). */
+bool
+__wrap_db_interface_state(const char *name, int64_t *ofport,
+                          const char **error)
+{
+    check_expected(name);
+
+    bool exists = mock_type(bool);
+    *ofport = mock_type(int64_t);
+    *error = mock_ptr_type(const char *);
+    return exists;
+}
+
+/* Strings that must outlive a call, such as those expect_string() compares
+ * against: freed by teardown(). */
+static struct svec strings = SVEC_EMPTY_INITIALIZER;
+
+/* Keeps 's' (which this takes) until the end of the test, and returns it. */
+static const char *
+keep(char *s)
+{
+    svec_add_nocopy(&strings, s);
+    return s;
+}
+
+/* Returns a copy of 's' with every ' changed to ", so that tests can write
+ * JSON in C strings legibly.  The copy is kept until the end of the test. */
+static const char *
+dq(const char *s)
+{
+    char *copy = xstrdup(s);
+
+    for (char *p = copy; *p; p++) {
+        if (*p == '\'') {
+            *p = '"';
+        }
+    }
+    return keep(copy);
+}
+
+/* Makes the fake database say that everything in the desired state so far
+ * has been committed. */
+static void
+catch_up(void)
+{
+    applied_seqno = state_seqno();
+}
+
+/* Requests. */
+
+/* Creates a request for 'path' with the 'len' bytes of 'body'. */
+static struct http_request *
+request_create(const char *path, const char *body, size_t len)
+{
+    struct http_request *req = xzalloc(sizeof *req);
+
+    req->path = xstrdup(path);
+    req->body = xmemdup0(body, len);
+    req->body_len = len;
+    ovs_list_push_back(&requests, &req->node);
+    return req;
+}
+
+/* Makes a call of 'path' with the 'len' bytes of 'body', and returns it. */
+static struct http_request *
+call_raw(const char *path, const char *body, size_t len)
+{
+    struct http_request *req = request_create(path, body, len);
+
+    driver_handle(req, NULL);
+    return req;
+}
+
+/* Makes a call of 'path' with body 'format' (JSON with ' for ",
+ * printf-style) and returns it. */
+static struct http_request *call(const char *path, const char *format, ...)
+    OVS_PRINTF_FORMAT(2, 3);
+
+static struct http_request *
+call(const char *path, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    char *text = xvasprintf(format, args);
+    va_end(args);
+
+    const char *body = dq(text);
+    free(text);
+    return call_raw(path, body, strlen(body));
+}
+
+/* Checking replies.  Each macro fails the test at the line that uses it. */
+
+/* Parses the reply to 'req', which must be a JSON object.  The caller must
+ * json_destroy() it. */
+static struct json *
+reply_parse_at(const char *file, int line, const struct http_request *req)
+{
+    if (req->n_replies != 1) {
+        print_error("ERROR: %s has %d replies, expected 1\n", req->path,
+                    req->n_replies);
+        _fail(file, line);
+    }
+
+    struct json *json = json_from_string(req->reply);
+    if (json->type != JSON_OBJECT) {
+        print_error("ERROR: %s: the reply %s is not a JSON object\n",
+                    req->path, req->reply);
+        json_destroy(json);
+        _fail(file, line);
+    }
+    return json;
+}
+
+static void
+assert_pending_at(const char *file, int line, const struct http_request *req)
+{
+    if (req->n_replies) {
+        print_error("ERROR: %s was answered %u %s, expected no answer yet\n",
+                    req->path, req->status, req->reply);
+        _fail(file, line);
+    }
+}
+#define assert_pending(REQ) assert_pending_at(__FILE__, __LINE__, REQ)
+
+static void
+assert_status_at(const char *file, int line, const struct http_request *req,
+                 unsigned int status)
+{
+    if (req->n_replies != 1 || req->status != status) {
+        print_error("ERROR: %s: expected status %u, got %s%u %s\n",
+                    req->path, status,
+                    req->n_replies ? "" : "no reply ",
+                    req->status, req->reply ? req->reply : "");
+        _fail(file, line);
+    }
+}
+
+/* Checks that 'req' was answered with 'status' and exactly the JSON
+ * 'expected' (with ' for "). */
+static void
+assert_reply_at(const char *file, int line, const struct http_request *req,
+                unsigned int status, const char *expected)
+{
+    assert_status_at(file, line, req, status);
+
+    struct json *want = json_from_string(dq(expected));
+    struct json *got = reply_parse_at(file, line, req);
+    bool equal = json_equal(want, got);
+
+    json_destroy(want);
+    json_destroy(got);
+    if (!equal) {
+        print_error("ERROR: %s: reply %s, expected %s\n",
+                    req->path, req->reply, dq(expected));
+        _fail(file, line);
+    }
+}
+#define assert_reply(REQ, STATUS, EXPECTED) \
+    assert_reply_at(__FILE__, __LINE__, REQ, STATUS, EXPECTED)
+
+/* Checks that 'req' was answered with 'status' and {"Err": MESSAGE}, where
+ * MESSAGE contains each of the NULL-terminated strings that follow. */
+static void
+assert_error_at(const char *file, int line, const struct http_request *req,
+                unsigned int status, ...)
+{
+    assert_status_at(file, line, req, status);
+
+    struct json *reply = reply_parse_at(file, line, req);
+    const struct json *err = shash_find_data(json_object(reply), "Err");
+    if (!err || err->type != JSON_STRING
+        || shash_count(json_object(reply)) != 1
+        || !json_string(err)[0]) {
+        json_destroy(reply);
+        print_error("ERROR: %s: reply %s is not {\"Err\": MESSAGE}\n",
+                    req->path, req->reply);
+        _fail(file, line);
+    }
+
+    char *message = xstrdup(json_string(err));
+    json_destroy(reply);
+
+    va_list args;
+    va_start(args, status);
+    for (const char *s = va_arg(args, const char *); s;
+         s = va_arg(args, const char *)) {
+        if (!strstr(message, s)) {
+            va_end(args);
+            print_error("ERROR: %s: error \"%s\" does not mention \"%s\"\n",
+                        req->path, message, s);
+            free(message);
+            _fail(file, line);
+        }
+    }
+    va_end(args);
+    free(message);
+}
+#define assert_error(REQ, ...) \
+    assert_error_at(__FILE__, __LINE__, REQ, __VA_ARGS__, NULL)
+
+/* Returns the string at 'key1'.'key2' of the reply to 'req' (kept until the
+ * end of the test), or NULL if there is none. */
+static const char *
+reply_get_string(const struct http_request *req, const char *key1,
+                 const char *key2)
+{
+    struct json *reply = reply_parse_at(__FILE__, __LINE__, req);
+    const struct json *v = shash_find_data(json_object(reply), key1);
+    const char *s = NULL;
+
+    if (v && v->type == JSON_OBJECT) {
+        v = shash_find_data(json_object(v), key2);
+        if (v && v->type == JSON_STRING) {
+            s = keep(xstrdup(json_string(v)));
+        }
+    }
+    json_destroy(reply);
+    return s;
+}
+
+/* Expectations of the database lookups. */
+
+/* Expects CreateNetwork to ask for bridge 'bridge' and learn that its
+ * datapath type is 'datapath' (NULL: no such bridge). */
+static void
+expect_bridge(const char *bridge, const char *datapath)
+{
+    expect_string(__wrap_db_bridge_datapath, name, bridge);
+    will_return(__wrap_db_bridge_datapath,
+                cast_ptr_to_largest_integral_type(datapath));
+}
+
+/* Expects CreateNetwork to ask for the default datapath type: 'datapath'. */
+static void
+expect_default_datapath(const char *datapath)
+{
+    will_return(__wrap_db_default_datapath,
+                cast_ptr_to_largest_integral_type(datapath));
+}
+
+/* Expects CreateNetwork to ask whether foreign port 'gw' exists. */
+static void
+expect_foreign_port(const char *gw, bool exists)
+{
+    expect_string(__wrap_db_foreign_port_exists, name, gw);
+    will_return(__wrap_db_foreign_port_exists, exists);
+}
+
+/* Expects a CreateNetwork of network 'id' to look up its gateway port. */
+static void
+expect_gateway_port(const char *id)
+{
+    expect_foreign_port(keep(names_gateway(id)), false);
+}
+
+/* Expects what a CreateNetwork of network 'id' on a new bridge of its own
+ * looks up, with "system" as the default datapath. */
+static void
+expect_new_network(const char *id)
+{
+    expect_bridge(keep(names_bridge(id)), NULL);
+    expect_default_datapath("system");
+    expect_gateway_port(id);
+}
+
+/* Expects one db_interface_state() call for endpoint 'eid''s port. */
+static void
+expect_interface(const char *eid, bool exists, int64_t ofport,
+                 const char *error)
+{
+    expect_string(__wrap_db_interface_state, name, keep(names_port(eid)));
+    will_return(__wrap_db_interface_state, exists);
+    will_return(__wrap_db_interface_state, ofport);
+    will_return(__wrap_db_interface_state,
+                cast_ptr_to_largest_integral_type(error));
+}
+
+/* Runs CreateNetwork for 'id' with 'more' (members after NetworkID, with '
+ * for ") through to its reply, and checks that it is {}.  The caller must
+ * have set up the lookups it expects. */
+static void
+create_network_more(const char *id, const char *more)
+{
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'%s}",
+                                    id, more);
+    assert_pending(req);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+}
+
+/* Creates network 'id' on a bridge of its own, with IPv4 pool
+ * 10.0.0.0/24. */
+static void
+create_network(const char *id)
+{
+    expect_new_network(id);
+    create_network_more(id, ", 'IPv4Data': [{'Pool': '10.0.0.0/24', "
+                        "'Gateway': '10.0.0.1/24'}]");
+}
+
+/* Runs CreateEndpoint 'eid' on network 'nid' with 'iface' as Interface (JSON
+ * with ' for ") through to its reply, which is returned after checking its
+ * status. */
+static struct http_request *
+create_endpoint(const char *nid, const char *eid, const char *iface)
+{
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Interface': %s}",
+                                    nid, eid, iface);
+    assert_pending(req);
+    catch_up();
+    expect_interface(eid, true, 1, NULL);
+    driver_run();
+    assert_status_at(__FILE__, __LINE__, req, 200);
+    return req;
+}
+
+/* Sleeps long enough for calls made with TINY_TIMEOUT_MS to time out. */
+static void
+let_time_pass(void)
+{
+    xnanosleep(SLEEP_MS * 1000 * 1000);
+}
+
+/* Fixtures. */
+
+static int
+group_setup(void **state OVS_UNUSED)
+{
+    /* The driver's log messages are expected: keep them out of the
+     * output. */
+    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
+    svec_init(&strings);
+    return 0;
+}
+
+static int
+group_teardown(void **state OVS_UNUSED)
+{
+    state_destroy();
+    svec_destroy(&strings);
+    return 0;
+}
+
+static int
+setup(void **state OVS_UNUSED)
+{
+    driver_init(TEST_TIMEOUT_MS);
+    connected = true;
+    loaded = true;
+    catch_up();
+    return 0;
+}
+
+static int
+teardown(void **state OVS_UNUSED)
+{
+    struct http_request *req;
+
+    driver_destroy();           /* Answers whatever is still pending. */
+    state_clear();
+    LIST_FOR_EACH_POP (req, node, &requests) {
+        free(req->path);
+        free(req->body);
+        free(req->reply);
+        free(req);
+    }
+    svec_destroy(&strings);
+    svec_init(&strings);
+    return 0;
+}
+
+/* Handshake and calls that need no state. */
+
+static void
+test_activate(void **state OVS_UNUSED)
+{
+    struct http_request *req = call(ACTIVATE, "%s", "");
+
+    assert_reply(req, 200, "{'Implements': ['NetworkDriver']}");
+    assert_string_equal(req->reply, "{\"Implements\":[\"NetworkDriver\"]}");
+}
+
+static void
+test_capabilities(void **state OVS_UNUSED)
+{
+    struct http_request *req = call(CAPABILITIES, "%s", "");
+
+    assert_reply(req, 200, "{'Scope': 'local', 'ConnectivityScope': "
+                 "'local'}");
+}
+
+static void
+test_no_state_needed(void **state OVS_UNUSED)
+{
+    /* Activation and discovery are answered at once, even before the state
+     * has been loaded from OVSDB. */
+    loaded = false;
+    assert_reply(call(ACTIVATE, "%s", ""), 200,
+                 "{'Implements': ['NetworkDriver']}");
+    assert_reply(call(CAPABILITIES, "%s", ""), 200,
+                 "{'Scope': 'local', 'ConnectivityScope': 'local'}");
+    assert_reply(call(DISCOVER_NEW, "{'DiscoveryType': 1, "
+                      "'DiscoveryData': {'Address': '10.0.0.1'}}"),
+                 200, "{}");
+    assert_reply(call(DISCOVER_DELETE, "{'DiscoveryType': 1}"), 200, "{}");
+}
+
+static void
+test_unknown_path(void **state OVS_UNUSED)
+{
+    static const char *const paths[] = {
+        "/NetworkDriver.AllocateNetwork", "/IpamDriver.RequestPool",
+        "/NetworkDriver.createnetwork", "/", "/Plugin.Activate/x",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        struct http_request *req = call(paths[i], "{}");
+        assert_error(req, 404, paths[i]);
+    }
+}
+
+/* Malformed bodies. */
+
+static void
+test_malformed_json(void **state OVS_UNUSED)
+{
+    static const char *const bodies[] = {
+        "{", "{'NetworkID': }", "{'NetworkID': 'aa',}", "{} x",
+        "{'NetworkID': 'aa'}{}",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(bodies); i++) {
+        struct http_request *req = call(CREATE_NETWORK, "%s", bodies[i]);
+        assert_error(req, 400, CREATE_NETWORK);
+    }
+    assert_true(hmap_is_empty(state_networks()));
+}
+
+static void
+test_not_an_object(void **state OVS_UNUSED)
+{
+    static const char *const bodies[] = {
+        "", "  ", "[]", "'x'", "null", "1", "[{'NetworkID': 'aa'}]",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(bodies); i++) {
+        struct http_request *req = call(CREATE_NETWORK, "%s", bodies[i]);
+        assert_error(req, 400, CREATE_NETWORK, "object");
+    }
+    assert_error(call(JOIN, "[]"), 400, JOIN);
+    assert_error(call(DELETE_NETWORK, "%s", ""), 400, DELETE_NETWORK);
+}
+
+static void
+test_nul_byte(void **state OVS_UNUSED)
+{
+    static const char body[] = "{\"NetworkID\": \"aa\0bb\"}";
+    struct http_request *req;
+
+    req = call_raw(CREATE_NETWORK, body, sizeof body - 1);
+    assert_error(req, 400, CREATE_NETWORK, "NUL");
+
+    /* A NUL after a complete object, too. */
+    static const char body2[] = "{\"NetworkID\": \"aa\"}\0";
+    req = call_raw(CREATE_NETWORK, body2, sizeof body2);
+    assert_error(req, 400, "NUL");
+    assert_true(hmap_is_empty(state_networks()));
+}
+
+/* IDs. */
+
+static void
+test_bad_network_id(void **state OVS_UNUSED)
+{
+    static const char *const paths[] = {
+        CREATE_NETWORK, DELETE_NETWORK, CREATE_ENDPOINT, DELETE_ENDPOINT,
+        OPER_INFO, JOIN, LEAVE, PROGRAM, REVOKE,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        const char *p = paths[i];
+
+        assert_error(call(p, "{'EndpointID': '%s'}", ep_1),
+                     400, p, "NetworkID");
+        assert_error(call(p, "{'NetworkID': 5, 'EndpointID': '%s'}", ep_1),
+                     400, p, "NetworkID", "5");
+        assert_error(call(p, "{'NetworkID': null, 'EndpointID': '%s'}",
+                          ep_1),
+                     400, p, "NetworkID");
+        assert_error(call(p, "{'NetworkID': ['%s'], 'EndpointID': '%s'}",
+                          net_a, ep_1),
+                     400, p, "NetworkID");
+        assert_error(call(p, "{'NetworkID': 'xyz', 'EndpointID': '%s'}",
+                          ep_1),
+                     400, p, "NetworkID", "xyz");
+        assert_error(call(p, "{'NetworkID': '', 'EndpointID': '%s'}", ep_1),
+                     400, p, "NetworkID");
+        assert_error(call(p, "{'NetworkID': '%s0', 'EndpointID': '%s'}",
+                          HEX64("abcdef01abcdef01"), ep_1),
+                     400, p, "NetworkID");
+    }
+    assert_true(hmap_is_empty(state_networks()));
+}
+
+static void
+test_bad_endpoint_id(void **state OVS_UNUSED)
+{
+    static const char *const paths[] = {
+        CREATE_ENDPOINT, DELETE_ENDPOINT, OPER_INFO, JOIN, LEAVE, PROGRAM,
+        REVOKE,
+    };
+
+    create_network(net_a);
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        const char *p = paths[i];
+
+        assert_error(call(p, "{'NetworkID': '%s'}", net_a),
+                     400, p, "EndpointID");
+        assert_error(call(p, "{'NetworkID': '%s', 'EndpointID': 7}", net_a),
+                     400, p, "EndpointID", "7");
+        assert_error(call(p, "{'NetworkID': '%s', 'EndpointID': 'ep-1'}",
+                          net_a),
+                     400, p, "EndpointID", "ep-1");
+        assert_error(call(p, "{'NetworkID': '%s', 'EndpointID': {}}", net_a),
+                     400, p, "EndpointID");
+    }
+    assert_true(hmap_is_empty(state_endpoints()));
+}
+
+/* CreateNetwork. */
+
+static void
+test_create_network(void **state OVS_UNUSED)
+{
+    expect_new_network(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s', "
+                                    "'Options': {'com.docker.network."
+                                    "generic': {'ovs.vlan': '10'}}, "
+                                    "'IPv4Data': [{'Pool': '10.0.0.0/24', "
+                                    "'Gateway': '10.0.0.1/24'}]}", net_a);
+
+    /* Not answered until the change is in OVSDB. */
+    assert_pending(req);
+    driver_run();
+    assert_pending(req);
+    applied_seqno = state_seqno() - 1;
+    driver_run();
+    assert_pending(req);
+
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* In the desired state, with the default datapath the database gave. */
+    const struct state_network *net = state_network_find(net_a);
+    assert_non_null(net);
+    assert_string_equal(net->cfg.bridge, "ovsbr-aaaaaaa1a");
+    assert_string_equal(net->gw_port, "ovsgw-aaaaaaa1a");
+    assert_string_equal(net->cfg.datapath, "system");
+    assert_int_equal(net->cfg.vlan, 10);
+    assert_int_equal(hmap_count(state_networks()), 1);
+
+    /* Answered once only. */
+    driver_run();
+    assert_int_equal(req->n_replies, 1);
+}
+
+static void
+test_create_network_again(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+
+    /* Docker may send it again (e.g. after a transport error): it succeeds
+     * without another network and without looking anything up. */
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s', "
+                                    "'IPv4Data': [{'Pool': '10.0.0.0/24'}]}",
+                                    net_a);
+    driver_run();
+    assert_reply(req, 200, "{}");
+    assert_int_equal(hmap_count(state_networks()), 1);
+}
+
+static void
+test_create_network_again_while_pending(void **state OVS_UNUSED)
+{
+    expect_new_network(net_a);
+    struct http_request *req1 = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                     net_a);
+    struct http_request *req2 = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                     net_a);
+    driver_run();
+    assert_pending(req1);
+    assert_pending(req2);
+
+    catch_up();
+    driver_run();
+    assert_reply(req1, 200, "{}");
+    assert_reply(req2, 200, "{}");
+    assert_int_equal(hmap_count(state_networks()), 1);
+}
+
+static void
+test_create_network_bad_options(void **state OVS_UNUSED)
+{
+    /* netopts refuses it before anything is looked up. */
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s', "
+                                    "'Options': {'com.docker.network."
+                                    "generic': {'ovs.vlan': '4095'}}}",
+                                    net_a);
+    assert_error(req, 400, "ovs.vlan", "4095");
+
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'IPv4Data': "
+               "[{'Pool': 'x'}]}", net_a);
+    assert_error(req, 400, "IPv4Data[0].Pool");
+    assert_null(state_network_find(net_a));
+}
+
+static void
+test_create_network_existing_bridge(void **state OVS_UNUSED)
+{
+    /* A bridge that exists takes its datapath type from OVSDB. */
+    expect_bridge("br0", "netdev");
+    expect_gateway_port(net_a);
+    create_network_more(net_a, ", 'Options': {'com.docker.network.generic': "
+                        "{'ovs.bridge': 'br0'}}");
+    assert_string_equal(state_network_find(net_a)->cfg.datapath, "netdev");
+
+    /* Also when the user names the same one. */
+    expect_bridge("br0", "netdev");
+    expect_gateway_port(net_b);
+    create_network_more(net_b, ", 'Options': {'com.docker.network.generic': "
+                        "{'ovs.bridge': 'br0', 'ovs.vlan': '20', "
+                        "'ovs.datapath': 'netdev'}}");
+    assert_string_equal(state_network_find(net_b)->cfg.datapath, "netdev");
+}
+
+static void
+test_create_network_vlan_conflict(void **state OVS_UNUSED)
+{
+    struct http_request *req;
+
+    /* Untagged on br0. */
+    expect_bridge("br0", "system");
+    expect_gateway_port(net_a);
+    create_network_more(net_a, ", 'Options': {'com.docker.network.generic': "
+                        "{'ovs.bridge': 'br0'}}");
+
+    /* Another untagged network on br0 would share its broadcast domain. */
+    expect_bridge("br0", "system");
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': "
+               "{'com.docker.network.generic': {'ovs.bridge': 'br0'}}}",
+               net_b);
+    assert_error(req, 409, "br0", net_a);
+    assert_null(state_network_find(net_b));
+
+    /* VLAN 10 on br0 is free... */
+    expect_bridge("br0", "system");
+    expect_gateway_port(net_c);
+    create_network_more(net_c, ", 'Options': {'com.docker.network.generic': "
+                        "{'ovs.bridge': 'br0', 'ovs.vlan': '10'}}");
+
+    /* ...once. */
+    expect_bridge("br0", "system");
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': "
+               "{'com.docker.network.generic': {'ovs.bridge': 'br0', "
+               "'ovs.vlan': '10'}}}", net_d);
+    assert_error(req, 409, "br0", net_c, "10");
+    assert_null(state_network_find(net_d));
+
+    /* VLAN 10 on another bridge is fine. */
+    expect_bridge("br1", NULL);
+    expect_default_datapath("system");
+    expect_gateway_port(net_e);
+    create_network_more(net_e, ", 'Options': {'com.docker.network.generic': "
+                        "{'ovs.bridge': 'br1', 'ovs.vlan': '10'}}");
+    assert_int_equal(hmap_count(state_networks()), 3);
+}
+
+static void
+test_create_network_datapath_conflict(void **state OVS_UNUSED)
+{
+    struct http_request *req;
+
+    /* A bridge in OVSDB. */
+    expect_bridge("br0", "system");
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': "
+               "{'com.docker.network.generic': {'ovs.bridge': 'br0', "
+               "'ovs.datapath': 'netdev'}}}", net_a);
+    assert_error(req, 409, "ovs.datapath", "netdev", "br0", "system");
+    assert_null(state_network_find(net_a));
+
+    /* A bridge that a network is about to create. */
+    expect_bridge("br1", NULL);
+    expect_gateway_port(net_b);
+    create_network_more(net_b, ", 'Options': {'com.docker.network.generic': "
+                        "{'ovs.bridge': 'br1', 'ovs.datapath': 'netdev'}}");
+
+    expect_bridge("br1", NULL);
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': "
+               "{'com.docker.network.generic': {'ovs.bridge': 'br1', "
+               "'ovs.vlan': '5', 'ovs.datapath': 'system'}}}", net_c);
+    assert_error(req, 409, "system", "br1", "netdev");
+    assert_null(state_network_find(net_c));
+
+    /* Without ovs.datapath, the bridge's own is used. */
+    expect_bridge("br1", NULL);
+    expect_gateway_port(net_c);
+    create_network_more(net_c, ", 'Options': {'com.docker.network.generic': "
+                        "{'ovs.bridge': 'br1', 'ovs.vlan': '5'}}");
+    assert_string_equal(state_network_find(net_c)->cfg.datapath, "netdev");
+}
+
+static void
+test_create_network_gateway_collision(void **state OVS_UNUSED)
+{
+    /* Two IDs with the same first NAMES_ID_DIGITS digits would share a
+     * gateway port. */
+    char twin[65];
+
+    create_network(net_a);
+    memcpy(twin, net_a, NAMES_ID_DIGITS);
+    memset(twin + NAMES_ID_DIGITS, 'f', 64 - NAMES_ID_DIGITS);
+    twin[64] = '\0';
+
+    /* Their default bridges collide too: the second network takes the
+     * datapath of the first's bridge, and avoids it by its VLAN. */
+    expect_bridge(keep(names_bridge(twin)), NULL);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s', "
+                                    "'Options': {'com.docker.network."
+                                    "generic': {'ovs.vlan': '7'}}}", twin);
+    assert_error(req, 409, twin, net_a);
+    assert_null(state_network_find(twin));
+}
+
+static void
+test_create_network_foreign_port(void **state OVS_UNUSED)
+{
+    /* Someone else's port already has the gateway port's name. */
+    const char *gw = keep(names_gateway(net_a));
+
+    expect_bridge(keep(names_bridge(net_a)), NULL);
+    expect_default_datapath("system");
+    expect_foreign_port(gw, true);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    assert_error(req, 409, gw);
+    assert_null(state_network_find(net_a));
+}
+
+static void
+test_create_network_timeout(void **state OVS_UNUSED)
+{
+    driver_init(TINY_TIMEOUT_MS);
+    expect_new_network(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    let_time_pass();
+    driver_run();
+    assert_error(req, 503, "CreateNetwork", "committed");
+
+    /* Rolled back, so that Docker may try again. */
+    assert_null(state_network_find(net_a));
+}
+
+static void
+test_create_network_timeout_disconnected(void **state OVS_UNUSED)
+{
+    driver_init(TINY_TIMEOUT_MS);
+    connected = false;
+    expect_new_network(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    let_time_pass();
+    driver_run();
+    assert_error(req, 503, "CreateNetwork", "not reachable");
+    assert_null(state_network_find(net_a));
+}
+
+static void
+test_create_network_after_timeout(void **state OVS_UNUSED)
+{
+    driver_init(TINY_TIMEOUT_MS);
+    expect_new_network(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    let_time_pass();
+    driver_run();
+    assert_error(req, 503, "CreateNetwork");
+
+    /* Docker may try again: it starts afresh. */
+    driver_init(TEST_TIMEOUT_MS);
+    expect_new_network(net_a);
+    create_network_more(net_a, "");
+    assert_non_null(state_network_find(net_a));
+}
+
+static void
+test_create_network_retry_outlives_rollback(void **state OVS_UNUSED)
+{
+    /* The first call times out and rolls the network back while a retry of
+     * it is still waiting: the retry must not then report success for a
+     * network that no longer exists. */
+    driver_init(TINY_TIMEOUT_MS);
+    expect_new_network(net_a);
+    struct http_request *req1 = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                     net_a);
+    driver_init(TEST_TIMEOUT_MS);
+    struct http_request *req2 = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                     net_a);
+    let_time_pass();
+    driver_run();
+    assert_error(req1, 503, "CreateNetwork");
+    assert_null(state_network_find(net_a));
+    assert_pending(req2);
+
+    catch_up();
+    driver_run();
+    if (req2->n_replies && req2->status == 200) {
+        if (!state_network_find(net_a)) {
+            fail_msg("CreateNetwork answered %s, but network %s is not in "
+                     "the desired state", req2->reply, net_a);
+        }
+    }
+}
+
+/* CreateEndpoint. */
+
+static void
+test_create_endpoint_unknown_network(void **state OVS_UNUSED)
+{
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Interface': "
+                                    "{'Address': '10.0.0.2/24'}}",
+                                    net_a, ep_1);
+    assert_error(req, 404, net_a);
+    assert_true(hmap_is_empty(state_endpoints()));
+}
+
+/* Checks that 's' is a unicast, locally administered MAC address, and
+ * returns it in 'mac'. */
+static void
+assert_local_mac(const char *s, struct eth_addr *mac)
+{
+    assert_non_null(s);
+    assert_true(eth_addr_from_string(s, mac));
+    assert_true(mac->ea[0] & 0x02);
+    assert_false(eth_addr_is_multicast(*mac));
+    assert_false(eth_addr_is_zero(*mac));
+}
+
+static void
+test_create_endpoint_generated_mac(void **state OVS_UNUSED)
+{
+    struct http_request *req;
+    struct eth_addr mac1, mac2, mac3;
+    const char *s;
+
+    create_network(net_a);
+
+    /* Docker left MacAddress empty: the reply fills it in, and only it. */
+    req = create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24', "
+                          "'AddressIPv6': '', 'MacAddress': ''}");
+    s = reply_get_string(req, "Interface", "MacAddress");
+    assert_local_mac(s, &mac1);
+    assert_reply(req, 200, keep(xasprintf("{'Interface': "
+                                          "{'MacAddress': '%s'}}", s)));
+
+    /* It is the endpoint's MAC. */
+    assert_true(eth_addr_equals(state_endpoint_find(ep_1)->mac, mac1));
+    req = call(OPER_INFO, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_a, ep_1);
+    assert_string_equal(reply_get_string(
+                            req, "Value",
+                            "com.docker.network.endpoint.macaddress"), s);
+
+    /* No MacAddress, or no Interface at all, is the same. */
+    req = create_endpoint(net_a, ep_2, "{'Address': '10.0.0.3/24'}");
+    assert_local_mac(reply_get_string(req, "Interface", "MacAddress"),
+                     &mac2);
+    req = create_endpoint(net_a, ep_3, "null");
+    assert_local_mac(reply_get_string(req, "Interface", "MacAddress"),
+                     &mac3);
+    assert_false(eth_addr_equals(mac1, mac2));
+    assert_false(eth_addr_equals(mac1, mac3));
+    assert_false(eth_addr_equals(mac2, mac3));
+}
+
+static void
+test_create_endpoint_given_mac(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+
+    struct http_request *req = create_endpoint(
+        net_a, ep_1, "{'Address': '10.0.0.2/24', "
+        "'MacAddress': '02:42:0a:00:00:02'}");
+    assert_reply(req, 200, "{}");
+
+    req = call(OPER_INFO, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_a, ep_1);
+    assert_reply(req, 200, "{'Value': {"
+                 "'com.docker.network.endpoint.macaddress': "
+                 "'02:42:0a:00:00:02', 'ovs.bridge': 'ovsbr-aaaaaaa1a', "
+                 "'ovs.port': 'ovsep-111111111'}}");
+}
+
+static void
+test_create_endpoint_waits_for_ofport(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Interface': "
+                                    "{'Address': '10.0.0.2/24'}}",
+                                    net_a, ep_1);
+    /* Not committed: the interface is not even looked at. */
+    driver_run();
+    assert_pending(req);
+
+    catch_up();
+    expect_interface(ep_1, false, 0, NULL);     /* No Interface row yet. */
+    driver_run();
+    assert_pending(req);
+
+    expect_interface(ep_1, true, 0, NULL);      /* No ofport yet. */
+    driver_run();
+    assert_pending(req);
+
+    expect_interface(ep_1, true, 7, NULL);
+    driver_run();
+    assert_status_at(__FILE__, __LINE__, req, 200);
+    assert_non_null(reply_get_string(req, "Interface", "MacAddress"));
+    assert_non_null(state_endpoint_find(ep_1));
+}
+
+static void
+test_create_endpoint_ofport_error(void **state OVS_UNUSED)
+{
+    static const char error[] = "could not open network device "
+                                "ovsep-111111111 (No such device)";
+
+    create_network(net_a);
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Interface': "
+                                    "{'Address': '10.0.0.2/24'}}",
+                                    net_a, ep_1);
+    catch_up();
+    expect_interface(ep_1, true, -1, error);
+    driver_run();
+    assert_error(req, 500, error, "ovsep-111111111");
+
+    /* The endpoint is gone, its network is not. */
+    assert_null(state_endpoint_find(ep_1));
+    assert_error(call(OPER_INFO, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_a, ep_1), 404, ep_1);
+    assert_non_null(state_network_find(net_a));
+
+    /* Without an error text from ovs-vswitchd. */
+    req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_a, ep_2);
+    catch_up();
+    expect_interface(ep_2, true, -1, NULL);
+    driver_run();
+    assert_error(req, 500, "ovsep-222222222");
+    assert_null(state_endpoint_find(ep_2));
+}
+
+static void
+test_create_endpoint_timeout(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+
+    driver_init(TINY_TIMEOUT_MS);
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Interface': "
+                                    "{'Address': '10.0.0.2/24'}}",
+                                    net_a, ep_1);
+    catch_up();
+    let_time_pass();
+    expect_interface(ep_1, true, 0, NULL);
+    driver_run();
+    assert_error(req, 503, "CreateEndpoint", "ovs-vswitchd");
+    assert_null(state_endpoint_find(ep_1));
+    assert_non_null(state_network_find(net_a));
+
+    /* Never committed, with the database gone. */
+    connected = false;
+    req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_a, ep_2);
+    let_time_pass();
+    driver_run();
+    assert_error(req, 503, "CreateEndpoint", "not reachable");
+    assert_null(state_endpoint_find(ep_2));
+}
+
+static void
+test_create_endpoint_reconcile_error(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+
+    /* What ovsdb/reconcile does when it cannot make the veth pair. */
+    state_endpoint_find(ep_1)->error
+        = xstrdup("ovsep-111111111: File exists");
+    driver_run();
+    assert_error(req, 500, "ovsep-111111111: File exists");
+    assert_null(state_endpoint_find(ep_1));
+}
+
+static void
+test_create_endpoint_deleted_meanwhile(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+
+    struct http_request *create, *delete;
+    create = call(CREATE_ENDPOINT, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                  net_a, ep_1);
+    delete = call(DELETE_ENDPOINT, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                  net_a, ep_1);
+    driver_run();
+    assert_error(create, 409, "deleted");
+    assert_pending(delete);
+    catch_up();
+    driver_run();
+    assert_reply(delete, 200, "{}");
+
+    /* Its network, likewise. */
+    create = call(CREATE_ENDPOINT, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                  net_a, ep_2);
+    delete = call(DELETE_NETWORK, "{'NetworkID': '%s'}", net_a);
+    catch_up();
+    driver_run();
+    assert_error(create, 409, "deleted");
+    assert_reply(delete, 200, "{}");
+    assert_true(hmap_is_empty(state_endpoints()));
+}
+
+/* Makes a CreateEndpoint call of ep_1 on net_a with Interface 'iface' (with
+ * ' for ") and checks that it fails with 400 and an error that mentions
+ * 'what' and 'value'. */
+static void
+check_bad_interface(int line, const char *iface, const char *what,
+                    const char *value)
+{
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Interface': %s}",
+                                    net_a, ep_1, iface);
+    assert_error_at(__FILE__, line, req, 400, what, value, NULL);
+}
+#define CHECK_BAD_INTERFACE(IFACE, WHAT, VALUE) \
+    check_bad_interface(__LINE__, IFACE, WHAT, VALUE)
+
+static void
+test_create_endpoint_bad_interface(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+
+    CHECK_BAD_INTERFACE("'eth0'", "Interface", "");
+    CHECK_BAD_INTERFACE("[]", "Interface", "");
+
+    CHECK_BAD_INTERFACE("{'Address': '10.0.0.2'}",
+                        "Interface.Address", "10.0.0.2");
+    CHECK_BAD_INTERFACE("{'Address': '10.0.0.300/24'}",
+                        "Interface.Address", "10.0.0.300/24");
+    CHECK_BAD_INTERFACE("{'Address': 'fd00::2/64'}",
+                        "Interface.Address", "fd00::2/64");
+    CHECK_BAD_INTERFACE("{'Address': 'garbage'}",
+                        "Interface.Address", "garbage");
+    CHECK_BAD_INTERFACE("{'Address': 5}", "Address", "");
+    CHECK_BAD_INTERFACE("{'AddressIPv6': '10.0.0.2/24'}",
+                        "Interface.AddressIPv6", "10.0.0.2/24");
+    CHECK_BAD_INTERFACE("{'AddressIPv6': 'fd00::2'}",
+                        "Interface.AddressIPv6", "fd00::2");
+
+    CHECK_BAD_INTERFACE("{'MacAddress': '01:00:5e:00:00:01'}",
+                        "MacAddress", "01:00:5e:00:00:01");
+    CHECK_BAD_INTERFACE("{'MacAddress': '33:33:00:00:00:01'}",
+                        "MacAddress", "33:33:00:00:00:01");
+    CHECK_BAD_INTERFACE("{'MacAddress': 'ff:ff:ff:ff:ff:ff'}",
+                        "MacAddress", "ff:ff:ff:ff:ff:ff");
+    CHECK_BAD_INTERFACE("{'MacAddress': '00:00:00:00:00:00'}",
+                        "MacAddress", "00:00:00:00:00:00");
+    CHECK_BAD_INTERFACE("{'MacAddress': 'garbage'}",
+                        "MacAddress", "garbage");
+    CHECK_BAD_INTERFACE("{'MacAddress': '02:42:0a:00:00'}",
+                        "MacAddress", "02:42:0a:00:00");
+    CHECK_BAD_INTERFACE("{'MacAddress': 2}", "MacAddress", "");
+
+    assert_true(hmap_is_empty(state_endpoints()));
+}
+
+static void
+test_create_endpoint_mac_trailing_garbage(void **state OVS_UNUSED)
+{
+    /* A MAC followed by anything else is not a MAC. */
+    create_network(net_a);
+
+    CHECK_BAD_INTERFACE("{'MacAddress': '02:42:0a:00:00:02:03'}",
+                        "MacAddress", "02:42:0a:00:00:02:03");
+    CHECK_BAD_INTERFACE("{'MacAddress': '02:42:0a:00:00:02 x'}",
+                        "MacAddress", "02:42:0a:00:00:02 x");
+    assert_true(hmap_is_empty(state_endpoints()));
+}
+
+static void
+test_create_endpoint_again(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+
+    struct http_request *req = create_endpoint(net_a, ep_1, "{'Address': "
+                                               "'10.0.0.2/24'}");
+    const char *mac = reply_get_string(req, "Interface", "MacAddress");
+
+    /* The same call again gets the same answer. */
+    req = create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+    assert_string_equal(reply_get_string(req, "Interface", "MacAddress"),
+                        mac);
+    assert_int_equal(hmap_count(state_endpoints()), 1);
+
+    /* The same endpoint on another network is a conflict. */
+    create_network(net_b);
+    req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_b, ep_1);
+    assert_error(req, 409, ep_1, net_a);
+    assert_string_equal(state_endpoint_find(ep_1)->network_id, net_a);
+}
+
+static void
+test_create_endpoint_port_collision(void **state OVS_UNUSED)
+{
+    /* Two endpoint IDs with the same first NAMES_ID_DIGITS digits would
+     * share a port and a veth pair: as with networks' gateway ports, the
+     * second must be refused. */
+    char twin[65];
+
+    create_network(net_a);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+
+    memcpy(twin, ep_1, NAMES_ID_DIGITS);
+    memset(twin + NAMES_ID_DIGITS, 'f', 64 - NAMES_ID_DIGITS);
+    twin[64] = '\0';
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Interface': "
+                                    "{'Address': '10.0.0.3/24'}}",
+                                    net_a, twin);
+    assert_error(req, 409, twin, ep_1);
+}
+
+static void
+test_create_endpoint_foreign_port(void **state OVS_UNUSED)
+{
+    /* A port of that name that is not ovsnet's: refused, nothing added. */
+    char *port = names_port(ep_1);
+
+    create_network(net_a);
+    foreign_endpoint_port = port;
+    struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Interface': "
+                                    "{'Address': '10.0.0.3/24'}}",
+                                    net_a, ep_1);
+    foreign_endpoint_port = NULL;
+    assert_error(req, 409, port, "not ovsnet's");
+    assert_null(state_endpoint_find(ep_1));
+    free(port);
+}
+
+/* Join. */
+
+static void
+test_join(void **state OVS_UNUSED)
+{
+    struct http_request *req;
+
+    expect_new_network(net_a);
+    create_network_more(
+        net_a, ", 'Options': {'com.docker.network.enable_ipv6': true}, "
+        "'IPv4Data': [{'Pool': '10.1.0.0/24', 'Gateway': '10.1.0.1/24'}, "
+        "{'Pool': '10.2.0.0/16', 'Gateway': '10.2.0.1/16'}], "
+        "'IPv6Data': [{'Pool': 'fd00:1::/64', 'Gateway': 'fd00:1::1/64'}, "
+        "{'Pool': 'fd00:2::/64', 'Gateway': 'fd00:2::1/64'}]");
+    create_endpoint(net_a, ep_1, "{'Address': '10.2.3.7/16', "
+                    "'AddressIPv6': 'fd00:2::7/64'}");
+    create_endpoint(net_a, ep_2, "{'Address': '10.1.0.8/24', "
+                    "'AddressIPv6': 'fd00:1::8/64'}");
+
+    /* The gateways of the pools the endpoint's addresses are in, without
+     * their prefix lengths. */
+    req = call(JOIN, "{'NetworkID': '%s', 'EndpointID': '%s', "
+               "'SandboxKey': '/var/run/docker/netns/0123', "
+               "'Options': {}}", net_a, ep_1);
+    assert_reply(req, 200, "{'InterfaceName': {'SrcName': "
+                 "'ovsct-111111111', 'DstPrefix': 'eth'}, "
+                 "'Gateway': '10.2.0.1', 'GatewayIPv6': 'fd00:2::1'}");
+
+    req = call(JOIN, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_a, ep_2);
+    assert_reply(req, 200, "{'InterfaceName': {'SrcName': "
+                 "'ovsct-222222222', 'DstPrefix': 'eth'}, "
+                 "'Gateway': '10.1.0.1', 'GatewayIPv6': 'fd00:1::1'}");
+
+    /* Join changes nothing: it waits for nothing either. */
+    assert_int_equal(hmap_count(state_endpoints()), 2);
+}
+
+static void
+test_join_internal(void **state OVS_UNUSED)
+{
+    expect_new_network(net_a);
+    create_network_more(
+        net_a, ", 'Options': {'com.docker.network.internal': true}, "
+        "'IPv4Data': [{'Pool': '10.1.0.0/24', 'Gateway': '10.1.0.1/24'}]");
+    create_endpoint(net_a, ep_1, "{'Address': '10.1.0.7/24'}");
+
+    struct http_request *req = call(JOIN, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+    assert_reply(req, 200, "{'InterfaceName': {'SrcName': "
+                 "'ovsct-111111111', 'DstPrefix': 'eth'}}");
+}
+
+static void
+test_join_no_gateway(void **state OVS_UNUSED)
+{
+    expect_new_network(net_a);
+    create_network_more(net_a, ", 'IPv4Data': [{'Pool': '10.1.0.0/24'}]");
+    create_endpoint(net_a, ep_1, "{'Address': '10.1.0.7/24'}");
+
+    struct http_request *req = call(JOIN, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+    assert_reply(req, 200, "{'InterfaceName': {'SrcName': "
+                 "'ovsct-111111111', 'DstPrefix': 'eth'}}");
+}
+
+static void
+test_join_pool_without_gateway(void **state OVS_UNUSED)
+{
+    /* The endpoint's pool has no gateway: another pool's gateway is not
+     * on its subnet, so Docker could not route through it. */
+    expect_new_network(net_a);
+    create_network_more(net_a, ", 'IPv4Data': [{'Pool': '10.1.0.0/24'}, "
+                        "{'Pool': '10.2.0.0/24', 'Gateway': '10.2.0.1/24'}]");
+    create_endpoint(net_a, ep_1, "{'Address': '10.1.0.7/24'}");
+
+    struct http_request *req = call(JOIN, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+    assert_reply(req, 200, "{'InterfaceName': {'SrcName': "
+                 "'ovsct-111111111', 'DstPrefix': 'eth'}}");
+}
+
+static void
+test_join_unknown(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+    create_network(net_b);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+
+    assert_error(call(JOIN, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_a, ep_2), 404, ep_2);
+    assert_error(call(JOIN, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_b, ep_1), 404, ep_1, net_b);
+    assert_error(call(JOIN, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_c, ep_1), 404, ep_1);
+}
+
+/* Leave, external connectivity, EndpointOperInfo. */
+
+static void
+test_leave_and_external(void **state OVS_UNUSED)
+{
+    static const char *const paths[] = { LEAVE, PROGRAM, REVOKE };
+
+    create_network(net_a);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+
+    /* Known or not, these succeed at once. */
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        assert_reply(call(paths[i], "{'NetworkID': '%s', 'EndpointID': "
+                          "'%s', 'Options': {}}", net_a, ep_1), 200, "{}");
+        assert_reply(call(paths[i], "{'NetworkID': '%s', 'EndpointID': "
+                          "'%s'}", net_a, ep_2), 200, "{}");
+        assert_reply(call(paths[i], "{'NetworkID': '%s', 'EndpointID': "
+                          "'%s'}", net_b, ep_3), 200, "{}");
+    }
+
+    /* Leave does not remove the endpoint: DeleteEndpoint does. */
+    assert_non_null(state_endpoint_find(ep_1));
+}
+
+static void
+test_oper_info(void **state OVS_UNUSED)
+{
+    expect_bridge("br0", "system");
+    expect_gateway_port(net_a);
+    create_network_more(net_a, ", 'Options': {'com.docker.network.generic': "
+                        "{'ovs.bridge': 'br0', 'ovs.vlan': '10'}}");
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24', "
+                    "'MacAddress': '02:42:0a:00:00:02'}");
+
+    struct http_request *req = call(OPER_INFO, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+    assert_reply(req, 200, "{'Value': {"
+                 "'com.docker.network.endpoint.macaddress': "
+                 "'02:42:0a:00:00:02', 'ovs.bridge': 'br0', "
+                 "'ovs.port': 'ovsep-111111111', 'ovs.vlan': '10'}}");
+
+    assert_error(call(OPER_INFO, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_a, ep_2), 404, ep_2);
+}
+
+/* DeleteEndpoint and DeleteNetwork. */
+
+static void
+test_delete_endpoint(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+
+    struct http_request *req = call(DELETE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+    assert_null(state_endpoint_find(ep_1));
+    driver_run();
+    assert_pending(req);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    assert_error(call(OPER_INFO, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_a, ep_1), 404, ep_1);
+    assert_non_null(state_network_find(net_a));
+
+    /* Again, and of IDs never seen: success. */
+    req = call(DELETE_ENDPOINT, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_a, ep_1);
+    driver_run();
+    assert_reply(req, 200, "{}");
+    req = call(DELETE_ENDPOINT, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_b, ep_2);
+    driver_run();
+    assert_reply(req, 200, "{}");
+}
+
+static void
+test_delete_network(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+    create_network(net_b);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+    create_endpoint(net_b, ep_2, "{'Address': '10.0.0.2/24'}");
+
+    struct http_request *req = call(DELETE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    driver_run();
+    assert_pending(req);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* Its endpoints went with it; the other network's did not. */
+    assert_null(state_network_find(net_a));
+    assert_null(state_endpoint_find(ep_1));
+    assert_non_null(state_network_find(net_b));
+    assert_non_null(state_endpoint_find(ep_2));
+
+    /* Again, and of an ID never seen: success. */
+    req = call(DELETE_NETWORK, "{'NetworkID': '%s'}", net_a);
+    driver_run();
+    assert_reply(req, 200, "{}");
+    req = call(DELETE_NETWORK, "{'NetworkID': '%s'}", net_c);
+    driver_run();
+    assert_reply(req, 200, "{}");
+}
+
+/* Before the state is loaded, and at exit. */
+
+static void
+test_state_not_loaded(void **state OVS_UNUSED)
+{
+    loaded = false;
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    assert_pending(req);
+    driver_run();
+    assert_pending(req);
+    assert_null(state_network_find(net_a));
+
+    /* Once loaded, the call runs as if it had just come in. */
+    loaded = true;
+    expect_new_network(net_a);
+    driver_run();
+    assert_non_null(state_network_find(net_a));
+    assert_pending(req);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+}
+
+static void
+test_state_not_loaded_timeout(void **state OVS_UNUSED)
+{
+    loaded = false;
+    connected = false;
+    driver_init(TINY_TIMEOUT_MS);
+
+    struct http_request *req = call(JOIN, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+    let_time_pass();
+    driver_run();
+    assert_error(req, 503, "Join", "not reachable");
+}
+
+static void
+test_destroy_answers_pending(void **state OVS_UNUSED)
+{
+    expect_new_network(net_a);
+    struct http_request *req1 = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                     net_a);
+    loaded = false;
+    struct http_request *req2 = call(DELETE_NETWORK, "{'NetworkID': '%s'}",
+                                     net_a);
+    driver_destroy();
+    assert_error(req1, 503, "shutting down");
+    assert_error(req2, 503, "shutting down");
+}
+
+int
+main(void)
+{
+#define TEST(NAME) cmocka_unit_test_setup_teardown(NAME, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        TEST(test_activate),
+        TEST(test_capabilities),
+        TEST(test_no_state_needed),
+        TEST(test_unknown_path),
+        TEST(test_malformed_json),
+        TEST(test_not_an_object),
+        TEST(test_nul_byte),
+        TEST(test_bad_network_id),
+        TEST(test_bad_endpoint_id),
+        TEST(test_create_network),
+        TEST(test_create_network_again),
+        TEST(test_create_network_again_while_pending),
+        TEST(test_create_network_bad_options),
+        TEST(test_create_network_existing_bridge),
+        TEST(test_create_network_vlan_conflict),
+        TEST(test_create_network_datapath_conflict),
+        TEST(test_create_network_gateway_collision),
+        TEST(test_create_network_foreign_port),
+        TEST(test_create_network_timeout),
+        TEST(test_create_network_timeout_disconnected),
+        TEST(test_create_network_after_timeout),
+        TEST(test_create_network_retry_outlives_rollback),
+        TEST(test_create_endpoint_unknown_network),
+        TEST(test_create_endpoint_generated_mac),
+        TEST(test_create_endpoint_given_mac),
+        TEST(test_create_endpoint_waits_for_ofport),
+        TEST(test_create_endpoint_ofport_error),
+        TEST(test_create_endpoint_timeout),
+        TEST(test_create_endpoint_reconcile_error),
+        TEST(test_create_endpoint_deleted_meanwhile),
+        TEST(test_create_endpoint_bad_interface),
+        TEST(test_create_endpoint_mac_trailing_garbage),
+        TEST(test_create_endpoint_again),
+        TEST(test_create_endpoint_port_collision),
+        TEST(test_create_endpoint_foreign_port),
+        TEST(test_join),
+        TEST(test_join_internal),
+        TEST(test_join_no_gateway),
+        TEST(test_join_pool_without_gateway),
+        TEST(test_join_unknown),
+        TEST(test_leave_and_external),
+        TEST(test_oper_info),
+        TEST(test_delete_endpoint),
+        TEST(test_delete_network),
+        TEST(test_state_not_loaded),
+        TEST(test_state_not_loaded_timeout),
+        TEST(test_destroy_answers_pending),
+    };
+#undef TEST
+
+    return cmocka_run_group_tests_name("driver", tests, group_setup,
+                                       group_teardown);
+}

@@ -1,0 +1,672 @@
+/*
+ * Unit tests of plugin/netopts: netopts_parse() turns a CreateNetwork body
+ * into a struct state_netcfg, or refuses it with a message that names the
+ * option and the value.
+ *
+ * netopts.c is pure (it reads JSON and calls names and link_addr_parse()),
+ * so nothing is wrapped: the bodies are JSON text parsed with
+ * libopenvswitch's json_from_string(), as the daemon does.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "openvswitch/json.h"
+#include "ovsdb/names.h"
+#include "ovsdb/state.h"
+#include "plugin/netopts.h"
+#include "util.h"
+
+static const char id64[] =
+    "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+
+/* What every test works on, made by setup() and freed by teardown(). */
+struct fixture {
+    struct state_netcfg cfg;    /* Initialized, as the driver does. */
+    struct json *req;           /* The last body parsed, or NULL. */
+    char *error;                /* The last netopts_parse() result. */
+};
+
+static int
+setup(void **state)
+{
+    struct fixture *fx = xzalloc(sizeof *fx);
+
+    state_netcfg_init(&fx->cfg);
+    *state = fx;
+    return 0;
+}
+
+/* Frees what the last parse left in 'fx' and gives it a fresh 'cfg'. */
+static void
+fixture_reset(struct fixture *fx)
+{
+    state_netcfg_destroy(&fx->cfg);
+    state_netcfg_init(&fx->cfg);
+    json_destroy(fx->req);
+    fx->req = NULL;
+    free(fx->error);
+    fx->error = NULL;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *fx = *state;
+
+    fixture_reset(fx);
+    state_netcfg_destroy(&fx->cfg);
+    free(fx);
+    return 0;
+}
+
+/* Parses 'format' (JSON with ' for ", printf-style) as a CreateNetwork body
+ * for network id64, into a fresh fx->cfg.  Returns the error or NULL. */
+static const char *parse(struct fixture *, const char *format, ...)
+    OVS_PRINTF_FORMAT(2, 3);
+
+static const char *
+parse(struct fixture *fx, const char *format, ...)
+{
+    va_list args;
+
+    fixture_reset(fx);
+
+    va_start(args, format);
+    char *text = xvasprintf(format, args);
+    va_end(args);
+    for (char *p = text; *p; p++) {
+        if (*p == '\'') {
+            *p = '"';
+        }
+    }
+    fx->req = json_from_string(text);
+    if (fx->req->type != JSON_OBJECT) {
+        fail_msg("test body is not a JSON object: %s", text);
+    }
+    free(text);
+
+    fx->error = netopts_parse(fx->req, id64, &fx->cfg);
+    return fx->error;
+}
+
+/* Parses a body whose -o options are 'generic' (a JSON object, with '). */
+static const char *
+parse_options(struct fixture *fx, const char *generic)
+{
+    return parse(fx, "{'NetworkID': '%s', 'Options': "
+                 "{'com.docker.network.generic': %s}}", id64, generic);
+}
+
+/* Parses a body with one -o option KEY=VALUE. */
+static const char *
+parse_option(struct fixture *fx, const char *key, const char *value)
+{
+    return parse(fx, "{'NetworkID': '%s', 'Options': "
+                 "{'com.docker.network.generic': {'%s': '%s'}}}",
+                 id64, key, value);
+}
+
+/* Fails (at 'file':'line') unless 'error' is an error message that
+ * contains every one of the NULL-terminated strings that follow. */
+static void
+assert_error_names_at(const char *file, int line, const char *error, ...)
+{
+    va_list args;
+
+    if (!error) {
+        print_error("ERROR: the body was accepted, expected an error\n");
+        _fail(file, line);
+    }
+    va_start(args, error);
+    for (const char *s = va_arg(args, const char *); s;
+         s = va_arg(args, const char *)) {
+        if (!strstr(error, s)) {
+            va_end(args);
+            print_error("ERROR: error \"%s\" does not mention \"%s\"\n",
+                        error, s);
+            _fail(file, line);
+        }
+    }
+    va_end(args);
+}
+#define assert_error_names(...) \
+    assert_error_names_at(__FILE__, __LINE__, __VA_ARGS__)
+
+#define assert_ok(ERROR)                                                \
+    do {                                                                \
+        const char *error_ = (ERROR);                                   \
+        if (error_) {                                                   \
+            fail_msg("%s: unexpected error \"%s\"", #ERROR, error_);    \
+        }                                                               \
+    } while (0)
+
+/* Fails unless 'v' holds exactly the NULL-terminated strings that follow. */
+static void
+assert_svec(const struct svec *v, ...)
+{
+    va_list args;
+    size_t i = 0;
+
+    va_start(args, v);
+    for (const char *s = va_arg(args, const char *); s;
+         s = va_arg(args, const char *), i++) {
+        if (i >= v->n) {
+            fail_msg("svec has %"PRIuSIZE" elements, expected \"%s\" at "
+                     "%"PRIuSIZE, v->n, s, i);
+        }
+        assert_string_equal(v->names[i], s);
+    }
+    va_end(args);
+    assert_int_equal(v->n, i);
+}
+
+/* Checks the configuration of a network created with no options. */
+static void
+assert_defaults(const struct state_netcfg *cfg)
+{
+    char *bridge = names_bridge(id64);
+
+    assert_non_null(cfg->bridge);
+    assert_string_equal(cfg->bridge, bridge);
+    assert_int_equal(cfg->mtu, NETOPTS_DEFAULT_MTU);
+    assert_int_equal(cfg->mtu, 1500);
+    assert_int_equal(cfg->vlan, 0);
+    assert_null(cfg->datapath);
+    assert_false(cfg->internal);
+    assert_true(smap_is_empty(&cfg->options));
+    free(bridge);
+}
+
+/* Defaults. */
+
+static void
+test_defaults(void **state)
+{
+    struct fixture *fx = *state;
+
+    /* What Docker sends for "docker network create -d ovs NAME". */
+    assert_ok(parse(fx, "{'NetworkID': '%s', 'Options': "
+                    "{'com.docker.network.enable_ipv6': false, "
+                    "'com.docker.network.generic': {}}, "
+                    "'IPv4Data': [{'AddressSpace': 'LocalDefault', "
+                    "'Pool': '172.19.0.0/16', 'Gateway': '172.19.0.1/16'}], "
+                    "'IPv6Data': []}", id64));
+    assert_defaults(&fx->cfg);
+    assert_svec(&fx->cfg.ipv4_pools, "172.19.0.0/16", NULL);
+    assert_svec(&fx->cfg.ipv4_gateways, "172.19.0.1/16", NULL);
+    assert_svec(&fx->cfg.ipv6_pools, NULL);
+    assert_svec(&fx->cfg.ipv6_gateways, NULL);
+}
+
+static void
+test_defaults_minimal_body(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse(fx, "{'NetworkID': '%s'}", id64));
+    assert_defaults(&fx->cfg);
+    assert_svec(&fx->cfg.ipv4_pools, NULL);
+
+    assert_ok(parse(fx, "{'NetworkID': '%s', 'Options': null, "
+                    "'IPv4Data': null, 'IPv6Data': null}", id64));
+    assert_defaults(&fx->cfg);
+
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.generic': null}}"));
+    assert_defaults(&fx->cfg);
+}
+
+/* ovs.vlan. */
+
+static void
+test_vlan_good(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse_option(fx, "ovs.vlan", "1"));
+    assert_int_equal(fx->cfg.vlan, 1);
+    assert_string_equal(smap_get(&fx->cfg.options, "ovs.vlan"), "1");
+
+    assert_ok(parse_option(fx, "ovs.vlan", "4094"));
+    assert_int_equal(fx->cfg.vlan, 4094);
+
+    assert_ok(parse_option(fx, "ovs.vlan", "100"));
+    assert_int_equal(fx->cfg.vlan, 100);
+    /* The other settings keep their defaults. */
+    assert_int_equal(fx->cfg.mtu, 1500);
+    assert_null(fx->cfg.datapath);
+}
+
+static void
+test_vlan_bad(void **state)
+{
+    static const char *const bad[] = {
+        "0", "4095", "abc", "10x", "", "-1", "99999999999999999999", "1.5",
+    };
+    struct fixture *fx = *state;
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *kv = xasprintf("ovs.vlan=%s", bad[i]);
+        assert_error_names(parse_option(fx, "ovs.vlan", bad[i]), kv, NULL);
+        free(kv);
+    }
+}
+
+/* com.docker.network.driver.mtu. */
+
+static void
+test_mtu_good(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse_option(fx, NETOPTS_MTU, "68"));
+    assert_int_equal(fx->cfg.mtu, 68);
+    assert_string_equal(smap_get(&fx->cfg.options, NETOPTS_MTU), "68");
+
+    assert_ok(parse_option(fx, NETOPTS_MTU, "65535"));
+    assert_int_equal(fx->cfg.mtu, 65535);
+
+    assert_ok(parse_option(fx, NETOPTS_MTU, "9000"));
+    assert_int_equal(fx->cfg.mtu, 9000);
+}
+
+static void
+test_mtu_bad(void **state)
+{
+    static const char *const bad[] = {
+        "67", "65536", "abc", "", "0", "-1500", "1500x",
+    };
+    struct fixture *fx = *state;
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *kv = xasprintf(NETOPTS_MTU "=%s", bad[i]);
+        assert_error_names(parse_option(fx, NETOPTS_MTU, bad[i]), kv, NULL);
+        free(kv);
+    }
+}
+
+static void
+test_mtu_ipv6(void **state)
+{
+    struct fixture *fx = *state;
+
+    /* IPv6 pools need an MTU of at least 1280. */
+    assert_error_names(
+        parse(fx, "{'Options': {'com.docker.network.generic': "
+              "{'" NETOPTS_MTU "': '1279'}}, "
+              "'IPv6Data': [{'Pool': 'fd00::/64'}]}"),
+        NETOPTS_MTU, "1279", NULL);
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.generic': "
+                    "{'" NETOPTS_MTU "': '1280'}}, "
+                    "'IPv6Data': [{'Pool': 'fd00::/64'}]}"));
+    assert_int_equal(fx->cfg.mtu, 1280);
+
+    /* So does enable_ipv6, even before IPAM has given a pool. */
+    assert_error_names(
+        parse(fx, "{'Options': {'com.docker.network.enable_ipv6': true, "
+              "'com.docker.network.generic': "
+              "{'" NETOPTS_MTU "': '1279'}}}"),
+        NETOPTS_MTU, "1279", NULL);
+    assert_error_names(
+        parse(fx, "{'Options': {'com.docker.network.enable_ipv6': 'true', "
+              "'com.docker.network.generic': "
+              "{'" NETOPTS_MTU "': '1279'}}}"),
+        NETOPTS_MTU, "1279", NULL);
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.enable_ipv6': "
+                    "true, 'com.docker.network.generic': "
+                    "{'" NETOPTS_MTU "': '1280'}}}"));
+
+    /* Without IPv6, 1279 is fine; an empty IPv6Data is no IPv6. */
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.enable_ipv6': "
+                    "false, 'com.docker.network.generic': "
+                    "{'" NETOPTS_MTU "': '1279'}}, 'IPv6Data': []}"));
+    assert_int_equal(fx->cfg.mtu, 1279);
+}
+
+/* ovs.datapath. */
+
+static void
+test_datapath(void **state)
+{
+    static const char *const bad[] = { "dpdk", "", "System", "system " };
+    struct fixture *fx = *state;
+
+    assert_ok(parse_option(fx, "ovs.datapath", "system"));
+    assert_string_equal(fx->cfg.datapath, "system");
+    assert_string_equal(smap_get(&fx->cfg.options, "ovs.datapath"),
+                        "system");
+
+    assert_ok(parse_option(fx, "ovs.datapath", "netdev"));
+    assert_string_equal(fx->cfg.datapath, "netdev");
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *kv = xasprintf("ovs.datapath=%s", bad[i]);
+        assert_error_names(parse_option(fx, "ovs.datapath", bad[i]), kv,
+                           NULL);
+        free(kv);
+    }
+}
+
+/* ovs.bridge. */
+
+static void
+test_bridge_good(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse_option(fx, "ovs.bridge", "br-ext"));
+    assert_string_equal(fx->cfg.bridge, "br-ext");
+    assert_string_equal(smap_get(&fx->cfg.options, "ovs.bridge"), "br-ext");
+
+    assert_ok(parse_option(fx, "ovs.bridge", "123456789012345"));
+    assert_string_equal(fx->cfg.bridge, "123456789012345");
+}
+
+static void
+test_bridge_bad(void **state)
+{
+    static const char *const bad[] = {
+        "1234567890123456", "", "a/b", "a b", ".", "..", "a:b",
+    };
+    struct fixture *fx = *state;
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *kv = xasprintf("ovs.bridge=%s", bad[i]);
+        assert_error_names(parse_option(fx, "ovs.bridge", bad[i]), kv, NULL);
+        free(kv);
+    }
+}
+
+/* Several options at once. */
+
+static void
+test_all_options(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse_options(fx, "{'ovs.bridge': 'br0', 'ovs.vlan': '10', "
+                            "'ovs.datapath': 'netdev', "
+                            "'" NETOPTS_MTU "': '9000', "
+                            "'com.docker.network.bridge.name': 'x'}"));
+    assert_string_equal(fx->cfg.bridge, "br0");
+    assert_int_equal(fx->cfg.vlan, 10);
+    assert_string_equal(fx->cfg.datapath, "netdev");
+    assert_int_equal(fx->cfg.mtu, 9000);
+
+    /* Exactly the options that are ours are kept, as given. */
+    assert_int_equal(smap_count(&fx->cfg.options), 4);
+    assert_string_equal(smap_get(&fx->cfg.options, "ovs.vlan"), "10");
+    assert_string_equal(smap_get(&fx->cfg.options, NETOPTS_MTU), "9000");
+}
+
+/* Unknown and malformed options. */
+
+static void
+test_unknown_ovs_option(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_error_names(parse_option(fx, "ovs.foo", "bar"),
+                       "ovs.foo", "bar", NULL);
+    assert_error_names(parse_option(fx, "ovs.vlanid", "10"),
+                       "ovs.vlanid", "10", NULL);
+}
+
+static void
+test_foreign_option_ignored(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse_option(fx, "com.docker.foo", "bar"));
+    assert_defaults(&fx->cfg);
+    assert_null(smap_get(&fx->cfg.options, "com.docker.foo"));
+
+    assert_ok(parse_option(fx, "foo", "bar"));
+    assert_defaults(&fx->cfg);
+}
+
+static void
+test_option_not_string(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_non_null(parse_options(fx, "{'ovs.vlan': 10}"));
+    assert_non_null(parse_options(fx, "{'ovs.bridge': null}"));
+    assert_non_null(parse_options(fx, "{'ovs.datapath': ['system']}"));
+    assert_non_null(parse_options(fx, "{'" NETOPTS_MTU "': 1500}"));
+}
+
+static void
+test_option_not_string_message(void **state)
+{
+    struct fixture *fx = *state;
+
+    /* netopts.h: a refusal names the option and the value. */
+    assert_error_names(parse_options(fx, "{'ovs.vlan': 10}"),
+                       "ovs.vlan", "10", NULL);
+    assert_error_names(parse_options(fx, "{'" NETOPTS_MTU "': 9000}"),
+                       NETOPTS_MTU, "9000", NULL);
+}
+
+static void
+test_generic_not_object(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_error_names(parse_options(fx, "'ovs.vlan=10'"),
+                       "com.docker.network.generic", NULL);
+    assert_error_names(parse_options(fx, "['ovs.vlan', '10']"),
+                       "com.docker.network.generic", NULL);
+}
+
+static void
+test_options_not_object(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_error_names(parse(fx, "{'Options': 'x'}"), "Options", NULL);
+    assert_error_names(parse(fx, "{'Options': []}"), "Options", NULL);
+    assert_error_names(parse(fx, "{'Options': 1}"), "Options", NULL);
+}
+
+/* com.docker.network.internal and enable_ipv6. */
+
+static void
+test_internal(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.internal': "
+                    "true}}"));
+    assert_true(fx->cfg.internal);
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.internal': "
+                    "false}}"));
+    assert_false(fx->cfg.internal);
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.internal': "
+                    "'true'}}"));
+    assert_true(fx->cfg.internal);
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.internal': "
+                    "'false'}}"));
+    assert_false(fx->cfg.internal);
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.internal': "
+                    "null}}"));
+    assert_false(fx->cfg.internal);
+
+    assert_error_names(parse(fx, "{'Options': "
+                             "{'com.docker.network.internal': 'yes'}}"),
+                       "com.docker.network.internal", NULL);
+    assert_error_names(parse(fx, "{'Options': "
+                             "{'com.docker.network.internal': 1}}"),
+                       "com.docker.network.internal", NULL);
+    assert_error_names(parse(fx, "{'Options': "
+                             "{'com.docker.network.enable_ipv6': 'on'}}"),
+                       "com.docker.network.enable_ipv6", NULL);
+}
+
+static void
+test_bool_option_message(void **state)
+{
+    struct fixture *fx = *state;
+
+    /* netopts.h: a refusal names the option and the value. */
+    assert_error_names(parse(fx, "{'Options': "
+                             "{'com.docker.network.internal': 'yes'}}"),
+                       "com.docker.network.internal", "yes", NULL);
+    assert_error_names(parse(fx, "{'Options': "
+                             "{'com.docker.network.enable_ipv6': 'on'}}"),
+                       "com.docker.network.enable_ipv6", "on", NULL);
+}
+
+/* IPv4Data and IPv6Data. */
+
+static void
+test_ipam_pools(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse(fx, "{'IPv4Data': ["
+                    "{'AddressSpace': 'LocalDefault', 'Pool': '10.1.0.0/24', "
+                    "'Gateway': '10.1.0.1/24', 'AuxAddresses': {}}, "
+                    "{'Pool': '10.2.0.0/16'}, "
+                    "{'Pool': '10.3.0.0/16', 'Gateway': ''}, "
+                    "{'Pool': '10.4.0.0/16', 'Gateway': null}, "
+                    "{'Pool': '10.5.0.0/16', 'Gateway': '10.5.0.254/16'}], "
+                    "'IPv6Data': ["
+                    "{'Pool': 'fd00:1::/64', 'Gateway': 'fd00:1::1/64'}, "
+                    "{'Pool': 'fd00:2::/64'}]}"));
+    assert_svec(&fx->cfg.ipv4_pools, "10.1.0.0/24", "10.2.0.0/16",
+                "10.3.0.0/16", "10.4.0.0/16", "10.5.0.0/16", NULL);
+    assert_svec(&fx->cfg.ipv4_gateways, "10.1.0.1/24", "10.5.0.254/16",
+                NULL);
+    assert_svec(&fx->cfg.ipv6_pools, "fd00:1::/64", "fd00:2::/64", NULL);
+    assert_svec(&fx->cfg.ipv6_gateways, "fd00:1::1/64", NULL);
+}
+
+static void
+test_ipam_bad_pool(void **state)
+{
+    static const char *const bad[] = {
+        "10.0.0.0", "10.0.0.0/33", "10.0.0.256/24", "garbage", "",
+        "/24", "10.0.0.0/", "10.0.0.0/2x",
+    };
+    struct fixture *fx = *state;
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '%s'}]}",
+                                 bad[i]),
+                           "IPv4Data[0].Pool", bad[i], NULL);
+    }
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Gateway': "
+                             "'10.0.0.1/8'}]}"),
+                       "IPv4Data[0].Pool", NULL);
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': 10}]}"),
+                       "IPv4Data[0].Pool", NULL);
+
+    /* The index is that of the bad entry. */
+    assert_error_names(parse(fx, "{'IPv6Data': [{'Pool': 'fd00::/64'}, "
+                             "{'Pool': 'fd01::/129'}]}"),
+                       "IPv6Data[1].Pool", "fd01::/129", NULL);
+}
+
+static void
+test_ipam_wrong_family(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': 'fd00::/64'}]}"),
+                       "IPv4Data[0].Pool", "fd00::/64", NULL);
+    assert_error_names(parse(fx, "{'IPv6Data': [{'Pool': '10.0.0.0/8'}]}"),
+                       "IPv6Data[0].Pool", "10.0.0.0/8", NULL);
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '10.0.0.0/8', "
+                             "'Gateway': 'fd00::1/64'}]}"),
+                       "IPv4Data[0].Gateway", "fd00::1/64", NULL);
+    assert_error_names(parse(fx, "{'IPv6Data': [{'Pool': 'fd00::/64', "
+                             "'Gateway': '10.0.0.1/8'}]}"),
+                       "IPv6Data[0].Gateway", "10.0.0.1/8", NULL);
+}
+
+static void
+test_ipam_bad_gateway(void **state)
+{
+    struct fixture *fx = *state;
+
+    /* Docker always gives the gateway with the pool's prefix. */
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '10.0.0.0/8', "
+                             "'Gateway': '10.0.0.1'}]}"),
+                       "IPv4Data[0].Gateway", "10.0.0.1", NULL);
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '10.0.0.0/8', "
+                             "'Gateway': 'router'}]}"),
+                       "IPv4Data[0].Gateway", "router", NULL);
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '10.0.0.0/8', "
+                             "'Gateway': 1}]}"),
+                       "IPv4Data[0].Gateway", NULL);
+}
+
+static void
+test_ipam_not_array(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_error_names(parse(fx, "{'IPv4Data': {'Pool': '10.0.0.0/8'}}"),
+                       "IPv4Data", "array", NULL);
+    assert_error_names(parse(fx, "{'IPv4Data': '10.0.0.0/8'}"),
+                       "IPv4Data", "array", NULL);
+    assert_error_names(parse(fx, "{'IPv6Data': true}"),
+                       "IPv6Data", "array", NULL);
+}
+
+static void
+test_ipam_entry_not_object(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_error_names(parse(fx, "{'IPv4Data': ['10.0.0.0/8']}"),
+                       "IPv4Data[0]", "object", NULL);
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '10.0.0.0/8'}, "
+                             "null]}"),
+                       "IPv4Data[1]", "object", NULL);
+    assert_error_names(parse(fx, "{'IPv6Data': [[]]}"),
+                       "IPv6Data[0]", "object", NULL);
+}
+
+int
+main(void)
+{
+#define TEST(NAME) cmocka_unit_test_setup_teardown(NAME, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        TEST(test_defaults),
+        TEST(test_defaults_minimal_body),
+        TEST(test_vlan_good),
+        TEST(test_vlan_bad),
+        TEST(test_mtu_good),
+        TEST(test_mtu_bad),
+        TEST(test_mtu_ipv6),
+        TEST(test_datapath),
+        TEST(test_bridge_good),
+        TEST(test_bridge_bad),
+        TEST(test_all_options),
+        TEST(test_unknown_ovs_option),
+        TEST(test_foreign_option_ignored),
+        TEST(test_option_not_string),
+        TEST(test_option_not_string_message),
+        TEST(test_generic_not_object),
+        TEST(test_options_not_object),
+        TEST(test_internal),
+        TEST(test_bool_option_message),
+        TEST(test_ipam_pools),
+        TEST(test_ipam_bad_pool),
+        TEST(test_ipam_wrong_family),
+        TEST(test_ipam_bad_gateway),
+        TEST(test_ipam_not_array),
+        TEST(test_ipam_entry_not_object),
+    };
+#undef TEST
+
+    return cmocka_run_group_tests_name("netopts", tests, NULL, NULL);
+}

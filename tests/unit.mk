@@ -1,0 +1,47 @@
+# tests/unit.mk: cmocka unit tests, one binary per module.
+#
+# Each test links the module's own code from its library and replaces the
+# module's collaborators with -Wl,--wrap=SYMBOL; the __wrap_ functions live in
+# the test.  Because a wrapped symbol is never referenced for real, the object
+# that defines it (plugin/http.o, ovsdb/db.o) is not pulled from its library.
+
+# ovsdb/names: IDs, names of links and rows, random MACs.
+check_PROGRAMS += tests/test-names
+TESTS += tests/test-names
+tests_test_names_SOURCES = tests/test-names.c
+tests_test_names_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_names_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=random_bytes
+tests_test_names_LDADD = ovsdb/libovsdb.a $(OVS_LIBS) $(CMOCKA_LIBS)
+
+# plugin/netopts: CreateNetwork options.  Pure: nothing is wrapped.
+check_PROGRAMS += tests/test-netopts
+TESTS += tests/test-netopts
+tests_test_netopts_SOURCES = tests/test-netopts.c
+tests_test_netopts_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_netopts_LDADD = \
+	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	$(OVS_LIBS) $(CMOCKA_LIBS)
+
+# plugin/driver: Docker's NetworkDriver calls.  The HTTP server (plugin/http)
+# and the database (ovsdb/db) are replaced; the desired state (ovsdb/state),
+# names and netopts are the real ones, except that whether the state has been
+# loaded from OVSDB is the test's to say.
+check_PROGRAMS += tests/test-driver
+TESTS += tests/test-driver
+tests_test_driver_SOURCES = tests/test-driver.c
+tests_test_driver_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_driver_LDFLAGS = $(AM_LDFLAGS) \
+	-Wl,--wrap=http_request_path \
+	-Wl,--wrap=http_request_body \
+	-Wl,--wrap=http_request_reply \
+	-Wl,--wrap=http_request_reply_error \
+	-Wl,--wrap=db_applied_seqno \
+	-Wl,--wrap=db_interface_state \
+	-Wl,--wrap=db_bridge_datapath \
+	-Wl,--wrap=db_foreign_port_exists \
+	-Wl,--wrap=db_default_datapath \
+	-Wl,--wrap=db_is_connected \
+	-Wl,--wrap=state_is_loaded
+tests_test_driver_LDADD = \
+	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	$(OVS_LIBS) $(CMOCKA_LIBS)
