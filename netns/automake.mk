@@ -6,4 +6,6 @@ netns_libnetns_a_SOURCES = \
 	netns/link.c \
 	netns/link.h \
 	netns/monitor.c \
-	netns/monitor.h
+	netns/monitor.h \
+	netns/route.c \
+	netns/route.h

@@ -49,6 +49,7 @@ db_init(const char *remote)
     ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_tag);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_external_ids);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_protected_);
 
     ovsdb_idl_add_table(idl, &ovsrec_table_interface);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
@@ -58,6 +59,8 @@ db_init(const char *remote)
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_error);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_mtu_request);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_link_state);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_options);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_mac);
 
     idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
     initialized = true;

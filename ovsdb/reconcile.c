@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "netns/link.h"
+#include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -15,6 +16,7 @@
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
+#include "sha1.h"
 #include "sset.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -308,7 +310,8 @@ bridge_add_port(struct bridge_info *bi, const struct ovsrec_port *port)
 static const struct ovsrec_interface *
 create_port(struct ovsdb_idl_txn *txn, struct bridge_info *bi,
             const char *name, const char *type, const struct smap *port_ids,
-            const struct smap *iface_ids, int vlan)
+            const struct smap *iface_ids, int vlan,
+            const struct ovsrec_port **portp)
 {
     const struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
     ovsrec_interface_set_name(iface, name);
@@ -325,6 +328,9 @@ create_port(struct ovsdb_idl_txn *txn, struct bridge_info *bi,
         ovsrec_port_set_tag(port, &tag, 1);
     }
     bridge_add_port(bi, port);
+    if (portp) {
+        *portp = port;
+    }
     return iface;
 }
 
@@ -362,7 +368,7 @@ static const struct ovsrec_interface *
 ensure_port(struct ovsdb_idl_txn *txn, struct shash *ports,
             struct bridge_info *bi, const char *name, const char *type,
             const struct smap *port_ids, const struct smap *iface_ids,
-            int vlan)
+            int vlan, const struct ovsrec_port **portp)
 {
     struct port_info *pi = shash_find_data(ports, name);
     const struct ovsrec_interface *iface = NULL;
@@ -370,6 +376,9 @@ ensure_port(struct ovsdb_idl_txn *txn, struct shash *ports,
     if (pi && pi->br == bi->br) {
         iface = update_port(pi->port, type, port_ids, iface_ids, vlan);
         if (iface) {
+            if (portp) {
+                *portp = pi->port;
+            }
             free(shash_find_and_delete(ports, name));
             return iface;
         }
@@ -382,7 +391,75 @@ ensure_port(struct ovsdb_idl_txn *txn, struct shash *ports,
         ovsrec_bridge_update_ports_delvalue(pi->br, pi->port);
         free(shash_find_and_delete(ports, name));
     }
-    return create_port(txn, bi, name, type, port_ids, iface_ids, vlan);
+    return create_port(txn, bi, name, type, port_ids, iface_ids, vlan,
+                       portp);
+}
+
+static void
+set_protected(const struct ovsrec_port *port, bool protected)
+{
+    if (port->protected_ != protected) {
+        ovsrec_port_set_protected_(port, protected);
+    }
+}
+
+/* Returns the name of the tunnel port of network 'id' towards 'peer':
+ * "ovstn-" and 9 hex digits of a hash of both. */
+static char *
+tunnel_port_name(const char *id, const char *peer)
+{
+    uint8_t digest[SHA1_DIGEST_SIZE];
+    char *s = xasprintf("%s/%s", id, peer);
+
+    sha1_bytes(s, strlen(s), digest);
+    free(s);
+    return xasprintf("ovstn-%02x%02x%02x%02x%x", digest[0], digest[1],
+                     digest[2], digest[3], digest[4] >> 4);
+}
+
+/* Makes the tunnel ports of network 'net' on bridge 'bi': one to each of its
+ * peers that is not this host.  Tunnel ports are protected: what comes in
+ * from one tunnel never goes out of another (split horizon), so broadcast
+ * reaches every host once and a full mesh does not loop. */
+static void
+ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
+               struct bridge_info *bi, const struct state_network *net)
+{
+    const struct state_netcfg *cfg = &net->cfg;
+    const char *peer;
+    size_t i;
+
+    SVEC_FOR_EACH (i, peer, &cfg->peers) {
+        if ((cfg->local_ip && !strcmp(cfg->local_ip, peer))
+            || route_is_local(peer)) {
+            continue;
+        }
+
+        struct smap ids = SMAP_INITIALIZER(&ids);
+        smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_TUNNEL);
+        smap_add(&ids, STATE_KEY_NETWORK, net->id);
+        smap_add(&ids, "ovsnet-remote-ip", peer);
+
+        char *name = tunnel_port_name(net->id, peer);
+        const struct ovsrec_interface *iface;
+        const struct ovsrec_port *port;
+        iface = ensure_port(txn, ports, bi, name, cfg->tunnel, &ids, &ids,
+                            cfg->vlan, &port);
+        set_protected(port, true);
+
+        struct smap options = SMAP_INITIALIZER(&options);
+        smap_add(&options, "remote_ip", peer);
+        smap_add_format(&options, "key", "%"PRIu64, cfg->vni);
+        if (cfg->local_ip) {
+            smap_add(&options, "local_ip", cfg->local_ip);
+        }
+        if (!smap_equal(&iface->options, &options)) {
+            ovsrec_interface_set_options(iface, &options);
+        }
+        smap_destroy(&options);
+        smap_destroy(&ids);
+        free(name);
+    }
 }
 
 void
@@ -439,7 +516,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         struct smap local_ids = SMAP_INITIALIZER(&local_ids);
         smap_add(&local_ids, STATE_KEY_ROLE, STATE_ROLE_BRIDGE);
         create_port(txn, bi, net->cfg.bridge, "internal", &local_ids,
-                    &local_ids, 0);
+                    &local_ids, 0, NULL);
         smap_destroy(&local_ids);
         smap_destroy(&ids);
         VLOG_INFO("network %s: creating bridge %s (datapath_type=%s)",
@@ -457,11 +534,31 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         smap_add(&iface_ids, STATE_KEY_NETWORK, net->id);
 
         const struct ovsrec_interface *iface;
+        const struct ovsrec_port *port;
         iface = ensure_port(txn, &ports, bi, net->gw_port, "internal",
-                            &port_ids, &iface_ids, net->cfg.vlan);
+                            &port_ids, &iface_ids, net->cfg.vlan, &port);
         int64_t mtu = net->cfg.mtu;
         if (iface->n_mtu_request != 1 || iface->mtu_request[0] != mtu) {
             ovsrec_interface_set_mtu_request(iface, &mtu, 1);
+        }
+
+        /* On a tunnel network every host is the gateway of its own
+         * containers, with the same address and MAC (an anycast gateway):
+         * the gateway port is protected, like the tunnels, so that it never
+         * talks across them. */
+        bool protected = net->cfg.tunnel != NULL;
+        set_protected(port, protected);
+        char mac[ETH_ADDR_STRLEN + 1] = "";
+        if (protected) {
+            struct eth_addr ea;
+            state_network_gateway_mac(net, &ea);
+            snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(ea));
+        }
+        if (strcmp(iface->mac ? iface->mac : "", mac)) {
+            ovsrec_interface_set_mac(iface, mac[0] ? mac : NULL);
+        }
+        if (net->cfg.tunnel) {
+            ensure_tunnels(txn, &ports, bi, net);
         }
         smap_destroy(&port_ids);
         smap_destroy(&iface_ids);
@@ -484,7 +581,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         smap_add(&port_ids, STATE_KEY_ENDPOINT, ep->id);
         state_endpoint_to_smap(ep, &iface_ids);
         ensure_port(txn, &ports, bi, ep->port, "", &port_ids, &iface_ids,
-                    net->cfg.vlan);
+                    net->cfg.vlan, NULL);
         smap_destroy(&port_ids);
         smap_destroy(&iface_ids);
     }

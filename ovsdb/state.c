@@ -4,6 +4,7 @@
 
 #include "ovsdb/state.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "hash.h"
@@ -32,6 +33,7 @@ state_netcfg_init(struct state_netcfg *cfg)
     svec_init(&cfg->ipv6_pools);
     svec_init(&cfg->ipv6_gateways);
     smap_init(&cfg->options);
+    svec_init(&cfg->peers);
 }
 
 void
@@ -45,6 +47,9 @@ state_netcfg_destroy(struct state_netcfg *cfg)
         svec_destroy(&cfg->ipv6_pools);
         svec_destroy(&cfg->ipv6_gateways);
         smap_destroy(&cfg->options);
+        free(cfg->tunnel);
+        svec_destroy(&cfg->peers);
+        free(cfg->local_ip);
     }
 }
 
@@ -180,6 +185,11 @@ state_network_add(const char *id, struct state_netcfg *cfg)
     svec_swap(&net->cfg.ipv6_pools, &cfg->ipv6_pools);
     svec_swap(&net->cfg.ipv6_gateways, &cfg->ipv6_gateways);
     hmap_swap(&net->cfg.options.map, &cfg->options.map);
+    net->cfg.tunnel = cfg->tunnel;
+    net->cfg.local_ip = cfg->local_ip;
+    cfg->tunnel = cfg->local_ip = NULL;
+    net->cfg.vni = cfg->vni;
+    svec_swap(&net->cfg.peers, &cfg->peers);
     net->gw_port = names_gateway(id);
     net->gw_dirty = true;
     net->gw_ofport = 0;
@@ -285,6 +295,27 @@ state_random_mac(struct eth_addr *mac)
 }
 
 void
+state_network_set_peers(struct state_network *net, const struct svec *peers)
+{
+    svec_destroy(&net->cfg.peers);
+    svec_clone(&net->cfg.peers, peers);
+    state_changed();
+}
+
+void
+state_network_gateway_mac(const struct state_network *net,
+                          struct eth_addr *mac)
+{
+    /* 02 (locally administered, unicast), then the ID's first 10 digits. */
+    mac->ea[0] = 0x02;
+    for (int i = 0; i < 5; i++) {
+        unsigned int b = 0;
+        sscanf(net->id + 2 * i, "%2x", &b);
+        mac->ea[i + 1] = b;
+    }
+}
+
+void
 state_mark_all_gateways_dirty(void)
 {
     struct state_network *net;
@@ -337,6 +368,14 @@ state_network_to_smap(const struct state_network *net, struct smap *ids)
     svec_put(ids, "ovsnet-ipv4-gateways", &cfg->ipv4_gateways);
     svec_put(ids, "ovsnet-ipv6-pools", &cfg->ipv6_pools);
     svec_put(ids, "ovsnet-ipv6-gateways", &cfg->ipv6_gateways);
+    if (cfg->tunnel) {
+        smap_add(ids, "ovsnet-tunnel", cfg->tunnel);
+        smap_add_format(ids, "ovsnet-vni", "%"PRIu64, cfg->vni);
+        svec_put(ids, "ovsnet-peers", &cfg->peers);
+        if (cfg->local_ip) {
+            smap_add(ids, "ovsnet-local-ip", cfg->local_ip);
+        }
+    }
     if (!smap_is_empty(&cfg->options)) {
         struct json *o = json_object_create();
         struct smap_node *node;
@@ -393,6 +432,14 @@ state_load_network(const struct smap *ids)
     svec_get(ids, "ovsnet-ipv4-gateways", &cfg.ipv4_gateways);
     svec_get(ids, "ovsnet-ipv6-pools", &cfg.ipv6_pools);
     svec_get(ids, "ovsnet-ipv6-gateways", &cfg.ipv6_gateways);
+    const char *tunnel = smap_get(ids, "ovsnet-tunnel");
+    if (tunnel) {
+        cfg.tunnel = xstrdup(tunnel);
+        cfg.vni = smap_get_ullong(ids, "ovsnet-vni", 0);
+        svec_get(ids, "ovsnet-peers", &cfg.peers);
+        const char *local_ip = smap_get(ids, "ovsnet-local-ip");
+        cfg.local_ip = local_ip ? xstrdup(local_ip) : NULL;
+    }
 
     const char *options = smap_get(ids, "ovsnet-options");
     if (options) {

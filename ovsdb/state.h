@@ -30,6 +30,7 @@ struct state_netcfg {
     char *bridge;               /* Bridge name. */
     int vlan;                   /* Access VLAN, 0 for none. */
     int mtu;                    /* MTU of every link of the network. */
+    bool mtu_auto;              /* Not given by the user (not persisted). */
     char *datapath;             /* "system" or "netdev". */
     bool internal;              /* No address on the host. */
     struct svec ipv4_pools;     /* CIDRs. */
@@ -37,6 +38,13 @@ struct state_netcfg {
     struct svec ipv6_pools;
     struct svec ipv6_gateways;
     struct smap options;        /* The -o options, as given. */
+
+    /* Multi-host networks: a tunnel port to each peer. */
+    char *tunnel;               /* "vxlan", "gre", "geneve", "stt" or NULL. */
+    uint64_t vni;               /* Tunnel key. */
+    struct svec peers;          /* Hosts of the network (bare IPs), this
+                                 * one included or not. */
+    char *local_ip;             /* Tunnel source, or NULL for the route's. */
 };
 
 void state_netcfg_init(struct state_netcfg *);
@@ -104,6 +112,15 @@ void state_random_mac(struct eth_addr *);
 
 void state_mark_all_gateways_dirty(void);
 
+/* Replaces the peers of tunnel network 'net' by 'peers'. */
+void state_network_set_peers(struct state_network *,
+                             const struct svec *peers);
+
+/* Returns the anycast MAC of the gateway port of a tunnel network: the same
+ * on every host, derived from the network ID. */
+void state_network_gateway_mac(const struct state_network *,
+                               struct eth_addr *);
+
 /* The names of ovsnet's external_ids keys. */
 #define STATE_KEY_ROLE       "ovsnet-role"
 #define STATE_KEY_NETWORK    "ovsnet-network"
@@ -111,6 +128,7 @@ void state_mark_all_gateways_dirty(void);
 #define STATE_ROLE_BRIDGE    "bridge"
 #define STATE_ROLE_NETWORK   "network"
 #define STATE_ROLE_ENDPOINT  "endpoint"
+#define STATE_ROLE_TUNNEL    "tunnel"
 
 /* Fills 'ids' with the external_ids that record 'net' (on its gateway
  * Port), and 'ep' (on its Interface). */

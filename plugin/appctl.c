@@ -6,12 +6,14 @@
 
 #include <string.h>
 
+#include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb/db.h"
 #include "ovsdb/reconcile.h"
 #include "ovsdb/state.h"
 #include "unixctl.h"
+#include "svec.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
@@ -70,6 +72,15 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
         }
         ds_put_cstr(&s, ")\n");
         ds_put_format(&s, "    id: %s\n", net->id);
+        if (cfg->tunnel) {
+            ds_put_format(&s, "    tunnel: %s, key %"PRIu64", peers ",
+                          cfg->tunnel, cfg->vni);
+            put_list(&s, &cfg->peers);
+            if (cfg->local_ip) {
+                ds_put_format(&s, ", local_ip %s", cfg->local_ip);
+            }
+            ds_put_cstr(&s, "\n");
+        }
     }
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
@@ -121,6 +132,119 @@ endpoint_list(struct unixctl_conn *conn, int argc, const char *argv[],
     ds_destroy(&s);
 }
 
+/* Finds the network whose ID is or starts with 'prefix', or replies with an
+ * error and returns NULL. */
+static struct state_network *
+find_network(struct unixctl_conn *conn, const char *prefix)
+{
+    struct state_network *net, *found = NULL;
+    size_t n = 0;
+
+    net = state_network_find(prefix);
+    if (net) {
+        return net;
+    }
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (!strncmp(net->id, prefix, strlen(prefix))) {
+            found = net;
+            n++;
+        }
+    }
+    if (n == 1) {
+        return found;
+    }
+
+    char *msg = xasprintf("%s: %s network", prefix,
+                          n ? "names more than one" : "no such");
+    unixctl_command_reply_error(conn, msg);
+    free(msg);
+    return NULL;
+}
+
+/* "network/add-peer NETWORK IP" and "network/del-peer NETWORK IP". */
+static void
+change_peer(struct unixctl_conn *conn, int argc OVS_UNUSED,
+            const char *argv[], void *add_)
+{
+    bool add = add_ != NULL;
+    struct state_network *net = find_network(conn, argv[1]);
+    const char *ip = argv[2];
+
+    if (!net) {
+        return;
+    }
+    if (!net->cfg.tunnel) {
+        unixctl_command_reply_error(conn, "not a tunnel network (created "
+                                    "without ovs.tunnel)");
+        return;
+    }
+    if (!route_ip_valid(ip, NULL)) {
+        unixctl_command_reply_error(conn, "not an IPv4 or IPv6 address");
+        return;
+    }
+
+    struct svec peers;
+    svec_clone(&peers, &net->cfg.peers);
+    bool had = svec_contains_unsorted(&peers, ip);
+    if (add && !had) {
+        svec_add(&peers, ip);
+    } else if (!add && had) {
+        struct svec keep = SVEC_EMPTY_INITIALIZER;
+        const char *p;
+        size_t i;
+        SVEC_FOR_EACH (i, p, &peers) {
+            if (strcmp(p, ip)) {
+                svec_add(&keep, p);
+            }
+        }
+        svec_swap(&peers, &keep);
+        svec_destroy(&keep);
+    }
+    if (add != had) {
+        VLOG_INFO("network %s: %s peer %s", net->id,
+                  add ? "adding" : "removing", ip);
+        state_network_set_peers(net, &peers);
+    }
+    svec_destroy(&peers);
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, "peers: ");
+    put_list(&s, &net->cfg.peers);
+    ds_put_cstr(&s, "\n");
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
+            const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct ovsrec_interface *iface;
+
+    ds_put_format(&s, "%-15s %-12s %-6s %-7s %-24s %-6s %-5s %s\n",
+                  "PORT", "NETWORK", "TYPE", "KEY", "REMOTE", "OFPORT",
+                  "LINK", "ERROR");
+    OVSREC_INTERFACE_FOR_EACH (iface, db_idl()) {
+        const char *role = smap_get(&iface->external_ids, STATE_KEY_ROLE);
+        if (!role || strcmp(role, STATE_ROLE_TUNNEL)) {
+            continue;
+        }
+
+        const char *net = smap_get_def(&iface->external_ids,
+                                       STATE_KEY_NETWORK, "?");
+        ds_put_format(&s, "%-15s %-12.12s %-6s %-7s %-24s %-6"PRId64" "
+                      "%-5s %s\n", iface->name, net, iface->type,
+                      smap_get_def(&iface->options, "key", "-"),
+                      smap_get_def(&iface->options, "remote_ip", "-"),
+                      iface->n_ofport ? iface->ofport[0] : 0,
+                      iface->link_state ? iface->link_state : "-",
+                      iface->error ? iface->error : "");
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 static void
 cleanup(struct unixctl_conn *conn, int argc OVS_UNUSED,
         const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
@@ -147,6 +271,11 @@ appctl_register(void)
     unixctl_command_register("endpoint/list", "[NETWORK]", 0, 1,
                              endpoint_list, NULL);
     unixctl_command_register("ovsnet/cleanup", "", 0, 0, cleanup, NULL);
+    unixctl_command_register("network/add-peer", "NETWORK IP", 2, 2,
+                             change_peer, &full_sweep);
+    unixctl_command_register("network/del-peer", "NETWORK IP", 2, 2,
+                             change_peer, NULL);
+    unixctl_command_register("tunnel/list", "", 0, 0, tunnel_list, NULL);
 }
 
 bool

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "netns/link.h"
+#include "netns/route.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/shash.h"
@@ -192,6 +193,107 @@ bridge_datapath(const char *name)
     return NULL;
 }
 
+/* Works out the largest MTU a tunnel network 'cfg' can have: the MTU of the
+ * route to each peer that is not this host, less the encapsulation.
+ * Returns it, or 0 with an error message in '*errorp'.  '*why' says where
+ * the figure comes from. */
+static int
+tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
+{
+    int overhead = netopts_tunnel_overhead(cfg->tunnel);
+    int best = 0;
+    const char *peer;
+    size_t i;
+
+    *why = NULL;
+    *errorp = NULL;
+    SVEC_FOR_EACH (i, peer, &cfg->peers) {
+        int family, mtu;
+
+        if (route_is_local(peer)) {
+            continue;
+        }
+        int error = route_lookup(peer, &mtu, NULL);
+        if (error) {
+            *errorp = xasprintf("option " NETOPTS_PEERS ": no route to peer "
+                                "%s (%s)", peer, ovs_strerror(error));
+            free(*why);
+            *why = NULL;
+            return 0;
+        }
+        route_ip_valid(peer, &family);
+        int fit = mtu - overhead - (family == AF_INET6 ? 20 : 0);
+        if (!best || fit < best) {
+            best = fit;
+            free(*why);
+            *why = xasprintf("the route to peer %s has MTU %d, and %s over "
+                             "IPv%d takes %d bytes", peer, mtu, cfg->tunnel,
+                             family == AF_INET6 ? 6 : 4,
+                             overhead + (family == AF_INET6 ? 20 : 0));
+        }
+    }
+    if (!best) {
+        best = NETOPTS_DEFAULT_MTU - overhead;
+        *why = xasprintf("no peer other than this host yet: assuming an "
+                         "underlay MTU of %d, and %s takes %d bytes",
+                         NETOPTS_DEFAULT_MTU, cfg->tunnel, overhead);
+    }
+    return best;
+}
+
+/* Checks the tunnel options of 'cfg' (for network 'id') against the other
+ * networks and the underlay, and sets its MTU if the user gave none.
+ * Replies and returns false if they do not fit. */
+static bool
+check_tunnel(struct http_request *req, const char *id,
+             struct state_netcfg *cfg, bool ipv6)
+{
+    const struct state_network *other;
+
+    HMAP_FOR_EACH (other, node, state_networks()) {
+        if (other->cfg.tunnel && !strcmp(other->cfg.tunnel, cfg->tunnel)
+            && other->cfg.vni == cfg->vni) {
+            http_request_reply_error(req, 409, "option " NETOPTS_VNI "=%"
+                                     PRIu64": network %s already uses %s "
+                                     "with this key", cfg->vni, other->id,
+                                     cfg->tunnel);
+            return false;
+        }
+    }
+
+    char *why, *error;
+    int max = tunnel_max_mtu(cfg, &why, &error);
+    if (!max) {
+        http_request_reply_error(req, 400, "%s", error);
+        free(error);
+        return false;
+    }
+    if (cfg->mtu_auto) {
+        cfg->mtu = max;
+        VLOG_INFO("network %s: MTU %d (%s)", id, max, why);
+    } else if (cfg->mtu > max) {
+        http_request_reply_error(req, 400, "option " NETOPTS_MTU "=%d: the "
+                                 "largest MTU that fits is %d (%s)",
+                                 cfg->mtu, max, why);
+        free(why);
+        return false;
+    }
+    free(why);
+    if (ipv6 && cfg->mtu < 1280) {
+        http_request_reply_error(req, 400, "IPv6 needs an MTU of at least "
+                                 "1280, and the %s underlay leaves %d",
+                                 cfg->tunnel, cfg->mtu);
+        return false;
+    }
+    if (!strcmp(cfg->tunnel, "stt")) {
+        VLOG_WARN("network %s: no Linux datapath of Open vSwitch 3.x "
+                  "carries STT: its tunnel ports are configured as asked, "
+                  "but will carry no traffic (see \"ovs-appctl tunnel/list\")",
+                  id);
+    }
+    return true;
+}
+
 static void
 handle_create_network(struct http_request *req, const struct json *body)
 {
@@ -267,9 +369,15 @@ handle_create_network(struct http_request *req, const struct json *body)
     }
     free(gw);
 
-    VLOG_INFO("CreateNetwork %s: bridge %s, vlan %d, mtu %d, datapath %s%s",
-              id, cfg.bridge, cfg.vlan, cfg.mtu, cfg.datapath,
-              cfg.internal ? ", internal" : "");
+    if (cfg.tunnel
+        && !check_tunnel(req, id, &cfg, cfg.ipv6_pools.n > 0)) {
+        goto out;
+    }
+
+    VLOG_INFO("CreateNetwork %s: bridge %s, vlan %d, mtu %d, datapath %s%s"
+              "%s%s", id, cfg.bridge, cfg.vlan, cfg.mtu, cfg.datapath,
+              cfg.internal ? ", internal" : "",
+              cfg.tunnel ? ", tunnel " : "", cfg.tunnel ? cfg.tunnel : "");
     state_network_add(id, &cfg);
 
     struct pending *p = pending_add(req, "CreateNetwork", json_object_create());

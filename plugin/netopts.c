@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "netns/link.h"
+#include "netns/route.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "ovsdb/names.h"
@@ -147,10 +148,54 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
             return xasprintf("option %s=%.80s: the MTU must be a number "
                              "from 68 to 65535", key, value);
         }
+        cfg->mtu_auto = false;
+    } else if (!strcmp(key, NETOPTS_TUNNEL)) {
+        if (!netopts_tunnel_overhead(value)) {
+            return xasprintf("option %s=%.80s: the tunnel type must be "
+                             "vxlan, gre, geneve or stt", key, value);
+        }
+        free(cfg->tunnel);
+        cfg->tunnel = xstrdup(value);
+    } else if (!strcmp(key, NETOPTS_VNI)) {
+        unsigned long long int vni;
+        if (!value[0] || strspn(value, "0123456789") != strlen(value)
+            || strlen(value) > 20 || !str_to_ullong(value, 10, &vni)) {
+            return xasprintf("option %s=%.80s: the VNI must be a number",
+                             key, value);
+        }
+        cfg->vni = vni;
+    } else if (!strcmp(key, NETOPTS_PEERS)) {
+        char *copy = xstrdup(value);
+        char *save_ptr = NULL;
+        char *error = NULL;
+
+        svec_clear(&cfg->peers);
+        for (char *p = strtok_r(copy, ", ", &save_ptr); p && !error;
+             p = strtok_r(NULL, ", ", &save_ptr)) {
+            if (!route_ip_valid(p, NULL)) {
+                error = xasprintf("option %s=%.200s: %.80s is not an IPv4 or "
+                                  "IPv6 address", key, value, p);
+            } else if (!svec_contains_unsorted(&cfg->peers, p)) {
+                svec_add(&cfg->peers, p);
+            }
+        }
+        free(copy);
+        if (error) {
+            return error;
+        }
+    } else if (!strcmp(key, NETOPTS_LOCAL_IP)) {
+        if (!route_ip_valid(value, NULL)) {
+            return xasprintf("option %s=%.80s: not an IPv4 or IPv6 address",
+                             key, value);
+        }
+        free(cfg->local_ip);
+        cfg->local_ip = xstrdup(value);
     } else if (!strncmp(key, "ovs.", 4)) {
         return xasprintf("option %.80s=%.80s: unknown option (known: "
                          NETOPTS_BRIDGE ", " NETOPTS_VLAN ", "
-                         NETOPTS_DATAPATH ", " NETOPTS_MTU ")", key, value);
+                         NETOPTS_DATAPATH ", " NETOPTS_MTU ", "
+                         NETOPTS_TUNNEL ", " NETOPTS_VNI ", " NETOPTS_PEERS
+                         ", " NETOPTS_LOCAL_IP ")", key, value);
     } else {
         return NULL;            /* Not ours: Docker's business. */
     }
@@ -198,6 +243,7 @@ netopts_parse(const struct json *req, const char *network_id,
     bool ipv6 = enable_ipv6 || cfg->ipv6_pools.n;
 
     cfg->mtu = NETOPTS_DEFAULT_MTU;
+    cfg->mtu_auto = true;
     if (generic && generic->type == JSON_OBJECT) {
         const struct shash_node **nodes = shash_sort(json_object(generic));
         size_t n = shash_count(json_object(generic));
@@ -220,7 +266,36 @@ netopts_parse(const struct json *req, const char *network_id,
         }
     }
 
-    if (ipv6 && cfg->mtu < 1280) {
+    if (cfg->tunnel) {
+        unsigned long long int max = (!strcmp(cfg->tunnel, "vxlan")
+                                      || !strcmp(cfg->tunnel, "geneve")
+                                      ? 0xffffff
+                                      : !strcmp(cfg->tunnel, "gre")
+                                      ? 0xffffffffULL : UINT64_MAX);
+        if (!smap_get(&cfg->options, NETOPTS_VNI)) {
+            return xasprintf("option %s=%s needs " NETOPTS_VNI ", the tunnel "
+                             "key (0 to %llu)", NETOPTS_TUNNEL, cfg->tunnel,
+                             max);
+        }
+        if (cfg->vni > max) {
+            return xasprintf("option %s=%"PRIu64": a %s key must be from 0 "
+                             "to %llu", NETOPTS_VNI, cfg->vni, cfg->tunnel,
+                             max);
+        }
+    } else {
+        static const char *needs_tunnel[] = {
+            NETOPTS_VNI, NETOPTS_PEERS, NETOPTS_LOCAL_IP,
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(needs_tunnel); i++) {
+            const char *v = smap_get(&cfg->options, needs_tunnel[i]);
+            if (v) {
+                return xasprintf("option %s=%.80s needs " NETOPTS_TUNNEL,
+                                 needs_tunnel[i], v);
+            }
+        }
+    }
+
+    if (ipv6 && !cfg->mtu_auto && cfg->mtu < 1280) {
         return xasprintf("option %s=%d: IPv6 needs an MTU of at least 1280",
                          NETOPTS_MTU, cfg->mtu);
     }
@@ -228,4 +303,15 @@ netopts_parse(const struct json *req, const char *network_id,
         cfg->bridge = names_bridge(network_id);
     }
     return NULL;
+}
+
+int
+netopts_tunnel_overhead(const char *tunnel)
+{
+    /* Outer IPv4 20 + ... + inner Ethernet 14. */
+    return (!strcmp(tunnel, "vxlan") ? 20 + 8 + 8 + 14      /* UDP, VXLAN */
+            : !strcmp(tunnel, "geneve") ? 20 + 8 + 8 + 14   /* UDP, Geneve */
+            : !strcmp(tunnel, "gre") ? 20 + 8 + 14          /* GRE + key */
+            : !strcmp(tunnel, "stt") ? 20 + 20 + 18 + 14    /* TCP, STT */
+            : 0);
 }

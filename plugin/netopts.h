@@ -20,6 +20,16 @@ struct state_netcfg;
 #define NETOPTS_VLAN     "ovs.vlan"
 #define NETOPTS_DATAPATH "ovs.datapath"
 #define NETOPTS_MTU      "com.docker.network.driver.mtu"
+#define NETOPTS_TUNNEL   "ovs.tunnel"
+#define NETOPTS_VNI      "ovs.vni"
+#define NETOPTS_PEERS    "ovs.peers"
+#define NETOPTS_LOCAL_IP "ovs.local_ip"
+
+/* Encapsulation overhead of tunnel type 'tunnel' ("vxlan", ...) over an IPv4
+ * underlay (add 20 for IPv6): the outer headers plus the inner Ethernet
+ * header.  Frames enter tunnels untagged (tunnel ports are access ports of
+ * the network's VLAN), so no VLAN tag is counted. */
+int netopts_tunnel_overhead(const char *tunnel);
 
 /* Parses CreateNetwork body 'req' for network 'network_id' into 'cfg'
  * (initialized by the caller).  'cfg->datapath' stays NULL when the user
