@@ -132,7 +132,7 @@ db_applied_seqno(void)
 static bool
 kernel_has_ovs_datapath(void)
 {
-    int family;
+    int family = 0;
 
     if (!nl_lookup_genl_family("ovs_datapath", &family)) {
         return true;

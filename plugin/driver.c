@@ -38,6 +38,8 @@ struct pending {
     /* What completes it. */
     uint64_t seqno;             /* Wait for db_applied_seqno() >= this. */
     char *endpoint_id;          /* If nonnull, also for its port's ofport. */
+    char *port;                 /* If nonnull, also for this port's ofport
+                                 * (a network's gateway port). */
     char *network_id;           /* If nonnull, CreateNetwork to roll back. */
     char *need_network_id;      /* If nonnull, a network that must still
                                  * exist for the call to succeed. */
@@ -87,6 +89,7 @@ pending_destroy(struct pending *p)
     ovs_list_remove(&p->node);
     free(p->call);
     free(p->endpoint_id);
+    free(p->port);
     free(p->network_id);
     free(p->need_network_id);
     json_destroy(p->reply);
@@ -378,10 +381,13 @@ handle_create_network(struct http_request *req, const struct json *body)
               "%s%s", id, cfg.bridge, cfg.vlan, cfg.mtu, cfg.datapath,
               cfg.internal ? ", internal" : "",
               cfg.tunnel ? ", tunnel " : "", cfg.tunnel ? cfg.tunnel : "");
-    state_network_add(id, &cfg);
 
+    /* Answer once ovs-vswitchd has the gateway port, which shows that the
+     * bridge came up too. */
+    const struct state_network *added = state_network_add(id, &cfg);
     struct pending *p = pending_add(req, "CreateNetwork", json_object_create());
     p->network_id = xstrdup(id);
+    p->port = xstrdup(added->gw_port);
 
 out:
     state_netcfg_destroy(&cfg);
@@ -806,6 +812,36 @@ run_endpoint(struct pending *p)
     }
 }
 
+/* Checks a pending CreateNetwork, which waits for its gateway port. */
+static void
+run_port(struct pending *p)
+{
+    if (!state_network_find(p->network_id)) {
+        free(p->network_id);
+        p->network_id = NULL;
+        pending_fail(p, 409, "the network was deleted while it was being "
+                     "created");
+        return;
+    }
+    if (db_applied_seqno() < p->seqno) {
+        return;
+    }
+
+    int64_t ofport;
+    const char *error;
+    if (!db_interface_state(p->port, &ofport, &error) || !ofport) {
+        return;                 /* ovs-vswitchd has not got to it yet. */
+    }
+    if (ofport > 0) {
+        pending_succeed(p);
+    } else {
+        char *msg = xasprintf("ovs-vswitchd could not add port %s: %s",
+                              p->port, error ? error : "unknown error");
+        pending_fail(p, 500, msg);
+        free(msg);
+    }
+}
+
 void
 driver_run(void)
 {
@@ -830,6 +866,8 @@ driver_run(void)
 
         if (p->endpoint_id) {
             run_endpoint(p);
+        } else if (p->port) {
+            run_port(p);
         } else if (db_applied_seqno() >= p->seqno) {
             if (p->need_network_id
                 && !state_network_find(p->need_network_id)) {
@@ -850,7 +888,8 @@ driver_run(void)
             if (!db_is_connected()) {
                 msg = xasprintf("%s: the Open vSwitch database is not "
                                 "reachable", p->call);
-            } else if (p->endpoint_id && db_applied_seqno() >= p->seqno) {
+            } else if ((p->endpoint_id || p->port)
+                       && db_applied_seqno() >= p->seqno) {
                 msg = xasprintf("%s: ovs-vswitchd did not add the port "
                                 "within %d ms", p->call, timeout_ms);
             } else {

@@ -124,15 +124,9 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
                                "%s %s: plugin calls use POST", method, url);
         }
 
-        const char *cl = MHD_lookup_connection_value(
-            conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
-            return queue_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
-                               "%s: request body of %s bytes is larger "
-                               "than the limit of %d bytes", url, cl,
-                               HTTP_MAX_BODY);
-        }
-
+        /* A body over the limit is read and dropped, then refused: a
+         * reply before the body would race with a client still sending it,
+         * which would see a broken pipe instead of the error. */
         req = xzalloc(sizeof *req);
         req->server = server;
         req->conn = conn;

@@ -230,14 +230,25 @@ __wrap_db_foreign_port_exists(const char *name)
     return mock_type(bool);
 }
 
-/* Replaces db_interface_state().  Mock queue: per call, three values:
- * whether the interface exists (bool), its ofport (int64_t), and its error
- * (a static string, or NULL); the interface's name is checked with
- * expect_string(..., name, ...). */
+/* What db_interface_state() says of every gateway port: CreateNetwork waits
+ * for it.  Reset by setup(). */
+static int64_t gateway_ofport = 1;
+static const char *gateway_error;
+
+/* Replaces db_interface_state().  Gateway ports ("ovsgw-") have no queue:
+ * they exist with 'gateway_ofport' and 'gateway_error'.  Otherwise a mock
+ * queue: per call, three values: whether the interface exists (bool), its
+ * ofport (int64_t), and its error (a static string, or NULL); the
+ * interface's name is checked with expect_string(..., name, ...). */
 bool
 __wrap_db_interface_state(const char *name, int64_t *ofport,
                           const char **error)
 {
+    if (!strncmp(name, NAMES_GATEWAY_PREFIX, strlen(NAMES_GATEWAY_PREFIX))) {
+        *ofport = gateway_ofport;
+        *error = gateway_error;
+        return true;
+    }
     check_expected(name);
 
     bool exists = mock_type(bool);
@@ -586,6 +597,8 @@ setup(void **state OVS_UNUSED)
     driver_init(TEST_TIMEOUT_MS);
     connected = true;
     loaded = true;
+    gateway_ofport = 1;
+    gateway_error = NULL;
     catch_up();
     return 0;
 }
@@ -1386,6 +1399,39 @@ test_create_endpoint_port_collision(void **state OVS_UNUSED)
 }
 
 static void
+test_create_network_waits_for_gateway(void **state OVS_UNUSED)
+{
+    /* The bridge and gateway port are committed, but ovs-vswitchd has not
+     * added the port yet: no answer; then it has: {}. */
+    expect_new_network(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    gateway_ofport = 0;
+    catch_up();
+    driver_run();
+    assert_pending(req);
+    gateway_ofport = 1;
+    driver_run();
+    assert_reply(req, 200, "{}");
+}
+
+static void
+test_create_network_gateway_error(void **state OVS_UNUSED)
+{
+    /* ovs-vswitchd could not add the gateway port (say, the bridge could not
+     * be created): the call fails with OVS's words, the network is gone. */
+    expect_new_network(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    gateway_ofport = -1;
+    gateway_error = "could not open network device (No such device)";
+    catch_up();
+    driver_run();
+    assert_error(req, 500, "No such device", "ovsgw-");
+    assert_null(state_network_find(net_a));
+}
+
+static void
 test_create_endpoint_foreign_port(void **state OVS_UNUSED)
 {
     /* A port of that name that is not ovsnet's: refused, nothing added. */
@@ -1699,6 +1745,8 @@ main(void)
         TEST(test_create_endpoint_again),
         TEST(test_create_endpoint_port_collision),
         TEST(test_create_endpoint_foreign_port),
+        TEST(test_create_network_waits_for_gateway),
+        TEST(test_create_network_gateway_error),
         TEST(test_join),
         TEST(test_join_internal),
         TEST(test_join_no_gateway),
