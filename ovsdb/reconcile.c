@@ -38,7 +38,8 @@ owned(const struct smap *ids, const char *role)
  * off.  On the userspace datapath, packets that the kernel hands to
  * ovs-vswitchd with a partial checksum leave it with a wrong one, unless
  * ovs-vswitchd runs with userspace TSO, which handles them (and is ten times
- * faster).  That setting takes effect only when ovs-vswitchd starts, so
+ * faster), except across its tunnels.  That setting takes effect only when
+ * ovs-vswitchd starts, so
  * look at what it did, not at what the database says: with userspace TSO,
  * ovs-vswitchd opens its internal ports (taps) with TSO on. */
 static bool
@@ -50,6 +51,11 @@ needs_tx_csum_off(const struct ovsdb_idl *idl, const struct state_network *net)
 
     if (strcmp(net->cfg.datapath, "netdev")) {
         return false;
+    }
+    if (net->cfg.tunnel) {
+        /* OVS 3.1's userspace datapath cannot put TSO packets into a
+         * tunnel: with offloads on, TCP across hosts would fail. */
+        return true;
     }
 
     bool tso;
