@@ -332,6 +332,53 @@ link_delete(const char *name)
     return 0;
 }
 
+int
+link_delete_many(const char *const *names, size_t n)
+{
+    struct ofpbuf request;
+    size_t n_grouped = 0;
+    int error = 0;
+
+    if (n == 1) {
+        return link_delete(names[0]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!link_name_is_valid(names[i])) {
+            continue;
+        }
+        link_msg_init(&request, RTM_NEWLINK, NLM_F_ACK, names[i]);
+        nl_msg_put_u32(&request, IFLA_GROUP, LINK_DOOMED_GROUP);
+        int retval = link_transact(&request, NULL);
+        ofpbuf_uninit(&request);
+        if (!retval) {
+            n_grouped++;
+        } else if (retval != ENODEV) {
+            /* Then delete it on its own. */
+            VLOG_WARN_RL(&rl, "%s: could not set link group (%s)",
+                         names[i], ovs_strerror(retval));
+            int retval2 = link_delete(names[i]);
+            if (retval2 && !error) {
+                error = retval2;
+            }
+        }
+    }
+    if (!n_grouped) {
+        return error;
+    }
+
+    link_msg_init(&request, RTM_DELLINK, NLM_F_ACK, NULL);
+    nl_msg_put_u32(&request, IFLA_GROUP, LINK_DOOMED_GROUP);
+    int retval = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    if (retval && retval != ENODEV) {
+        VLOG_WARN_RL(&rl, "deleting %"PRIuSIZE" links failed (%s)",
+                     n_grouped, ovs_strerror(retval));
+        return retval;
+    }
+    VLOG_DBG("deleted %"PRIuSIZE" links", n_grouped);
+    return error;
+}
+
 /* Returns true if a link called 'name' exists.  An invalid name does not;
  * an error other than "no such device" is logged and counts as "does not
  * exist". */

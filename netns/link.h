@@ -40,6 +40,13 @@ int link_veth_create(const char *name, const char *peer, int mtu,
  * exist is success. */
 int link_delete(const char *name);
 
+/* Deletes several links at once: 'names' (n of them).  Links that do not
+ * exist are skipped.  The kernel waits for an RCU grace period (tens of
+ * milliseconds) per deletion request; this makes it one for all of them, by
+ * moving them into link group LINK_DOOMED_GROUP and deleting the group. */
+#define LINK_DOOMED_GROUP 0x6f76736eu  /* "ovsn" */
+int link_delete_many(const char *const *names, size_t n);
+
 /* Returns true if a link called 'name' exists in the daemon's namespace. */
 bool link_exists(const char *name);
 

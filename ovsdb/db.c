@@ -62,6 +62,13 @@ db_init(const char *remote)
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_options);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_mac);
 
+    /* ovs-vswitchd writes these as it goes: they matter to the calls waiting
+     * for a port (which look at every iteration) but need no reconcile
+     * pass, so they do not change the IDL's seqno. */
+    ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_error);
+    ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_link_state);
+
     idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
     initialized = true;
 }

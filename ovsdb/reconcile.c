@@ -94,6 +94,12 @@ create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep)
     char *alias = xasprintf("ovsnet:%s", ep->id);
     int error;
 
+    /* The same endpoint, deleted and created again before its old link went:
+     * the old one goes now. */
+    if (shash_find_and_delete(state_doomed_links(), ep->port)) {
+        link_delete(ep->port);
+    }
+
     error = link_veth_create(ep->port, ep->peer, net->cfg.mtu, &ep->mac,
                              alias);
     if (error == EEXIST) {
@@ -222,18 +228,31 @@ void
 reconcile_links(const struct ovsdb_idl *idl, bool full,
                 const struct sset *gone, const struct sset *changed)
 {
-    struct sset *doomed = state_doomed_links();
-    const char *name;
+    /* Links of endpoints Docker deleted, once their ports are out of OVSDB
+     * (ovs-vswitchd would complain about ports whose device vanished), all
+     * in one go. */
+    struct shash *doomed = state_doomed_links();
+    if (!shash_is_empty(doomed)) {
+        uint64_t applied = db_applied_seqno();
+        const char **names = xmalloc(shash_count(doomed) * sizeof *names);
+        struct shash_node *node;
+        size_t n = 0;
 
-    /* Links of endpoints Docker deleted. */
-    SSET_FOR_EACH (name, doomed) {
-        int error = link_delete(name);
-        if (error) {
-            VLOG_WARN_RL(&rl, "could not delete link %s (%s)",
-                         name, ovs_strerror(error));
+        SHASH_FOR_EACH (node, doomed) {
+            if ((uintptr_t) node->data <= applied) {
+                names[n++] = node->name;
+            }
         }
+        if (n) {
+            link_delete_many(names, n);
+            for (size_t i = 0; i < n; i++) {
+                char *name = xstrdup(names[i]);
+                shash_find_and_delete(doomed, name);
+                free(name);
+            }
+        }
+        free(names);
     }
-    sset_clear(doomed);
 
     struct state_endpoint *ep;
     HMAP_FOR_EACH_SAFE (ep, node, state_endpoints()) {

@@ -10,6 +10,7 @@
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb/names.h"
 #include "sset.h"
@@ -20,7 +21,7 @@ VLOG_DEFINE_THIS_MODULE(state);
 
 static struct hmap networks = HMAP_INITIALIZER(&networks);
 static struct hmap endpoints = HMAP_INITIALIZER(&endpoints);
-static struct sset doomed_links = SSET_INITIALIZER(&doomed_links);
+static struct shash doomed_links = SHASH_INITIALIZER(&doomed_links);
 static uint64_t seqno = 1;
 static bool loaded;
 
@@ -83,7 +84,7 @@ void
 state_destroy(void)
 {
     state_clear();
-    sset_destroy(&doomed_links);
+    shash_destroy(&doomed_links);
     hmap_destroy(&networks);
     hmap_destroy(&endpoints);
 }
@@ -243,10 +244,12 @@ void
 state_endpoint_remove(struct state_endpoint *ep)
 {
     if (ep) {
-        if (ep->link_created) {
-            sset_add(&doomed_links, ep->port);
-        }
         hmap_remove(&endpoints, &ep->node);
+        state_changed();
+        if (ep->link_created) {
+            shash_replace(&doomed_links, ep->port,
+                          (void *) (uintptr_t) seqno);
+        }
         free(ep->error);
         free(ep->id);
         free(ep->network_id);
@@ -255,11 +258,10 @@ state_endpoint_remove(struct state_endpoint *ep)
         free(ep->ipv4);
         free(ep->ipv6);
         free(ep);
-        state_changed();
     }
 }
 
-struct sset *
+struct shash *
 state_doomed_links(void)
 {
     return &doomed_links;

@@ -104,8 +104,10 @@ struct state_endpoint *state_endpoint_add(const char *id,
                                           const char *ipv4, const char *ipv6);
 void state_endpoint_remove(struct state_endpoint *);
 
-/* Links of removed endpoints, for the reconcile pass to delete. */
-struct sset *state_doomed_links(void);
+/* Links of removed endpoints, for the reconcile pass to delete once their
+ * ports are gone from OVSDB: maps a link name to the state_seqno() (cast to
+ * a pointer) that must be committed first. */
+struct shash *state_doomed_links(void);
 
 bool state_mac_in_use(const struct eth_addr *);
 void state_random_mac(struct eth_addr *);
