@@ -1,1 +1,16 @@
-# bench/automake.mk
+# bench/: benchmarks.  They print figures and never pass or fail on time,
+# so they are not in TESTS: run them by hand, as root, with "bench/run.sh"
+# (see bench/README.md).  "make" builds the programs they need.
+
+noinst_PROGRAMS += bench/bench-attach
+bench_bench_attach_SOURCES = bench/bench-attach.c
+# libcurl and the C library only: not Open vSwitch's headers.
+bench_bench_attach_CPPFLAGS = -I$(top_builddir) $(CURL_CFLAGS)
+bench_bench_attach_CFLAGS = $(AM_CFLAGS) -pthread
+bench_bench_attach_LDADD = $(CURL_LIBS) -lpthread
+
+EXTRA_DIST += \
+	bench/README.md \
+	bench/bench-docker.sh \
+	bench/bench-lib.sh \
+	bench/run.sh

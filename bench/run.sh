@@ -1,0 +1,427 @@
+#!/bin/bash
+# bench/run.sh: ovsnet's benchmarks, each against a baseline measured in
+# the same run.  Prints figures; never passes or fails on them.
+#
+# Run as root from the build tree, after "make" (it builds nothing):
+#
+#     bench/run.sh
+#     OVSNETD=/path/to/ovsnetd BENCH_ATTACH=/path/to/bench-attach bench/run.sh
+#
+# 1. attach/detach latency and 2. bursts: bench-attach against a scratch
+#    ovsdb-server + ovs-vswitchd + ovsnetd in a namespace of its own; then
+#    ovs-docker against another scratch Open vSwitch;
+# 3. ovsnetd's memory (VmRSS, VmHWM), measured during 1;
+# 4. "docker run" and TCP throughput, ovs against Docker's bridge driver:
+#    bench/bench-docker.sh (skipped if there is no Docker to start).
+#
+# Environment:
+#   OVSNETD           the daemon (default ./plugin/ovsnetd)
+#   BENCH_ATTACH      default: bench/bench-attach of the same build tree
+#   BENCH_CYCLES      attach/detach cycles per measurement (default 50)
+#   BENCH_BUDGET      seconds after which a set of ovs-docker cycles stops
+#                     early (after at least 10; default 60)
+#   BENCH_BURST       endpoints in a burst (default 50)
+#   BENCH_POPULATION  endpoints/ports already there, second case (1000)
+#   BENCH_DATAPATH    netdev or system (default: system if the kernel has
+#                     Open vSwitch's datapath module loaded, else netdev)
+#   BENCH_DOCKER      0 skips bench-docker.sh
+#   BENCH_RESULTS     also copy the raw "KEY VALUE" results to this file
+#   OVSNETD_ARGS, BENCH_KEEP, BENCH_WAIT: see bench/bench-lib.sh
+# The whole run takes about 5 minutes on a 2-core machine.
+
+set -u
+
+bench_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+: "${OVSNETD:=./plugin/ovsnetd}"
+if [ -z "${BENCH_ATTACH:-}" ]; then
+    BENCH_ATTACH=$(dirname "$OVSNETD")/../bench/bench-attach
+fi
+: "${BENCH_CYCLES:=50}"
+: "${BENCH_BUDGET:=60}"
+: "${BENCH_BURST:=50}"
+: "${BENCH_POPULATION:=1000}"
+: "${BENCH_DOCKER:=1}"
+if ! [[ "$BENCH_POPULATION" =~ ^[0-9]+$ ]] || [ "$BENCH_POPULATION" -le 10 ]; then
+    echo "run.sh: BENCH_POPULATION=$BENCH_POPULATION: give more than 10" >&2
+    exit 1
+fi
+
+for var in OVSNETD BENCH_ATTACH; do
+    path=${!var}
+    if [ ! -x "$path" ]; then
+        echo "run.sh: $var=$path: not found or not executable" \
+             "(run \"make\" in the build tree first, or set $var)" >&2
+        exit 1
+    fi
+    dir=$(cd "$(dirname "$path")" && pwd)
+    printf -v "$var" '%s' "$dir/$(basename "$path")"
+done
+export OVSNETD BENCH_ATTACH
+
+if [ -z "${BENCH_DATAPATH:-}" ]; then
+    if [ -d /sys/module/openvswitch ]; then
+        BENCH_DATAPATH=system
+    else
+        BENCH_DATAPATH=netdev
+    fi
+fi
+export BENCH_DATAPATH
+
+# shellcheck source=bench/bench-lib.sh
+. "$bench_srcdir/bench-lib.sh"
+
+command -v ovs-docker > /dev/null \
+    || bench_skip "ovs-docker not found (Debian: openvswitch-common)"
+command -v uuidgen > /dev/null \
+    || bench_skip "uuidgen (which ovs-docker needs) not found"
+
+bench_init
+RESULTS=$BENCH_DIR/results
+: > "$RESULTS"
+
+# cpu_seconds PIDFILE: the CPU time (user + system) of the process.
+cpu_seconds() {
+    local pid
+    pid=$(head -n 1 "$1" 2> /dev/null | tr -cd '0-9')
+    [ -r "/proc/$pid/stat" ] || return 0
+    # Fields 14 and 15, after the "(comm)" that may hold spaces.
+    sed 's/^.*) //' "/proc/$pid/stat" \
+        | awk -v hz="$(getconf CLK_TCK)" \
+              '{ printf "%.2f\n", ($12 + $13) / hz }'
+}
+
+# vswitchd_warnings LOG: the warnings and errors ovs-vswitchd logged, with
+# those it dropped for rate limiting.
+vswitchd_warnings() {
+    awk '/\|(WARN|ERR|EMER)\|/ { n++ }
+         /\|(WARN|ERR|EMER)\|Dropped [0-9]+ log messages/ {
+             for (i = 1; i <= NF; i++) if ($i == "Dropped") n += $(i + 1)
+         }
+         END { print n + 0 }' "$1"
+}
+
+bench_log "ovsnetd: $OVSNETD"
+read -r load1 _ < /proc/loadavg
+if awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+    bench_log "warning: load average $load1 on $(nproc) CPUs: other work" \
+              "on this machine will show in the figures"
+fi
+bench_log "Open vSwitch $(ovs-vswitchd --version | sed -n '1s/.* //p')," \
+          "datapath $BENCH_DATAPATH, $(nproc) CPUs"
+
+# ---------------------------------------------------------------------------
+# 1-3. ovsnetd.
+
+bench_host ovsnet
+bench_ovs_start
+bench_ovsnetd_start
+bench_container ovsnet-ctr
+# Where the time of an attach goes: the OVSDB updates, with the time they
+# arrive, against the times bench-attach sent and got its calls.
+trace_opt=
+if [ "${BENCH_TRACE:-1}" != 0 ]; then
+    ovsdb-client --timestamp --format=csv monitor "unix:$T/db.sock" \
+        Open_vSwitch Interface name,ofport > "$T/monitor.csv" 2> /dev/null &
+    MONITOR_PID=$!
+    disown "$MONITOR_PID"
+    BENCH_PIDS+=("$MONITOR_PID")
+    trace_opt=--trace=$T/trace
+fi
+bench_log "ovsnetd $OVSNETD_PID up in $NS; attach, burst and memory"
+in_ns "$BENCH_ATTACH" ovsnet --pid="$OVSNETD_PID" \
+    --container="$CONTAINER_NETNS" --datapath="$BENCH_DATAPATH" \
+    --cycles="$BENCH_CYCLES" --burst="$BENCH_BURST" $trace_opt \
+    --populations="10,$BENCH_POPULATION" "$T/ovs.sock" >> "$RESULTS" \
+    || bench_die "bench-attach ovsnet failed (see above; logs in $T)"
+if [ -n "$trace_opt" ]; then
+    kill "$MONITOR_PID" 2> /dev/null
+    # Per measured endpoint "ovsep-ID9": when its Interface row appeared
+    # (ovsnetd committed it), when it got an ofport (ovs-vswitchd added
+    # the port) and when the row went away.  Times of day, in ms.
+    awk -F, '
+        function ms(t,   a) { split(t, a, ":"); return (a[1] * 60 + a[2]) * 60000 + a[3] * 1000 }
+        FILENAME != ARGV[ARGC - 1] {
+            if ($0 ~ /^[0-9][0-9][0-9][0-9]-/) { split($0, d, " "); now = ms(d[2]); next }
+            if ($3 !~ /^ovsep-/) next
+            if ($2 == "insert" && !($3 in ins)) ins[$3] = now
+            else if ($2 == "new" && $4 ~ /^[1-9][0-9]*$/ && !($3 in ofp)) ofp[$3] = now
+            else if ($2 == "delete") del[$3] = now
+            next
+        }
+        {
+            split($0, f, " "); pop = f[1]; port = "ovsep-" f[2]
+            if (!(port in ins) || !(port in ofp) || !(port in del)) { missing++; next }
+            n[pop]++
+            add(pop, "attach_ovsnetd_commit", ins[port] - ms(f[3]))
+            add(pop, "attach_vswitchd_ofport", ofp[port] - ins[port])
+            add(pop, "attach_ovsnetd_reply", ms(f[4]) - ofp[port])
+            add(pop, "detach_ovsnetd_commit", del[port] - ms(f[5]))
+            add(pop, "detach_ovsnetd_reply", ms(f[6]) - del[port])
+        }
+        function add(pop, k, v) { key = pop SUBSEP k; c[key]++; val[key, c[key]] = v; keys[key] = 1 }
+        END {
+            for (key in keys) {
+                m = c[key]
+                for (i = 1; i <= m; i++) s[i] = val[key, i]
+                for (i = 2; i <= m; i++) {
+                    x = s[i]
+                    for (j = i - 1; j >= 1 && s[j] > x; j--) s[j + 1] = s[j]
+                    s[j + 1] = x
+                }
+                split(key, kk, SUBSEP)
+                printf "ovsnet.phase.%s.%s.p50 %s\n", kk[1], kk[2], s[int((m + 1) / 2)]
+            }
+            if (missing) printf "ovsnet.phase.unmatched %d\n", missing
+        }' FS=, "$T/monitor.csv" FS=' ' "$T/trace" >> "$RESULTS"
+fi
+echo "ovsnet.cpu.ovsnetd_s $(cpu_seconds "$T/ovsnetd.pid")" >> "$RESULTS"
+echo "ovsnet.cpu.vswitchd_s $(cpu_seconds "$T/ovs-vswitchd.pid")" >> "$RESULTS"
+echo "ovsnet.log.vswitchd_warnings $(vswitchd_warnings "$T/ovs-vswitchd.log")" \
+     >> "$RESULTS"
+n=$(grep -c '|WARN|\||ERR|\||EMER|' "$T/ovsnetd.log")
+echo "ovsnet.log.warnings $n" >> "$RESULTS"
+if [ "$n" != 0 ]; then
+    bench_log "ovsnetd logged $n warnings or errors, e.g.:"
+    grep '|WARN|\||ERR|\||EMER|' "$T/ovsnetd.log" | head -n 5 >&2
+fi
+bench_host_stop
+
+# ---------------------------------------------------------------------------
+# 1-2. The baseline: ovs-docker on an Open vSwitch of its own.
+
+bench_host ovs-docker
+bench_ovs_start
+BRIDGE=benchbr
+vsctl add-br $BRIDGE -- set bridge $BRIDGE datapath_type="$BENCH_DATAPATH" \
+    || bench_die "cannot create bridge $BRIDGE"
+bench_container ovs-docker-ctr
+
+# ovs-docker asks docker one thing: "docker inspect -f '{{.State.Pid}}'
+# CONTAINER".  This stand-in answers it for our container alone.
+FAKEBIN=$T/fakebin
+mkdir -p "$FAKEBIN"
+cat > "$FAKEBIN/docker" <<EOF
+#!/bin/sh
+# A stand-in for docker, for ovs-docker: answers "docker inspect
+# -f '{{.State.Pid}}' bench-ctr" with the pid of a process in a namespace
+# of its own.
+if [ "\$1" = inspect ] && { [ "\$2" = -f ] || [ "\$2" = --format ]; } \\
+   && [ "\$3" = '{{.State.Pid}}' ] && [ "\$4" = bench-ctr ]; then
+    echo $CONTAINER_PID
+    exit 0
+fi
+echo "fake docker: not supported: \$*" >&2
+exit 1
+EOF
+chmod +x "$FAKEBIN/docker"
+
+bench_log "ovs-docker on an empty bridge"
+PATH=$FAKEBIN:$PATH in_ns "$BENCH_ATTACH" ovs-docker --label=0 \
+    --cycles="$BENCH_CYCLES" --budget="$BENCH_BUDGET" --burst="$BENCH_BURST" \
+    $BRIDGE bench-ctr \
+    >> "$RESULTS" || bench_die "bench-attach ovs-docker failed"
+
+bench_log "adding $BENCH_POPULATION ports (veth pairs, one ovs-vsctl call)"
+start=$(date +%s%N)
+for ((i = 0; i < BENCH_POPULATION; i++)); do
+    echo "link add bfill$i type veth peer name bfillc$i"
+    echo "link set bfill$i up"
+done | in_ns ip -batch - || bench_die "cannot create the veth pairs"
+args=()
+for ((i = 0; i < BENCH_POPULATION; i++)); do
+    # As ovs-docker makes them.
+    args+=(-- add-port $BRIDGE "bfill$i" -- set interface "bfill$i"
+           "external_ids:container_id=filler$i"
+           external_ids:container_iface=eth1)
+done
+vsctl --timeout=600 "${args[@]}" || bench_die "cannot add the ports"
+unset args
+echo "ovs-vsctl.fill.$BENCH_POPULATION.wall_ms" \
+     "$((($(date +%s%N) - start) / 1000000))" >> "$RESULTS"
+
+bench_log "ovs-docker with $BENCH_POPULATION ports on the bridge"
+PATH=$FAKEBIN:$PATH in_ns "$BENCH_ATTACH" ovs-docker \
+    --label="$BENCH_POPULATION" --cycles="$BENCH_CYCLES" \
+    --budget="$BENCH_BUDGET" --burst=0 \
+    $BRIDGE bench-ctr >> "$RESULTS" || bench_die "bench-attach ovs-docker failed"
+echo "ovs-docker.cpu.vswitchd_s $(cpu_seconds "$T/ovs-vswitchd.pid")" \
+     >> "$RESULTS"
+echo "ovs-docker.log.vswitchd_warnings" \
+     "$(vswitchd_warnings "$T/ovs-vswitchd.log")" >> "$RESULTS"
+bench_host_stop
+
+# ---------------------------------------------------------------------------
+# 4. Docker.
+
+if [ "$BENCH_DOCKER" != 0 ]; then
+    bench_log "docker run and TCP throughput (bench/bench-docker.sh)"
+    rc=0
+    "$bench_srcdir/bench-docker.sh" >> "$RESULTS" || rc=$?
+    case $rc in
+        0) ;;
+        77) echo "docker.skipped 1" >> "$RESULTS" ;;
+        *) bench_log "bench-docker.sh failed (exit status $rc)"
+           echo "docker.failed 1" >> "$RESULTS" ;;
+    esac
+fi
+
+# ---------------------------------------------------------------------------
+# The table.
+
+if [ -n "${BENCH_RESULTS:-}" ]; then
+    cp "$RESULTS" "$BENCH_RESULTS"
+fi
+
+P=$BENCH_POPULATION
+B=$BENCH_BURST
+# Rows: label | ovsnet key | baseline key | ratio | target | unit
+#   ratio: "faster" = baseline / ovsnet, "share" = ovsnet / baseline
+#   target: "le:N" (ovsnet value <= N), "x:N" (ratio >= N), or "-"
+#   unit: ms, s (from ms), MB (from kB), gbps
+{
+cat <<EOF
+attach p50, 10 endpoints / empty bridge|ovsnet.attach.10.p50|ovs-docker.attach.0.p50|faster|le:10 x:8|ms
+attach p99, 10 endpoints / empty bridge|ovsnet.attach.10.p99|ovs-docker.attach.0.p99|faster|-|ms
+attach p50, $P endpoints / $P ports|ovsnet.attach.$P.p50|ovs-docker.attach.$P.p50|faster|x:8|ms
+attach p99, $P endpoints / $P ports|ovsnet.attach.$P.p99|ovs-docker.attach.$P.p99|faster|-|ms
+detach p50, 10 endpoints / empty bridge|ovsnet.detach.10.p50|ovs-docker.detach.0.p50|faster|-|ms
+detach p99, 10 endpoints / empty bridge|ovsnet.detach.10.p99|ovs-docker.detach.0.p99|faster|-|ms
+detach p50, $P endpoints / $P ports|ovsnet.detach.$P.p50|ovs-docker.detach.$P.p50|faster|-|ms
+detach p99, $P endpoints / $P ports|ovsnet.detach.$P.p99|ovs-docker.detach.$P.p99|faster|-|ms
+burst of $B attaches, wall (seq. ovs-docker)|ovsnet.burst.$B.wall_ms|ovs-docker.burst.$B.0.wall_ms|faster|x:10|ms
+docker run --rm true, median (ovs / bridge)|docker.run.ovs.median_ms|docker.run.bridge.median_ms|share|noise|ms
+TCP, ovs with userspace TSO / bridge|docker.tcp.ovs.gbps|docker.tcp.bridge.gbps|share|y:0.5|gbps
+TCP, ovs as set up by default / bridge|docker.tcp.ovs_notso.gbps|docker.tcp.bridge.gbps|share|y:0.5|gbps
+ovsnetd VmRSS, 0 endpoints|ovsnet.mem.0.rss_kb|-|-|-|MB
+ovsnetd VmRSS, $P endpoints|ovsnet.mem.$P.rss_kb|-|-|le:20|MB
+ovsnetd VmHWM, whole run|ovsnet.mem.end.hwm_kb|-|-|le:20|MB
+EOF
+} > "$BENCH_DIR/rows"
+
+echo
+echo "ovsnet benchmarks: Open vSwitch $(ovs-vswitchd --version | sed -n '1s/.* //p')," \
+     "datapath $BENCH_DATAPATH, $(nproc) CPUs, up to $BENCH_CYCLES cycles per figure," \
+     "$(date -u +%Y-%m-%dT%H:%MZ), load average at start $load1"
+echo "baseline: ovs-docker (attach, burst), Docker's bridge driver (docker run, TCP)"
+awk -F'|' -v spread="${BENCH_DIR}/results" '
+    BEGIN {
+        while ((getline line < spread) > 0) {
+            split(line, kv, " ")
+            val[kv[1]] = kv[2]
+        }
+        noise = val["docker.run.noise_pct"]
+        if (noise != "") noise += 0
+        printf "%-46s %10s %10s %9s  %s\n", "", "ovsnet", "baseline",
+               "ratio", "target"
+    }
+    function show(v, unit) {
+        if (v == "") return "-"
+        if (unit == "MB") return sprintf("%.1f MB", v / 1024)
+        if (unit == "s") return sprintf("%.2f s", v / 1000)
+        if (unit == "gbps") return sprintf("%.2f Gb/s", v)
+        if (v >= 1000) return sprintf("%.2f s", v / 1000)
+        return sprintf("%.1f ms", v)
+    }
+    {
+        label = $1; a = val[$2]; b = ($3 == "-") ? "" : val[$3]
+        mode = $4; target = $5; unit = $6
+        ratio = ""; r = 0
+        if (a != "" && b != "" && a > 0 && b > 0) {
+            r = (mode == "faster") ? b / a : a / b
+            ratio = sprintf("%.2fx", r)
+        }
+        text = ""; ok = ""
+        n = split(target, parts, " ")
+        for (i = 1; i <= n; i++) {
+            t = parts[i]
+            if (t == "-") continue
+            if (t ~ /^le:/) {
+                lim = substr(t, 4) + 0
+                text = text (text ? ", " : "") "<= " lim " " (unit == "MB" ? "MB" : "ms")
+                if (a != "") {
+                    x = (unit == "MB") ? a / 1024 : a
+                    ok = ok (x <= lim ? "" : "MISSED ")
+                }
+            } else if (t ~ /^x:/) {
+                lim = substr(t, 3) + 0
+                text = text (text ? ", " : "") ">= " lim "x faster"
+                if (ratio != "") ok = ok (r >= lim ? "" : "MISSED ")
+            } else if (t ~ /^y:/) {
+                lim = substr(t, 3) + 0
+                text = text (text ? ", " : "") ">= " lim "x bridge"
+                if (ratio != "") ok = ok (r >= lim ? "" : "MISSED ")
+            } else if (t == "noise") {
+                text = "within noise"
+                if (noise != "") text = text sprintf(" (+-%.0f%%)", noise)
+                if (ratio != "" && noise != "")
+                    ok = ok ((r - 1) * 100 <= noise ? "" : "MISSED ")
+            }
+        }
+        if (a == "" && b == "") { ok = "(not measured)" }
+        else if (text != "" && ok == "" && (a != "")) ok = "ok"
+        printf "%-46s %10s %10s %9s  %s %s\n", label, show(a, unit),
+               show(b, unit), ratio, text, ok
+    }' "$BENCH_DIR/rows"
+
+# Details: every figure, for whoever wants to look closer.
+echo
+echo "details (ms unless marked; p50/p99):"
+awk -v P="$P" -v B="$B" '
+    { v[$1] = $2 }
+    function f(k) { return (k in v) ? sprintf("%.1f", v[k]) : "-" }
+    END {
+        printf "  ovsnet CreateNetwork %s, first attach on the new network %s, DeleteNetwork %s\n",
+            f("ovsnet.create_network_ms"), f("ovsnet.first_attach_ms"), f("ovsnet.delete_network_ms")
+        split("10 " P, pops, " ")
+        for (i = 1; i <= 2; i++) {
+            p = pops[i]
+            printf "  ovsnet, %s endpoints: CreateEndpoint %s/%s, Join %s/%s, Leave %s/%s, DeleteEndpoint %s/%s\n", p,
+                f("ovsnet.create_endpoint." p ".p50"), f("ovsnet.create_endpoint." p ".p99"),
+                f("ovsnet.join." p ".p50"), f("ovsnet.join." p ".p99"),
+                f("ovsnet.leave." p ".p50"), f("ovsnet.leave." p ".p99"),
+                f("ovsnet.delete_endpoint." p ".p50"), f("ovsnet.delete_endpoint." p ".p99")
+        }
+        for (i = 1; i <= 2; i++) {
+            p = pops[i]; k = "ovsnet.phase." p "."
+            if ((k "attach_vswitchd_ofport.p50") in v)
+                printf "  where the time goes, %s endpoints (p50, 1 ms resolution): CreateEndpoint = ovsnetd until committed %s + ovs-vswitchd until ofport %s + ovsnetd until reply %s; DeleteEndpoint = ovsnetd until committed %s + until reply %s\n", p,
+                    f(k "attach_ovsnetd_commit.p50"), f(k "attach_vswitchd_ofport.p50"),
+                    f(k "attach_ovsnetd_reply.p50"), f(k "detach_ovsnetd_commit.p50"),
+                    f(k "detach_ovsnetd_reply.p50")
+        }
+        printf "  ovsnet burst of %s: per call p50 %s p99 %s; deleting them (at once) %s\n", B,
+            f("ovsnet.burst." B ".call.p50"), f("ovsnet.burst." B ".call.p99"), f("ovsnet.burst." B ".delete_wall_ms")
+        printf "  ovsnet burst of %s with %s endpoints there: wall %s, per call p50 %s p99 %s\n", B, P,
+            f("ovsnet.burst." B ".at." P ".wall_ms"), f("ovsnet.burst." B ".at." P ".call.p50"),
+            f("ovsnet.burst." B ".at." P ".call.p99")
+        printf "  ovsnet adding %s endpoints (16 at a time): %s (%s per endpoint); deleting them: %s\n", P,
+            f("ovsnet.fill." P ".wall_ms"), f("ovsnet.fill." P ".per_endpoint_ms"), f("ovsnet.drain." P ".wall_ms")
+        printf "  ovsnetd memory (MB): start %.1f, 0 endpoints %.1f, 10 %.1f, %s %.1f (peak %.1f), after deleting all %.1f\n",
+            v["ovsnet.mem.start.rss_kb"] / 1024, v["ovsnet.mem.0.rss_kb"] / 1024,
+            v["ovsnet.mem.10.rss_kb"] / 1024, P, v["ovsnet.mem." P ".rss_kb"] / 1024,
+            v["ovsnet.mem.end.hwm_kb"] / 1024, v["ovsnet.mem.end.rss_kb"] / 1024
+        printf "  CPU seconds over the ovsnet run: ovsnetd %s, ovs-vswitchd %s (ovs-docker run: ovs-vswitchd %s)\n",
+            f("ovsnet.cpu.ovsnetd_s"), f("ovsnet.cpu.vswitchd_s"), f("ovs-docker.cpu.vswitchd_s")
+        printf "  ovs-docker: %s sequential add-port %s (per call p50 %s); del-ports of them %s; %s ports in one ovs-vsctl call %s\n",
+            B, f("ovs-docker.burst." B ".0.wall_ms"), f("ovs-docker.burst." B ".0.call.p50"),
+            f("ovs-docker.burst." B ".0.del_ports_ms"), P, f("ovs-vsctl.fill." P ".wall_ms")
+        if ("docker.run.ovs.median_ms" in v)
+            printf "  docker run (%s pairs): ovs min/max %s/%s, bridge min/max %s/%s, noise (bridge half-IQR) %s%%; TCP: %s s of iperf3 each\n",
+                v["docker.run.pairs"], f("docker.run.ovs.min_ms"), f("docker.run.ovs.max_ms"),
+                f("docker.run.bridge.min_ms"), f("docker.run.bridge.max_ms"),
+                f("docker.run.noise_pct"), v["docker.tcp.seconds"]
+        if ("docker.tcp.bridge.all" in v)
+            printf "  TCP Gb/s of each test (retransmissions in the best): bridge %s (%s), ovs default %s (%s), ovs with userspace TSO %s (%s)\n",
+                v["docker.tcp.bridge.all"], v["docker.tcp.bridge.retransmits"],
+                v["docker.tcp.ovs_notso.all"], v["docker.tcp.ovs_notso.retransmits"],
+                v["docker.tcp.ovs.all"], v["docker.tcp.ovs.retransmits"]
+        if ("docker.skipped" in v) print "  docker: skipped (see the message above)"
+        if ("docker.failed" in v) print "  docker: bench-docker.sh failed (see above)"
+        printf "  samples (cycles): ovsnet %d and %d, ovs-docker %d and %d\n",
+            v["ovsnet.attach.10.n"], v["ovsnet.attach." P ".n"],
+            v["ovs-docker.attach.0.n"], v["ovs-docker.attach." P ".n"]
+        printf "  warnings and errors logged: by ovsnetd %d; by ovs-vswitchd, counting those it dropped: %d in the ovsnet run, %d in the ovs-docker run\n",
+            v["ovsnet.log.warnings"], v["ovsnet.log.vswitchd_warnings"], v["ovs-docker.log.vswitchd_warnings"]
+    }' "$RESULTS"
+bench_log "done"
