@@ -487,6 +487,40 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
     }
 }
 
+/* Returns true, claiming the port from 'ports', if endpoint 'ep''s port is
+ * on bridge 'bi' exactly as it should be.  The common case, checked without
+ * building the rows' columns. */
+static bool
+endpoint_port_ok(struct shash *ports, const struct bridge_info *bi,
+                 const struct state_endpoint *ep, int vlan)
+{
+    struct port_info *pi = shash_find_data(ports, ep->port);
+    if (!pi || pi->br != bi->br) {
+        return false;
+    }
+
+    const struct ovsrec_port *port = pi->port;
+    if ((vlan ? port->n_tag != 1 || port->tag[0] != vlan : port->n_tag)
+        || port->n_interfaces != 1
+        || smap_count(&port->external_ids) != 3
+        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_ROLE, ""),
+                  STATE_ROLE_ENDPOINT)
+        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_NETWORK, ""),
+                  ep->network_id)
+        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_ENDPOINT, ""),
+                  ep->id)) {
+        return false;
+    }
+
+    const struct ovsrec_interface *iface = port->interfaces[0];
+    if (iface->type[0]
+        || !state_endpoint_ids_match(ep, &iface->external_ids)) {
+        return false;
+    }
+    free(shash_find_and_delete(ports, ep->port));
+    return true;
+}
+
 void
 reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
 {
@@ -598,6 +632,10 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         net = state_network_find(ep->network_id);
 
         struct bridge_info *bi = shash_find_data(&bridges, net->cfg.bridge);
+        if (endpoint_port_ok(&ports, bi, ep, net->cfg.vlan)) {
+            continue;
+        }
+
         struct smap port_ids = SMAP_INITIALIZER(&port_ids);
         struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
 

@@ -408,6 +408,41 @@ state_endpoint_to_smap(const struct state_endpoint *ep, struct smap *ids)
     }
 }
 
+/* Returns true if 'ids' is exactly what state_endpoint_to_smap() would
+ * make of 'ep' (without building it: reconcile asks this of every endpoint
+ * on every pass). */
+bool
+state_endpoint_ids_match(const struct state_endpoint *ep,
+                         const struct smap *ids)
+{
+    char mac[ETH_ADDR_STRLEN + 1];
+    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(ep->mac));
+
+    const char *kv[][2] = {
+        { "iface-id", ep->id },
+        { "attached-mac", mac },
+        { "iface-status", "active" },
+        { STATE_KEY_ROLE, STATE_ROLE_ENDPOINT },
+        { STATE_KEY_NETWORK, ep->network_id },
+        { STATE_KEY_ENDPOINT, ep->id },
+        { "ovsnet-peer", ep->peer },
+        { "ovsnet-ipv4", ep->ipv4 },
+        { "ovsnet-ipv6", ep->ipv6 },
+    };
+    size_t n = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(kv); i++) {
+        if (kv[i][1]) {
+            const char *value = smap_get(ids, kv[i][0]);
+            if (!value || strcmp(value, kv[i][1])) {
+                return false;
+            }
+            n++;
+        }
+    }
+    return smap_count(ids) == n;
+}
+
 /* Reads back a network recorded by state_network_to_smap(). */
 static void
 state_load_network(const struct smap *ids)

@@ -136,5 +136,7 @@ void state_network_gateway_mac(const struct state_network *,
  * Port), and 'ep' (on its Interface). */
 void state_network_to_smap(const struct state_network *, struct smap *ids);
 void state_endpoint_to_smap(const struct state_endpoint *, struct smap *ids);
+bool state_endpoint_ids_match(const struct state_endpoint *,
+                              const struct smap *ids);
 
 #endif /* ovsdb/state.h */
