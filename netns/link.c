@@ -12,12 +12,14 @@
 #include "netns/link.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
@@ -376,6 +378,69 @@ link_delete_many(const char *const *names, size_t n)
         return retval;
     }
     VLOG_DBG("deleted %"PRIuSIZE" links", n_grouped);
+    return error;
+}
+
+/* Writes 'value' to /proc/sys/net/'path'. */
+static int
+link_write_sysctl(const char *path, const char *value)
+{
+    char *file = xasprintf("/proc/sys/net/%s", path);
+    int fd = open(file, O_WRONLY | O_CLOEXEC);
+    int error = 0;
+
+    if (fd < 0) {
+        error = errno;
+    } else {
+        if (write(fd, value, strlen(value)) < 0) {
+            error = errno;
+        }
+        close(fd);
+    }
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: %s", file, ovs_strerror(error));
+    }
+    free(file);
+    return error;
+}
+
+int
+link_set_stackless(const char *name)
+{
+    struct ofpbuf request;
+    int error;
+
+    if (!link_name_is_valid(name)) {
+        return EINVAL;
+    }
+
+    link_msg_init(&request, RTM_NEWLINK, NLM_F_ACK, name);
+    struct ifinfomsg *ifi = link_msg_ifinfo(&request);
+    ifi->ifi_change = IFF_NOARP;
+    ifi->ifi_flags = IFF_NOARP;
+    error = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    if (!error) {
+        char *path = xasprintf("ipv6/conf/%s/disable_ipv6", name);
+        error = link_write_sysctl(path, "1");
+        free(path);
+        if (error == ENOENT) {
+            error = 0;          /* No IPv6 in this kernel. */
+        }
+    }
+    return error;
+}
+
+int
+link_set_arp_strict(const char *name)
+{
+    if (!link_name_is_valid(name)) {
+        return EINVAL;
+    }
+
+    char *path = xasprintf("ipv4/conf/%s/arp_ignore", name);
+    int error = link_write_sysctl(path, "1");
+    free(path);
     return error;
 }
 

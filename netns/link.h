@@ -63,6 +63,16 @@ int link_set_up(const char *name, int mtu);
 int link_ensure_addrs(const char *name, const struct link_addr *addrs,
                       size_t n);
 
+/* Keeps the host's own IP stack off link 'name', which only carries frames
+ * for Open vSwitch: sets IFF_NOARP (so that the host does not answer ARP
+ * for its addresses through it) and disables IPv6 on it (no link-local
+ * address, no neighbour discovery). */
+int link_set_stackless(const char *name);
+
+/* Makes the host answer ARP on link 'name' only for addresses of 'name'
+ * itself (net.ipv4.conf.NAME.arp_ignore=1). */
+int link_set_arp_strict(const char *name);
+
 /* Turns transmit checksum offload of 'name' on or off (which also turns off
  * TSO, which depends on it), as "ethtool -K NAME tx on|off" does. */
 int link_set_tx_csum(const char *name, bool on);

@@ -114,6 +114,15 @@ create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep)
         }
         free(old);
     }
+    if (!error) {
+        /* The host end is a wire into OVS, not an interface of the host:
+         * without this the host would answer ARP through every one of them
+         * (on the userspace datapath, where it also sees their frames). */
+        error = link_set_stackless(ep->port);
+        if (error) {
+            link_delete(ep->port);
+        }
+    }
     if (!error && needs_tx_csum_off(idl, net)) {
         error = link_set_tx_csum(ep->peer, false);
         if (!error) {
@@ -175,7 +184,12 @@ fix_gateway_link(const struct ovsdb_idl *idl, struct state_network *net)
         }
     }
 
-    error = link_set_up(net->gw_port, net->cfg.mtu);
+    /* Answer ARP only for this network's own gateway addresses, not for
+     * every address of the host (other networks' gateways included). */
+    error = link_set_arp_strict(net->gw_port);
+    if (!error) {
+        error = link_set_up(net->gw_port, net->cfg.mtu);
+    }
     if (!error) {
         error = link_ensure_addrs(net->gw_port, addrs, n_addrs);
     }
