@@ -1,0 +1,105 @@
+#!/bin/bash
+# Docker end to end: what "docker network rm" leaves.  Networks of every
+# kind (own bridge; two VLANs on a bridge ovsnet creates; a bridge the
+# operator made; dual stack; internal; MTU), a container on two networks at
+# once (docker network connect / disconnect), then everything removed: no
+# ovsbr-/ovsgw-/ovsep-/ovsct- link and no OVSDB row with ovsnet-role is
+# left, and the operator's bridge is still there, as it was.  Then
+# contrib/ovsnet-cleanup, after Docker and ovsnetd died with networks and
+# containers in place, removes all that is ovsnet's and nothing else.
+set -eu
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/docker-lib.sh"
+
+docker_sandbox_start
+
+# The operator's bridge, with a port of its own: ovsnet may add ports to
+# it but must leave it, and that port, alone.
+vsctl add-br br-ops -- set Bridge br-ops datapath_type=netdev \
+    -- add-port br-ops ops-int -- set Interface ops-int type=internal \
+    || fail "cannot create br-ops"
+ops_before=$(vsctl --format=json --columns=name,ports,external_ids list Bridge br-ops | jq -c .data)
+
+log "networks of every kind"
+dk_ok network create -d ovs --subnet 198.51.100.0/26 plain > /dev/null
+dk_ok network create -d ovs --subnet 198.51.100.64/26 \
+    -o ovs.bridge=br-shared -o ovs.vlan=10 v10 > /dev/null
+dk_ok network create -d ovs --subnet 198.51.100.128/26 \
+    -o ovs.bridge=br-shared -o ovs.vlan=20 v20 > /dev/null
+dk_ok network create -d ovs --subnet 198.51.100.192/26 \
+    -o ovs.bridge=br-ops ops > /dev/null
+dk_ok network create -d ovs --ipv6 --subnet 203.0.113.0/26 \
+    --subnet 2001:db8:2::/64 dual > /dev/null
+dk_ok network create -d ovs --internal --subnet 203.0.113.64/26 inside \
+    > /dev/null
+dk_ok network create -d ovs --subnet 203.0.113.128/26 \
+    -o com.docker.network.driver.mtu=1400 small > /dev/null
+
+for net in plain v10 v20 ops dual inside small; do
+    run_container "c-$net" "$net"
+done
+ping_ok c-plain 198.51.100.1
+ping_ok c-ops 198.51.100.193
+ping_ok c-dual 2001:db8:2::1 -6
+
+log "one container on two networks"
+dk_ok network connect v10 c-plain > /dev/null
+check_contains "c-plain's eth1" "inet $(container_ip c-plain v10)/26" \
+    "$(cexec_ok c-plain ip addr show eth1)"
+ping_ok c-plain "$(container_ip c-v10 v10)"
+ep=$(dk inspect -f '{{(index .NetworkSettings.Networks "v10").EndpointID}}' c-plain)
+dk_ok network disconnect v10 c-plain > /dev/null
+wait_while "port ovsep-${ep:0:9}" port_exists "ovsep-${ep:0:9}"
+check_eq "c-plain's eth1 after disconnect" "" \
+    "$(cexec c-plain ip -o link show eth1 2> /dev/null || true)"
+
+log "containers removed, networks kept"
+# shellcheck disable=SC2046
+dk_ok rm -f $(dk ps -aq) > /dev/null
+# Only the networks' own rows remain: no endpoint anywhere.
+check_eq "endpoint rows" "" "$(ovsnet_rows | grep -v -E ':ovs(br|gw)-|:br-shared$' || true)"
+check_eq "endpoint links" "" "$(ovsnet_links | grep -E '^ovs(ep|ct)-' || true)"
+
+log "networks removed"
+dk_ok network rm plain v10 v20 ops dual inside small > /dev/null
+check_nothing_left
+check_eq "bridge br-shared (created by ovsnet)" no \
+    "$(bridge_exists br-shared && echo yes || echo no)"
+check_eq "the operator's br-ops" \
+    "$ops_before" \
+    "$(vsctl --format=json --columns=name,ports,external_ids list Bridge br-ops | jq -c .data)"
+check_eq "ports of br-ops" "ops-int" "$(vsctl list-ports br-ops | tr '\n' ' ' | sed 's/ $//')"
+
+log "contrib/ovsnet-cleanup after a crash of Docker and ovsnetd"
+cleanup_tool=$top_srcdir/contrib/ovsnet-cleanup
+dk_ok network create -d ovs --subnet 198.51.100.0/24 web > /dev/null
+dk_ok network create -d ovs --subnet 203.0.113.0/24 -o ovs.bridge=br-ops ops2 \
+    > /dev/null
+run_container w1 web
+run_container w2 ops2
+# Nobody will tell ovsnet anything any more.
+kill -KILL "$DOCKERD_PID"
+ovsnetd_kill
+rows_before=$(ovsnet_rows | sort)
+links_before=$(ovsnet_links | sort)
+[ -n "$rows_before" ] || fail "no ovsnet rows to clean up"
+
+out=$(ip netns exec "$NS" sh "$cleanup_tool" --dry-run --db="unix:$T/db.sock" 2>&1) \
+    || fail "ovsnet-cleanup --dry-run failed: $out"
+log "ovsnet-cleanup --dry-run: $out"
+check_contains "dry run" "would remove bridge ovsbr-" "$out"
+check_match "dry run" "would remove port ovsep-[0-9a-f]{9} from bridge br-ops" "$out"
+check_eq "rows after a dry run" "$rows_before" "$(ovsnet_rows | sort)"
+check_eq "links after a dry run" "$links_before" "$(ovsnet_links | sort)"
+
+out=$(ip netns exec "$NS" sh "$cleanup_tool" --db="unix:$T/db.sock" 2>&1) \
+    || fail "ovsnet-cleanup failed: $out"
+log "ovsnet-cleanup: $out"
+check_contains "cleanup" "removed bridge ovsbr-" "$out"
+check_match "cleanup" "removed port ovsgw-[0-9a-f]{9} from bridge br-ops" "$out"
+check_nothing_left
+check_eq "ports of br-ops after ovsnet-cleanup" "ops-int" \
+    "$(vsctl list-ports br-ops | tr '\n' ' ' | sed 's/ $//')"
+out=$(ip netns exec "$NS" sh "$cleanup_tool" --db="unix:$T/db.sock" 2>&1) \
+    || fail "ovsnet-cleanup (second run) failed: $out"
+check_eq "ovsnet-cleanup, second run" "nothing of ovsnet's found" "$out"
