@@ -308,13 +308,19 @@ void
 state_network_gateway_mac(const struct state_network *net,
                           struct eth_addr *mac)
 {
-    /* 02 (locally administered, unicast), then the ID's first 10 digits. */
+    /* Docker gives the network a different ID on every host, but the
+     * tunnel type and key are the same everywhere: 02 (locally
+     * administered, unicast), a byte for the type, the key's low 32 bits. */
+    const char *t = net->cfg.tunnel ? net->cfg.tunnel : "";
+    uint32_t vni = net->cfg.vni;
+
     mac->ea[0] = 0x02;
-    for (int i = 0; i < 5; i++) {
-        unsigned int b = 0;
-        sscanf(net->id + 2 * i, "%2x", &b);
-        mac->ea[i + 1] = b;
-    }
+    mac->ea[1] = (!strcmp(t, "vxlan") ? 1 : !strcmp(t, "gre") ? 2
+                  : !strcmp(t, "geneve") ? 3 : !strcmp(t, "stt") ? 4 : 0);
+    mac->ea[2] = vni >> 24;
+    mac->ea[3] = vni >> 16;
+    mac->ea[4] = vni >> 8;
+    mac->ea[5] = vni;
 }
 
 void

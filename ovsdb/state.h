@@ -119,7 +119,7 @@ void state_network_set_peers(struct state_network *,
                              const struct svec *peers);
 
 /* Returns the anycast MAC of the gateway port of a tunnel network: the same
- * on every host, derived from the network ID. */
+ * on every host, derived from the tunnel type and key. */
 void state_network_gateway_mac(const struct state_network *,
                                struct eth_addr *);
 

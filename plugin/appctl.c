@@ -8,6 +8,7 @@
 
 #include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb/db.h"
 #include "ovsdb/reconcile.h"
@@ -73,13 +74,31 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
         ds_put_cstr(&s, ")\n");
         ds_put_format(&s, "    id: %s\n", net->id);
         if (cfg->tunnel) {
+            /* The effective peers: the configured ones less this host. */
+            struct svec remote = SVEC_EMPTY_INITIALIZER;
+            struct svec self = SVEC_EMPTY_INITIALIZER;
+            const char *peer;
+            size_t i;
+
+            SVEC_FOR_EACH (i, peer, &cfg->peers) {
+                bool local = ((cfg->local_ip && !strcmp(cfg->local_ip, peer))
+                              || route_is_local(peer));
+                svec_add(local ? &self : &remote, peer);
+            }
             ds_put_format(&s, "    tunnel: %s, key %"PRIu64", peers ",
                           cfg->tunnel, cfg->vni);
-            put_list(&s, &cfg->peers);
-            if (cfg->local_ip) {
-                ds_put_format(&s, ", local_ip %s", cfg->local_ip);
-            }
+            put_list(&s, &remote);
             ds_put_cstr(&s, "\n");
+            if (self.n || cfg->local_ip) {
+                ds_put_cstr(&s, "    this host: ");
+                put_list(&s, &self);
+                if (cfg->local_ip) {
+                    ds_put_format(&s, " (local_ip %s)", cfg->local_ip);
+                }
+                ds_put_cstr(&s, "\n");
+            }
+            svec_destroy(&remote);
+            svec_destroy(&self);
         }
     }
     unixctl_command_reply(conn, ds_cstr(&s));
@@ -204,6 +223,7 @@ change_peer(struct unixctl_conn *conn, int argc OVS_UNUSED,
         VLOG_INFO("network %s: %s peer %s", net->id,
                   add ? "adding" : "removing", ip);
         state_network_set_peers(net, &peers);
+        poll_immediate_wake();  /* Reconcile now, not at the next event. */
     }
     svec_destroy(&peers);
 
@@ -256,6 +276,7 @@ cleanup(struct unixctl_conn *conn, int argc OVS_UNUSED,
               "%"PRIuSIZE" endpoints", n_nets, n_eps);
     state_clear();
     full_sweep = true;
+    poll_immediate_wake();
 
     char *msg = xasprintf("removing %"PRIuSIZE" networks and %"PRIuSIZE
                           " endpoints with their ports, bridges and links\n",
@@ -272,7 +293,7 @@ appctl_register(void)
                              endpoint_list, NULL);
     unixctl_command_register("ovsnet/cleanup", "", 0, 0, cleanup, NULL);
     unixctl_command_register("network/add-peer", "NETWORK IP", 2, 2,
-                             change_peer, &full_sweep);
+                             change_peer, (void *) "add");
     unixctl_command_register("network/del-peer", "NETWORK IP", 2, 2,
                              change_peer, NULL);
     unixctl_command_register("tunnel/list", "", 0, 0, tunnel_list, NULL);

@@ -16,3 +16,4 @@ include tests/unit.mk
 include tests/netns.mk
 include tests/integration.mk
 include tests/e2e.mk
+include tests/multihost.mk

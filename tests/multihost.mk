@@ -1,0 +1,34 @@
+# tests/multihost.mk: multi-host (tunnel) networks.
+#
+# Each test builds its own simulated hosts (tests/multihost-lib.sh): one
+# network namespace per host with its own ovsdb-server, ovs-vswitchd
+# (userspace datapath) and ovsnetd, an underlay namespace with a Linux
+# bridge joining the hosts' uplinks, and contrib/ovsnet-underlay putting
+# each host's underlay address on br-phy.  Containers are namespaces made
+# the way Docker makes them, through the plugin socket.  They need root,
+# Open vSwitch, iputils-ping, netcat-openbsd, busybox-static (its arping)
+# and tcpdump; without root or Open vSwitch they are skipped.  The machine's own Open vSwitch, Docker
+# and links are neither used nor touched.
+#
+#   test-multihost-underlay   the test bed and contrib/ovsnet-underlay alone
+#   test-multihost-{vxlan,gre,geneve}
+#                             a tunnel network across three hosts
+#                             (tests/test-multihost-tunnel.sh TYPE)
+#   test-multihost-vxlan6     the same over an IPv6 underlay
+#   test-multihost-stt        bad tunnel options, STT, ovs.local_ip
+#   test-multihost-docker     two real Docker daemons on two hosts
+
+MULTIHOST_TESTS = \
+	tests/test-multihost-underlay.sh \
+	tests/test-multihost-vxlan.sh \
+	tests/test-multihost-gre.sh \
+	tests/test-multihost-geneve.sh \
+	tests/test-multihost-vxlan6.sh \
+	tests/test-multihost-stt.sh \
+	tests/test-multihost-docker.sh
+
+TESTS += $(MULTIHOST_TESTS)
+EXTRA_DIST += $(MULTIHOST_TESTS) \
+	tests/multihost-lib.sh \
+	tests/test-multihost-tunnel.sh \
+	contrib/ovsnet-underlay
