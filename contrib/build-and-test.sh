@@ -130,7 +130,14 @@ fi
 if [ "${SKIP_DISTCHECK:-0}" != 1 ] && [ -z "${TESTS:-}" ] \
         && [ -f "$SRCDIR/_build/Makefile" ]; then
     say "make distcheck"
-    if make -C "$SRCDIR/_build" -j"$(nproc)" distcheck \
+    # One job: tests that run side by side each start ovs-vswitchd and
+    # dockerd, and on 2 cores they starve each other into timeouts.  The
+    # tarball's build runs the unit, link and socket-level tests; the Docker
+    # and multi-host suites, already run twice above, are left out to keep
+    # CI within its time (DISTCHECK_TESTS= "" runs them all).
+    : "${DISTCHECK_TESTS=tests/test-names tests/test-netopts tests/test-driver tests/test-link.sh tests/test-protocol.sh tests/test-recovery.sh tests/test-badinput.sh tests/test-concurrent.sh}"
+    if make -C "$SRCDIR/_build" -j1 distcheck \
+            ${DISTCHECK_TESTS:+TESTS="$DISTCHECK_TESTS"} \
             > "$SRCDIR/_build/distcheck.out" 2>&1; then
         stage_passed "make distcheck"
     else

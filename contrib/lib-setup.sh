@@ -13,7 +13,7 @@ SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian's daemons: ovsnet links its libopenvswitch (Debian ships no -dev).
 # shellcheck disable=SC2034
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
-    libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
+    libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev
     libssl-dev libcap-ng-dev libunbound-dev python3 openvswitch-source"
 # What running it needs.  Docker is added by need_docker only where no
 # dockerd is installed (docker-ce and docker.io conflict).
@@ -22,7 +22,7 @@ RUNTIME_DEPS="openvswitch-switch iproute2 ethtool"
 # What the test suite needs besides: busybox-static makes the containers'
 # image, jq reads JSON replies, util-linux has nsenter and unshare.
 # shellcheck disable=SC2034
-TEST_DEPS="busybox-static iperf3 netcat-openbsd valgrind clang tcpdump jq
+TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang tcpdump jq
     util-linux procps"
 
 # The configure options of every build: the installed paths match

@@ -10,4 +10,4 @@ sbin_PROGRAMS += plugin/ovsnetd
 plugin_ovsnetd_SOURCES = plugin/ovsnetd.c
 plugin_ovsnetd_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
-	$(OVS_LIBS) $(MHD_LIBS) $(JANSSON_LIBS)
+	$(OVS_LIBS) $(MHD_LIBS)
