@@ -54,11 +54,6 @@ state_netcfg_destroy(struct state_netcfg *cfg)
     }
 }
 
-void
-state_init(void)
-{
-}
-
 static void
 state_changed(void)
 {
@@ -265,19 +260,6 @@ struct shash *
 state_doomed_links(void)
 {
     return &doomed_links;
-}
-
-bool
-state_mac_in_use(const struct eth_addr *mac)
-{
-    const struct state_endpoint *ep;
-
-    HMAP_FOR_EACH (ep, node, &endpoints) {
-        if (eth_addr_equals(ep->mac, *mac)) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Stores in 'mac' a random locally administered MAC that no endpoint has. */

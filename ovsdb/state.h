@@ -76,7 +76,6 @@ struct state_endpoint {
     char *error;                /* Why the endpoint failed, or NULL. */
 };
 
-void state_init(void);
 void state_destroy(void);
 
 uint64_t state_seqno(void);
@@ -109,7 +108,6 @@ void state_endpoint_remove(struct state_endpoint *);
  * a pointer) that must be committed first. */
 struct shash *state_doomed_links(void);
 
-bool state_mac_in_use(const struct eth_addr *);
 void state_random_mac(struct eth_addr *);
 
 void state_mark_all_gateways_dirty(void);

@@ -538,7 +538,7 @@ handle_delete_endpoint(struct http_request *req, const struct json *body)
  * as 'addr', or NULL if there is none.  Without 'addr', the first gateway.
  * (Docker gives each pool at most one gateway, in the pool.) */
 static const char *
-pick_gateway(const struct svec *pools, const struct svec *gateways,
+pick_gateway(const struct svec *gateways,
              const char *addr)
 {
     struct link_addr a;
@@ -568,7 +568,6 @@ pick_gateway(const struct svec *pools, const struct svec *gateways,
         }
         return NULL;
     }
-    (void) pools;
     return gateways->names[0];
 }
 
@@ -607,11 +606,9 @@ handle_join(struct http_request *req, const struct json *body)
     json_object_put(reply, "InterfaceName", ifname);
     if (!net->cfg.internal) {
         put_bare_ip(reply, "Gateway",
-                    pick_gateway(&net->cfg.ipv4_pools,
-                                 &net->cfg.ipv4_gateways, ep->ipv4));
+                    pick_gateway(&net->cfg.ipv4_gateways, ep->ipv4));
         put_bare_ip(reply, "GatewayIPv6",
-                    pick_gateway(&net->cfg.ipv6_pools,
-                                 &net->cfg.ipv6_gateways, ep->ipv6));
+                    pick_gateway(&net->cfg.ipv6_gateways, ep->ipv6));
     }
     VLOG_INFO("Join %s: %s", eid, ep->peer);
     reply_json(req, 200, reply);

@@ -82,7 +82,6 @@ main(int argc, char *argv[])
                   : ovs_strerror(error));
     }
 
-    state_init();
     driver_init(timeout_ms);
     db_init(db_remote);
     linkmon_init();
