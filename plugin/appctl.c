@@ -180,12 +180,10 @@ find_network(struct unixctl_conn *conn, const char *prefix)
     return NULL;
 }
 
-/* "network/add-peer NETWORK IP" and "network/del-peer NETWORK IP". */
+/* "network/add-peer NETWORK IP" ('add') and "network/del-peer NETWORK IP". */
 static void
-change_peer(struct unixctl_conn *conn, int argc OVS_UNUSED,
-            const char *argv[], void *add_)
+change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
 {
-    bool add = add_ != NULL;
     struct state_network *net = find_network(conn, argv[1]);
     const char *ip = argv[2];
 
@@ -233,6 +231,20 @@ change_peer(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_cstr(&s, "\n");
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
+}
+
+static void
+add_peer(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    change_peer(conn, argv, true);
+}
+
+static void
+del_peer(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    change_peer(conn, argv, false);
 }
 
 static void
@@ -293,9 +305,9 @@ appctl_register(void)
                              endpoint_list, NULL);
     unixctl_command_register("ovsnet/cleanup", "", 0, 0, cleanup, NULL);
     unixctl_command_register("network/add-peer", "NETWORK IP", 2, 2,
-                             change_peer, (void *) "add");
+                             add_peer, NULL);
     unixctl_command_register("network/del-peer", "NETWORK IP", 2, 2,
-                             change_peer, NULL);
+                             del_peer, NULL);
     unixctl_command_register("tunnel/list", "", 0, 0, tunnel_list, NULL);
 }
 
