@@ -142,7 +142,8 @@ dockerd_alive() {
 # answers.
 docker_start() {
     DT=$T/docker
-    CGROUP_PARENT=ovsnet-e2e-$$-$RANDOM
+    # Kept across docker_restart: docker_reap finds processes by it.
+    CGROUP_PARENT=${CGROUP_PARENT:-ovsnet-e2e-$$-$RANDOM}
     mkdir -p "$DT/plugins" "$DT/etc-docker/plugins" "$DT/containerd" \
              "$DT/data" "$DT/exec" "$DT/empty" "$DT/client"
     export DOCKER_CONFIG=$DT/client
@@ -189,7 +190,7 @@ docker_start() {
             --exec-opt native.cgroupdriver=cgroupfs \
             --cgroup-parent="/$CGROUP_PARENT" \
             ${DOCKERD_ARGS:-} \
-        > "$DT/dockerd.log" 2>&1 < /dev/null &
+        >> "$DT/dockerd.log" 2>&1 < /dev/null &
     DOCKERD_PID=$!
     echo "$DOCKERD_PID" > "$DT/dockerd.pid.shell"
     local deadline=$((SECONDS + DOCKER_WAIT))
@@ -262,6 +263,18 @@ docker_stop() {
             kill -KILL "$DOCKERD_PID" 2> /dev/null
         fi
     fi
+}
+
+# docker_restart: stops this test's dockerd with SIGTERM, leaving its
+# containers, and starts it again on the same data.
+docker_restart() {
+    kill -TERM "$DOCKERD_PID" 2> /dev/null
+    local deadline=$((SECONDS + 30))
+    while dockerd_alive; do
+        [ $SECONDS -lt $deadline ] || fail "dockerd ignored SIGTERM for 30s"
+        sleep 0.2
+    done
+    docker_start
 }
 
 # docker_reap: kills what dockerd left: container processes (found by
