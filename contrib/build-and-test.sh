@@ -2,7 +2,9 @@
 # contrib/build-and-test.sh: installs the build and test dependencies,
 # builds ovsnet and runs the whole test suite, twice: a plain build in
 # _build/ and one with AddressSanitizer and UndefinedBehaviorSanitizer in
-# _build-asan/; then "make distcheck" once.  What CI runs (.ci/run).
+# _build-asan/; then the libFuzzer targets for a bounded time in
+# _build-fuzz/ (clang, ASan + UBSan); then "make distcheck" once.  What CI
+# runs (.ci/run).
 #
 # Run as root on Debian 12 from a clone of the repository, with or without
 # systemd.  Every test needs root and starts its own ovsdb-server,
@@ -14,8 +16,9 @@
 # each) and exits non-zero if anything failed.
 #
 # Environment: TESTS="tests/x.sh ..." runs only those tests (and skips
-# distcheck); SKIP_ASAN=1, SKIP_DISTCHECK=1 skip those stages; CHECK_JOBS
-# (default 1) runs that many tests at once.
+# distcheck and fuzzing); SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_DISTCHECK=1 skip
+# those stages; FUZZ_SECONDS (default 45) is how long each fuzz target
+# runs; CHECK_JOBS (default 1) runs that many tests at once.
 set -eu
 
 # shellcheck source=contrib/lib-setup.sh
@@ -124,6 +127,19 @@ if [ "${SKIP_ASAN:-0}" != 1 ]; then
     if build _build-asan --enable-sanitizers; then
         builds="$builds _build-asan"
         check_in _build-asan
+    fi
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ] && [ -z "${TESTS:-}" ]; then
+    # shellcheck disable=SC2097,SC2098
+    if CC=clang build _build-fuzz --enable-fuzzing --enable-sanitizers; then
+        say "fuzzing, ${FUZZ_SECONDS:-45} s per target"
+        if (cd "$SRCDIR/_build-fuzz" \
+                && "$SRCDIR/tests/fuzz/run.sh" "${FUZZ_SECONDS:-45}"); then
+            stage_passed "fuzzing"
+        else
+            stage_failed "fuzzing"
+        fi
     fi
 fi
 

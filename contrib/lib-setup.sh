@@ -22,8 +22,9 @@ RUNTIME_DEPS="openvswitch-switch iproute2 ethtool"
 # What the test suite needs besides: busybox-static makes the containers'
 # image, jq reads JSON replies, util-linux has nsenter and unshare.
 # shellcheck disable=SC2034
-TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang tcpdump jq
-    util-linux procps"
+# clang and libclang-rt-14-dev build the libFuzzer targets.
+TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang
+    libclang-rt-14-dev tcpdump jq util-linux procps"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).

@@ -17,3 +17,4 @@ include tests/netns.mk
 include tests/integration.mk
 include tests/e2e.mk
 include tests/multihost.mk
+include tests/fuzz.mk

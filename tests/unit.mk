@@ -30,7 +30,8 @@ check_PROGRAMS += tests/test-driver
 TESTS += tests/test-driver
 tests_test_driver_SOURCES = tests/test-driver.c
 tests_test_driver_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_test_driver_LDFLAGS = $(AM_LDFLAGS) \
+# (The fuzz target of plugin/driver, tests/fuzz.mk, replaces the same.)
+DRIVER_WRAPS = \
 	-Wl,--wrap=http_request_path \
 	-Wl,--wrap=http_request_body \
 	-Wl,--wrap=http_request_reply \
@@ -42,6 +43,7 @@ tests_test_driver_LDFLAGS = $(AM_LDFLAGS) \
 	-Wl,--wrap=db_default_datapath \
 	-Wl,--wrap=db_is_connected \
 	-Wl,--wrap=state_is_loaded
+tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
 	$(OVS_LIBS) $(CMOCKA_LIBS)

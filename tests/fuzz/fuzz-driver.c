@@ -1,0 +1,222 @@
+/*
+ * Fuzz target: Docker's NetworkDriver calls, as plugin/driver handles them.
+ *
+ * An input is a sequence of requests separated by NUL bytes; each request is
+ * a path ("/NetworkDriver.CreateNetwork"), a newline and the JSON body.  The
+ * requests go through driver_handle() and driver_run() one after another, so
+ * that one input can create a network, then endpoints on it, then join and
+ * delete them, as Docker does.  The desired state (ovsdb/state), names and
+ * options are the real ones; linked with -Wl,--wrap (see tests/fuzz.mk):
+ *
+ *   - plugin/http: a request is this file's own struct http_request, which
+ *     checks that it is answered exactly once, with a JSON reply;
+ *
+ *   - ovsdb/db: every change is committed at once, and ovs-vswitchd adds
+ *     every port at once (ofport 1); no bridge or foreign port exists;
+ *
+ *   - netns/route: every peer has a route with MTU 1500, none is local.
+ *
+ * Between inputs the state is cleared, so that inputs are independent.
+ */
+#include <config.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb/state.h"
+#include "plugin/driver.h"
+#include "plugin/http.h"
+#include "util.h"
+
+struct http_request {
+    char *path;
+    char *body;
+    size_t body_len;
+    int n_replies;
+};
+
+const char *__wrap_http_request_path(const struct http_request *);
+const char *__wrap_http_request_body(const struct http_request *, size_t *);
+void __wrap_http_request_reply(struct http_request *, unsigned int,
+                               const char *);
+void __wrap_http_request_reply_error(struct http_request *, unsigned int,
+                                     const char *, ...)
+    OVS_PRINTF_FORMAT(3, 4);
+uint64_t __wrap_db_applied_seqno(void);
+bool __wrap_db_is_connected(void);
+bool __wrap_state_is_loaded(void);
+const char *__wrap_db_bridge_datapath(const char *);
+const char *__wrap_db_default_datapath(void);
+bool __wrap_db_foreign_port_exists(const char *);
+bool __wrap_db_interface_state(const char *, int64_t *, const char **);
+int __wrap_route_lookup(const char *, int *, char **);
+bool __wrap_route_is_local(const char *);
+
+const char *
+__wrap_http_request_path(const struct http_request *req)
+{
+    return req->path;
+}
+
+const char *
+__wrap_http_request_body(const struct http_request *req, size_t *len)
+{
+    *len = req->body_len;
+    return req->body;
+}
+
+/* Checks that 'req' gets one reply, whose body is JSON. */
+void
+__wrap_http_request_reply(struct http_request *req, unsigned int status,
+                          const char *body)
+{
+    if (req->n_replies++) {
+        fprintf(stderr, "%s: answered twice\n", req->path);
+        abort();
+    }
+    if (status < 200 || status > 599) {
+        fprintf(stderr, "%s: HTTP status %u\n", req->path, status);
+        abort();
+    }
+    struct json *json = json_from_string(body);
+    if (json->type != JSON_OBJECT) {
+        fprintf(stderr, "%s: reply is not a JSON object: %s\n", req->path,
+                body);
+        abort();
+    }
+    if (status != 200 && !shash_find_data(json_object(json), "Err")) {
+        fprintf(stderr, "%s: error reply without Err: %s\n", req->path,
+                body);
+        abort();
+    }
+    json_destroy(json);
+}
+
+void
+__wrap_http_request_reply_error(struct http_request *req, unsigned int status,
+                                const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    char *msg = xvasprintf(format, args);
+    va_end(args);
+
+    struct json *o = json_object_create();
+    json_object_put_string(o, "Err", msg);
+    char *body = json_to_string(o, 0);
+    __wrap_http_request_reply(req, status, body);
+    free(body);
+    json_destroy(o);
+    free(msg);
+}
+
+uint64_t
+__wrap_db_applied_seqno(void)
+{
+    return state_seqno();
+}
+
+bool
+__wrap_db_is_connected(void)
+{
+    return true;
+}
+
+bool
+__wrap_state_is_loaded(void)
+{
+    return true;
+}
+
+const char *
+__wrap_db_bridge_datapath(const char *name OVS_UNUSED)
+{
+    return NULL;
+}
+
+const char *
+__wrap_db_default_datapath(void)
+{
+    return "netdev";
+}
+
+bool
+__wrap_db_foreign_port_exists(const char *name OVS_UNUSED)
+{
+    return false;
+}
+
+bool
+__wrap_db_interface_state(const char *name OVS_UNUSED, int64_t *ofport,
+                          const char **error)
+{
+    *ofport = 1;
+    *error = NULL;
+    return true;
+}
+
+int
+__wrap_route_lookup(const char *ip OVS_UNUSED, int *mtu, char **src)
+{
+    *mtu = 1500;
+    if (src) {
+        *src = xstrdup("192.0.2.1");
+    }
+    return 0;
+}
+
+bool
+__wrap_route_is_local(const char *ip OVS_UNUSED)
+{
+    return false;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static bool inited;
+    if (!inited) {
+        inited = true;
+        vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
+        driver_init(1000);
+    }
+
+    const char *p = (const char *) data;
+    const char *end = p + size;
+    while (p < end) {
+        const char *nul = memchr(p, '\0', end - p);
+        const char *stop = nul ? nul : end;
+        const char *nl = memchr(p, '\n', stop - p);
+        const char *path_end = nl ? nl : stop;
+
+        struct http_request req = {
+            .path = xmemdup0(p, path_end - p),
+            .body = nl ? xmemdup0(nl + 1, stop - nl - 1) : xstrdup(""),
+            .body_len = nl ? stop - nl - 1 : 0,
+        };
+        driver_handle(&req, NULL);
+        driver_run();
+        if (!req.n_replies) {
+            /* Everything commits at once here: a call still waiting is a
+             * bug, unless it waits for a network or endpoint that a
+             * concurrent call removed (there is none). */
+            fprintf(stderr, "%s: not answered\n", req.path);
+            abort();
+        }
+        free(req.path);
+        free(req.body);
+        p = stop + 1;
+    }
+
+    state_clear();
+    struct shash *doomed = state_doomed_links();
+    shash_clear(doomed);
+    return 0;
+}
