@@ -13,7 +13,7 @@ SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian's daemons: ovsnet links its libopenvswitch (Debian ships no -dev).
 # shellcheck disable=SC2034
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
-    libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev
+    libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev
     libssl-dev libcap-ng-dev libunbound-dev python3 openvswitch-source"
 # What running it needs.  Docker is added by need_docker only where no
 # dockerd is installed (docker-ce and docker.io conflict).

@@ -7,10 +7,14 @@
 
 #include <config.h>
 
+#include <cap-ng.h>
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "command-line.h"
 #include "daemon.h"
@@ -40,11 +44,16 @@ static char *db_remote;
 static char *socket_path;
 static char *unixctl_path;
 static int timeout_ms = DRIVER_DEFAULT_TIMEOUT_MS;
+static gid_t socket_gid = (gid_t) -1;
+static int max_connections = 1024;
+static int idle_timeout = 60;
 
 static unixctl_cb_func ovsnetd_exit;
 
 OVS_NO_RETURN static void usage(void);
 static void parse_options(int argc, char *argv[]);
+static void raise_fd_limit(void);
+static void drop_capabilities(void);
 
 int
 main(int argc, char *argv[])
@@ -58,8 +67,10 @@ main(int argc, char *argv[])
     service_start(&argc, &argv);
     parse_options(argc, argv);
     fatal_ignore_sigpipe();
+    raise_fd_limit();
 
-    daemonize_start(false);
+    /* With --user, keep CAP_NET_ADMIN (links, addresses, offloads). */
+    daemonize_start(true);
 
     error = unixctl_server_create(unixctl_path, &unixctl);
     if (error) {
@@ -71,9 +82,9 @@ main(int argc, char *argv[])
     struct http_server_options hopts = {
         .path = socket_path,
         .mode = 0660,
-        .gid = (gid_t) -1,
-        .max_connections = 256,
-        .idle_timeout = 120,
+        .gid = socket_gid,
+        .max_connections = max_connections,
+        .idle_timeout = idle_timeout,
     };
     error = http_server_create(&hopts, driver_handle, NULL, &http);
     if (error) {
@@ -81,6 +92,8 @@ main(int argc, char *argv[])
                   error == EADDRINUSE ? "another ovsnetd is running"
                   : ovs_strerror(error));
     }
+
+    drop_capabilities();
 
     driver_init(timeout_ms);
     db_init(db_remote);
@@ -175,6 +188,9 @@ parse_options(int argc, char *argv[])
         OPT_SOCKET,
         OPT_UNIXCTL,
         OPT_TIMEOUT,
+        OPT_SOCKET_GROUP,
+        OPT_MAX_CONNECTIONS,
+        OPT_IDLE_TIMEOUT,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -183,6 +199,9 @@ parse_options(int argc, char *argv[])
         {"socket", required_argument, NULL, OPT_SOCKET},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"socket-group", required_argument, NULL, OPT_SOCKET_GROUP},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -220,6 +239,35 @@ parse_options(int argc, char *argv[])
                           "1 to 3600", optarg);
             }
             timeout_ms *= 1000;
+            break;
+
+        case OPT_SOCKET_GROUP: {
+            struct group *gr = getgrnam(optarg);
+            int gid;
+            if (gr) {
+                socket_gid = gr->gr_gid;
+            } else if (str_to_int(optarg, 10, &gid) && gid >= 0) {
+                socket_gid = gid;
+            } else {
+                ovs_fatal(0, "--socket-group=%s: no such group", optarg);
+            }
+            break;
+        }
+
+        case OPT_MAX_CONNECTIONS:
+            if (!str_to_int(optarg, 10, &max_connections)
+                || max_connections < 16 || max_connections > 65536) {
+                ovs_fatal(0, "--max-connections=%s: give a number from 16 "
+                          "to 65536", optarg);
+            }
+            break;
+
+        case OPT_IDLE_TIMEOUT:
+            if (!str_to_int(optarg, 10, &idle_timeout)
+                || idle_timeout < 1 || idle_timeout > 3600) {
+                ovs_fatal(0, "--idle-timeout=%s: give a number of seconds "
+                          "from 1 to 3600", optarg);
+            }
             break;
 
         case 'h':
@@ -265,6 +313,12 @@ usage(void)
            "  --socket=PATH           plugin socket; the driver's name is "
            "its base name\n"
            "                          (default: " DEFAULT_SOCKET ")\n"
+           "  --socket-group=GROUP    group that may use the plugin socket "
+           "(default: root)\n"
+           "  --max-connections=N     connections served at once "
+           "(default: 1024)\n"
+           "  --idle-timeout=SECS     close connections idle that long "
+           "(default: 60)\n"
            "  --timeout=SECS          how long a call waits for OVSDB and "
            "ovs-vswitchd\n"
            "                          (default: %d)\n"
@@ -277,4 +331,52 @@ usage(void)
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n");
     exit(EXIT_SUCCESS);
+}
+
+/* Raises the soft limit on open files to fit --max-connections, the
+ * database, netlink and control sockets, as far as the hard limit allows. */
+static void
+raise_fd_limit(void)
+{
+    rlim_t need = max_connections + 64;
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= need) {
+        return;
+    }
+    rlim_t want = rl.rlim_max == RLIM_INFINITY ? need : MIN(need, rl.rlim_max);
+    if (want < need) {
+        VLOG_WARN("the hard limit on open files (%llu) is below what "
+                  "--max-connections=%d needs (%llu)",
+                  (unsigned long long) rl.rlim_max, max_connections,
+                  (unsigned long long) need);
+    }
+    rl.rlim_cur = want;
+    if (setrlimit(RLIMIT_NOFILE, &rl)) {
+        VLOG_WARN("could not raise the limit on open files to %llu (%s)",
+                  (unsigned long long) want, ovs_strerror(errno));
+    }
+}
+
+/* Once the sockets exist, keeps only CAP_NET_ADMIN, which veth pairs,
+ * addresses, link settings and offloads need; everything else ovsnetd
+ * opens (the OVSDB socket, its log) belongs to its own user.  The bounding
+ * set is emptied: ovsnetd never runs another program.  With --user,
+ * daemonize_start() already switched user and kept CAP_NET_ADMIN (and
+ * CAP_NET_RAW, CAP_NET_BROADCAST, as for every OVS daemon). */
+static void
+drop_capabilities(void)
+{
+    if (geteuid() || capng_get_caps_process()) {
+        return;
+    }
+    capng_clear(CAPNG_SELECT_BOTH);
+    if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+                     CAP_NET_ADMIN)
+        || capng_apply(CAPNG_SELECT_BOTH)) {
+        VLOG_WARN("could not drop capabilities; running with all of "
+                  "root's");
+    } else {
+        VLOG_INFO("capabilities dropped to CAP_NET_ADMIN");
+    }
 }

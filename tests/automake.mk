@@ -10,7 +10,8 @@ AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	OVSNETD='$(abs_top_builddir)/plugin/ovsnetd'; export OVSNETD; \
-	OVSNET_CALL='$(abs_top_builddir)/tests/ovsnet-call'; export OVSNET_CALL;
+	OVSNET_CALL='$(abs_top_builddir)/tests/ovsnet-call'; export OVSNET_CALL; \
+	OVSNET_LOAD='$(abs_top_builddir)/tests/ovsnet-load'; export OVSNET_LOAD;
 
 include tests/unit.mk
 include tests/netns.mk

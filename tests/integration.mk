@@ -10,11 +10,18 @@ tests_ovsnet_call_SOURCES = tests/ovsnet-call.c
 tests_ovsnet_call_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 tests_ovsnet_call_LDADD = $(CURL_LIBS)
 
+# A load test client (libcurl, and jansson to check the answers).
+check_PROGRAMS += tests/ovsnet-load
+tests_ovsnet_load_SOURCES = tests/ovsnet-load.c
+tests_ovsnet_load_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+tests_ovsnet_load_LDADD = $(CURL_LIBS) $(JANSSON_LIBS)
+
 INTEGRATION_TESTS = \
 	tests/test-protocol.sh \
 	tests/test-recovery.sh \
 	tests/test-badinput.sh \
-	tests/test-concurrent.sh
+	tests/test-concurrent.sh \
+	tests/test-load.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/ovs-sandbox.sh

@@ -23,6 +23,8 @@
 #
 # Environment: OVSNETD (the daemon) and OVSNET_CALL (tests/ovsnet-call),
 # set by "make check"; OVSNETD_ARGS, extra options for every ovsnetd start;
+# OVSNETD_WRAPPER, a command ovsnetd runs under (e.g. "valgrind
+# --leak-check=full --log-file=FILE"), for every ovsnetd start;
 # OVSNET_KEEP=1 keeps the temp dir; OVSNET_CALL_TIMEOUT (seconds, default
 # 60) bounds every call; OVSNET_WAIT (seconds, default 20) bounds waits.
 #
@@ -514,7 +516,7 @@ ovsnetd_start() {
     [ -x "$OVSNET_CALL" ] || hard_error "$OVSNET_CALL not built"
     log "starting ovsnetd"
     # shellcheck disable=SC2086
-    in_ns "$OVSNETD" \
+    in_ns ${OVSNETD_WRAPPER:-} "$OVSNETD" \
         --db="unix:$T/db.sock" \
         --socket="$T/ovs.sock" \
         --pidfile="$T/ovsnetd.pid" \
