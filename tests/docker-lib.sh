@@ -96,6 +96,9 @@ docker_find_tools() {
 DT=
 DOCKERD_PID=
 DOCKERD_MNTNS=
+# Every mount namespace a dockerd of this test ran in (a dockerd killed and
+# started again leaves its containerd in the first one).
+DOCKERD_MNTNS_ALL=
 CGROUP_PARENT=
 
 # dk ARGS...: the docker client on this test's daemon, bounded in time.
@@ -206,6 +209,7 @@ docker_start() {
     # The mount namespace, to find its processes at the end.
     # Never ours: that would name every process of the machine.
     DOCKERD_MNTNS=$(readlink "/proc/$DOCKERD_PID/ns/mnt" 2> /dev/null || true)
+    DOCKERD_MNTNS_ALL="$DOCKERD_MNTNS_ALL $DOCKERD_MNTNS"
     if [ "$DOCKERD_MNTNS" = "$(readlink /proc/$$/ns/mnt)" ]; then
         fail "dockerd runs in the test's own mount namespace"
     fi
@@ -281,7 +285,7 @@ docker_restart() {
 # cgroup), containerd and its shims (found by mount namespace), then
 # removes the cgroups.
 docker_reap() {
-    local dirs pids p
+    local dirs pids p m
     [ -n "$CGROUP_PARENT" ] || return 0
     dirs=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$CGROUP_PARENT" \
                2> /dev/null)
@@ -291,11 +295,12 @@ docker_reap() {
             # shellcheck disable=SC2086
             pids=$(find $dirs -name cgroup.procs -exec cat {} + 2> /dev/null)
         fi
-        if [ -n "$DOCKERD_MNTNS" ]; then
+        if [ -n "${DOCKERD_MNTNS_ALL// /}" ]; then
             for p in /proc/[0-9]*; do
-                if [ "$(readlink "$p/ns/mnt" 2> /dev/null)" = "$DOCKERD_MNTNS" ]; then
-                    pids="$pids ${p#/proc/}"
-                fi
+                m=$(readlink "$p/ns/mnt" 2> /dev/null) || continue
+                case " $DOCKERD_MNTNS_ALL " in
+                    *" $m "*) pids="$pids ${p#/proc/}" ;;
+                esac
             done
         fi
         # shellcheck disable=SC2086

@@ -21,7 +21,8 @@ INTEGRATION_TESTS = \
 	tests/test-recovery.sh \
 	tests/test-badinput.sh \
 	tests/test-concurrent.sh \
-	tests/test-load.sh
+	tests/test-load.sh \
+	tests/test-faults.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/ovs-sandbox.sh
