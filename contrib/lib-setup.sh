@@ -13,17 +13,18 @@ SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian's daemons: ovsnet links its libopenvswitch (Debian ships no -dev).
 # shellcheck disable=SC2034
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
-    libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev
+    libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev libnftnl-dev libmnl-dev
     libssl-dev libcap-ng-dev libunbound-dev python3 openvswitch-source"
 # What running it needs.  Docker is added by need_docker only where no
 # dockerd is installed (docker-ce and docker.io conflict).
 # shellcheck disable=SC2034
 RUNTIME_DEPS="openvswitch-switch iproute2 ethtool"
 # What the test suite needs besides: busybox-static makes the containers'
-# image, jq reads JSON replies, util-linux has nsenter and unshare.
+# image, jq reads JSON replies, util-linux has nsenter and unshare, nftables
+# (the nft command) shows the tests the ruleset ovsnetd made.
 # shellcheck disable=SC2034
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang tcpdump jq
-    util-linux procps"
+    util-linux procps nftables"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).

@@ -4,10 +4,12 @@
 
 #include "ovsdb/reconcile.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
 #include "netns/link.h"
+#include "netns/nat.h"
 #include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
@@ -16,7 +18,10 @@
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
+#include "openvswitch/poll-loop.h"
+#include "packets.h"
 #include "sha1.h"
+#include "timeval.h"
 #include "sset.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -303,6 +308,159 @@ reconcile_links(const struct ovsdb_idl *idl, bool full,
             net->gw_dirty = true;
         }
         fix_gateway_link(idl, net);
+    }
+}
+
+/* The netfilter side. */
+
+/* Adds to 'rs' the rules that publish port 'p' of endpoint 'ep'. */
+static void
+add_published_port(struct nat_ruleset *rs, const struct state_endpoint *ep,
+                   const struct state_port *p)
+{
+    const char *addrs[] = { ep->ipv4, ep->ipv6 };
+    struct link_addr host;
+
+    memset(&host, 0, sizeof host);
+    if (p->host_ip[0]) {
+        host.family = strchr(p->host_ip, ':') ? AF_INET6 : AF_INET;
+        if (inet_pton(host.family, p->host_ip, &host.in6) != 1) {
+            return;             /* Checked when it was published. */
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
+        struct nat_dnat d;
+
+        memset(&d, 0, sizeof d);
+        if (!addrs[i] || link_addr_parse(addrs[i], &d.to)
+            || (host.family && host.family != d.to.family)) {
+            continue;
+        }
+        /* 0.0.0.0 and :: stand for every address of their family. */
+        if (host.family && !ipv6_addr_equals(&host.in6, &in6addr_any)
+            && !(host.family == AF_INET && !host.in4.s_addr)) {
+            d.daddr = host;
+        }
+        d.proto = p->proto;
+        d.dport = p->host_port;
+        d.to_port = p->port;
+        nat_ruleset_add_dnat(rs, &d);
+    }
+}
+
+/* Turns on forwarding for 'family' if it is off, for network 'net'. */
+static void
+enable_forwarding(int family, const struct state_network *net)
+{
+    bool changed;
+    int error = nat_enable_forwarding(family, &changed);
+
+    if (error) {
+        VLOG_WARN_RL(&rl, "network %s needs IPv%d forwarding, but it cannot "
+                     "be turned on (%s)", net->id, family == AF_INET ? 4 : 6,
+                     ovs_strerror(error));
+    } else if (changed) {
+        VLOG_INFO("turned on IPv%d forwarding (%s), which network %s needs "
+                  "to reach beyond the host", family == AF_INET ? 4 : 6,
+                  family == AF_INET ? "net.ipv4.ip_forward"
+                  : "net.ipv6.conf.all.forwarding", net->id);
+    }
+}
+
+void
+reconcile_nat(bool full)
+{
+    static char *applied;           /* What the table holds, as text. */
+    static long long int retry_at;  /* After a failure, or 0. */
+    static uint64_t last_seqno;     /* state_seqno() of the last pass. */
+    struct nat_ruleset rs;
+    bool want4 = false, want6 = false;
+    const struct state_network *net4 = NULL, *net6 = NULL;
+
+    bool changed = nat_take_changed();
+    bool retry = retry_at && time_msec() >= retry_at;
+    if (!full && !changed && !retry && state_seqno() == last_seqno) {
+        if (retry_at) {
+            poll_timer_wait_until(retry_at);
+        }
+        return;
+    }
+    last_seqno = state_seqno();
+
+    nat_ruleset_init(&rs);
+    const struct state_network *net;
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        const struct state_netcfg *cfg = &net->cfg;
+        if (cfg->internal) {
+            continue;
+        }
+        if (cfg->ipv4_pools.n && !want4) {
+            want4 = true;
+            net4 = net;
+        }
+        if (cfg->ipv6_pools.n && !want6) {
+            want6 = true;
+            net6 = net;
+        }
+        if (!cfg->nat) {
+            continue;
+        }
+        const struct svec *pools[] = { &cfg->ipv4_pools, &cfg->ipv6_pools };
+        for (size_t i = 0; i < ARRAY_SIZE(pools); i++) {
+            const char *pool;
+            size_t j;
+            SVEC_FOR_EACH (j, pool, pools[i]) {
+                struct link_addr a;
+                if (!link_addr_parse(pool, &a)) {
+                    nat_ruleset_add_masq(&rs, &a, net->gw_port);
+                }
+            }
+        }
+    }
+    const struct state_endpoint *ep;
+    HMAP_FOR_EACH (ep, node, state_endpoints()) {
+        const struct state_network *epnet = state_network_find(
+            ep->network_id);
+        if (epnet && !epnet->cfg.internal) {
+            for (size_t i = 0; i < ep->n_ports; i++) {
+                add_published_port(&rs, ep, &ep->ports[i]);
+            }
+        }
+    }
+
+    struct ds text = DS_EMPTY_INITIALIZER;
+    nat_ruleset_format(&rs, &text);
+    if (full || changed || retry || !applied
+        || strcmp(applied, ds_cstr(&text))) {
+        char *error;
+        if (nat_apply(&rs, &error)) {
+            VLOG_WARN_RL(&rl, "%s; will retry", error);
+            free(error);
+            free(applied);
+            applied = NULL;
+            retry_at = time_msec() + 1000;
+        } else {
+            if (!applied || strcmp(applied, ds_cstr(&text))) {
+                VLOG_INFO("table inet " NAT_TABLE ": %"PRIuSIZE" masquerade "
+                          "and %"PRIuSIZE" port rules", rs.n_masqs,
+                          rs.n_dnats);
+            }
+            free(applied);
+            applied = ds_steal_cstr(&text);
+            retry_at = 0;
+        }
+    }
+    if (retry_at) {
+        poll_timer_wait_until(retry_at);
+    }
+    ds_destroy(&text);
+    nat_ruleset_destroy(&rs);
+
+    if (want4) {
+        enable_forwarding(AF_INET, net4);
+    }
+    if (want6) {
+        enable_forwarding(AF_INET6, net6);
     }
 }
 

@@ -14,7 +14,8 @@ INTEGRATION_TESTS = \
 	tests/test-protocol.sh \
 	tests/test-recovery.sh \
 	tests/test-badinput.sh \
-	tests/test-concurrent.sh
+	tests/test-concurrent.sh \
+	tests/test-nat.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/ovs-sandbox.sh
