@@ -91,6 +91,30 @@ needs_tx_csum_off(const struct ovsdb_idl *idl, const struct state_network *net)
     return off;
 }
 
+/* Makes the host forget the MACs it knew for the addresses of new endpoint
+ * 'ep' (of network 'net'): a container that had the address before had
+ * another MAC (ovsnet's are random), and the host would keep sending to it
+ * (connections to published ports, from the host) until the entry
+ * expired. */
+static void
+forget_neighbors(const struct state_network *net,
+                 const struct state_endpoint *ep)
+{
+    const char *addrs[] = { ep->ipv4, ep->ipv6 };
+
+    for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
+        struct link_addr a;
+        if (addrs[i] && !link_addr_parse(addrs[i], &a)) {
+            int error = link_forget_neighbor(net->gw_port, &a);
+            if (error && error != ENODEV) {
+                VLOG_WARN_RL(&rl, "endpoint %s: cannot forget the host's "
+                             "neighbour entry for %s (%s)", ep->id,
+                             addrs[i], ovs_strerror(error));
+            }
+        }
+    }
+}
+
 /* Creates the veth pair of 'ep', which is not there yet. */
 static void
 create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep)
@@ -145,6 +169,7 @@ create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep)
         VLOG_WARN_RL(&rl, "endpoint %s: %s", ep->id, ep->error);
     } else {
         ep->link_created = true;
+        forget_neighbors(net, ep);
     }
 }
 
