@@ -21,10 +21,11 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 RUNTIME_DEPS="openvswitch-switch iproute2 ethtool"
 # What the test suite needs besides: busybox-static makes the containers'
 # image, jq reads JSON replies, util-linux has nsenter and unshare, nftables
-# (the nft command) shows the tests the ruleset ovsnetd made.
+# (the nft command) shows the tests the ruleset ovsnetd made, iptables sets
+# up the DOCKER-USER rules of test-docker-iptables.sh.
 # shellcheck disable=SC2034
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang tcpdump jq
-    util-linux procps nftables"
+    util-linux procps nftables iptables"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).
