@@ -12,7 +12,8 @@
 #     address of one removed a moment before, which the host must not
 #     still reach at the old MAC;
 #   - ovsnetd killed, "nft flush ruleset" behind its back, ovsnetd
-#     restarted: the table is back as the state says, no more.
+#     restarted: the table is back as the state says, no more;
+#   - IPv6 on a dual-stack network: outbound NAT and a published port.
 #
 # dockerd runs with --iptables=false (tests/docker-lib.sh): the only
 # netfilter rules in the namespace are ovsnet's.
@@ -63,6 +64,7 @@ check_eq "masquerade rules" \
     "ip saddr 192.0.2.0/24 oifname != \"ovsgw-$(dk network inspect -f '{{.Id}}' web | cut -c1-9)\" masquerade" \
     "$(masq_rules)"
 dk_ok rm -f c1 c2 c3 > /dev/null
+dk_ok network rm routed inside > /dev/null
 
 log "published ports"
 dk_ok run -d --name p1 --network web -p 8080:80 -p 8080:80/udp \
@@ -126,8 +128,26 @@ P2=$(nat_netns_of "$(container_pid p2)" p2)
 reaches "$OUT" tcp 203.0.113.1 9090 "$P2" "$(container_ip p2 web)" 80 \
     > /dev/null
 
+log "IPv6: outbound NAT and a published port on a dual-stack network"
+dk_ok network create -d ovs --ipv6 --subnet 198.51.100.0/24 \
+    --subnet 2001:db8:1::/64 dual > /dev/null
+dk_ok run -d --name d1 --network dual -p 8443:443 "$IMAGE" sleep 3600 \
+    > /dev/null
+D1=$(nat_netns_of "$(container_pid d1)" d1)
+D1V6=$(container_ip d1 dual 6)
+check_eq "d1 seen outside over IPv6 as" 2001:db8:f::1 \
+    "$(reaches "$D1" tcp 2001:db8:f::2 7000 "$OUT" 2001:db8:f::2 7000)"
+check_eq "the outside seen by d1 over IPv6 as" 2001:db8:f::2 \
+    "$(reaches "$OUT" tcp 2001:db8:f::1 8443 "$D1" "$D1V6" 443)"
+D1V4=$(container_ip d1 dual)
+reaches "$OUT" tcp 203.0.113.1 8443 "$D1" "$D1V4" 443 > /dev/null
+# d1 publishes TCP only.
+does_not_reach "$OUT" udp 203.0.113.1 8443 "$D1" "$D1V4" 443
+check_eq "ipv6 forwarding" 1 \
+    "$(in_ns cat /proc/sys/net/ipv6/conf/all/forwarding)"
+
 log "removing"
-dk_ok rm -f p2 > /dev/null
-dk_ok network rm web routed inside > /dev/null
+dk_ok rm -f p2 d1 > /dev/null
+dk_ok network rm web dual > /dev/null
 check_nothing_left
 wait_until "table inet ovsnet gone" test -z "$(ovsnet_table)"
