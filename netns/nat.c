@@ -17,9 +17,11 @@
  *             [ip daddr HOSTIP] tcp dport 8080 dnat ip to 192.0.2.2:80
  *             ...
  *         }
- *         chain postrouting {     # outbound NAT
+ *         chain postrouting {     # outbound NAT, hairpin
  *             type nat hook postrouting priority srcnat;
  *             ip saddr 192.0.2.0/24 oifname != "ovsgw-..." masquerade
+ *             ip saddr 192.0.2.0/24 oifname "ovsgw-..." ct status dnat
+ *                 masquerade
  *             ...
  *         }
  *     }
@@ -40,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -103,7 +106,7 @@ nat_ruleset_destroy(struct nat_ruleset *rs)
 
 void
 nat_ruleset_add_masq(struct nat_ruleset *rs, const struct link_addr *pool,
-                     const char *ifname)
+                     const char *ifname, bool hairpin)
 {
     if (rs->n_masqs >= rs->allocated_masqs) {
         rs->masqs = x2nrealloc(rs->masqs, &rs->allocated_masqs,
@@ -113,6 +116,7 @@ nat_ruleset_add_masq(struct nat_ruleset *rs, const struct link_addr *pool,
     memset(m, 0, sizeof *m);
     m->pool = *pool;
     ovs_strlcpy(m->ifname, ifname, sizeof m->ifname);
+    m->hairpin = hairpin;
 }
 
 void
@@ -174,8 +178,9 @@ nat_ruleset_format(const struct nat_ruleset *rs, struct ds *s)
         ds_put_format(s, "%s saddr ",
                       m->pool.family == AF_INET ? "ip" : "ip6");
         put_addr(s, &m->pool);
-        ds_put_format(s, "/%u oifname != \"%s\" masquerade\n", m->pool.plen,
-                      m->ifname);
+        ds_put_format(s, "/%u oifname %s\"%s\" %smasquerade\n",
+                      m->pool.plen, m->hairpin ? "" : "!= ", m->ifname,
+                      m->hairpin ? "ct status dnat " : "");
     }
 }
 
@@ -417,7 +422,24 @@ txn_masq(struct nat_txn *txn, const struct nat_masq *m)
     memset(ifname, 0, sizeof ifname);
     ovs_strlcpy(ifname, m->ifname, sizeof ifname);
     expr_meta(r, NFT_META_OIFNAME);
-    expr_cmp(r, NFT_CMP_NEQ, ifname, sizeof ifname);
+    expr_cmp(r, m->hairpin ? NFT_CMP_EQ : NFT_CMP_NEQ, ifname,
+             sizeof ifname);
+    if (m->hairpin) {
+        /* "ct status dnat": the connection went to a published port. */
+        uint32_t mask = IPS_DST_NAT, zero = 0;
+        struct nftnl_expr *e = nftnl_expr_alloc("ct");
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+        nftnl_rule_add_expr(r, e);
+        e = nftnl_expr_alloc("bitwise");
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+        nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof mask);
+        nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof mask);
+        nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof zero);
+        nftnl_rule_add_expr(r, e);
+        expr_cmp(r, NFT_CMP_NEQ, &zero, sizeof zero);
+    }
     nftnl_rule_add_expr(r, nftnl_expr_alloc("masq"));
     txn_rule(txn, r);
 }

@@ -31,10 +31,14 @@ struct ds;
 #define NAT_TABLE "ovsnet"
 
 /* Masquerade what comes from 'pool' and leaves through any interface but
- * 'ifname' (the network's own gateway port). */
+ * 'ifname' (the network's own gateway port); or, if 'hairpin', what comes
+ * from 'pool' and, sent to a published port, goes back out through
+ * 'ifname' to another container of the network, so that its answer comes
+ * back through the host. */
 struct nat_masq {
     struct link_addr pool;
     char ifname[16];
+    bool hairpin;
 };
 
 /* Connections of 'proto' to port 'dport' of the host (of its address
@@ -58,7 +62,7 @@ struct nat_ruleset {
 void nat_ruleset_init(struct nat_ruleset *);
 void nat_ruleset_destroy(struct nat_ruleset *);
 void nat_ruleset_add_masq(struct nat_ruleset *, const struct link_addr *pool,
-                          const char *ifname);
+                          const char *ifname, bool hairpin);
 void nat_ruleset_add_dnat(struct nat_ruleset *, const struct nat_dnat *);
 bool nat_ruleset_is_empty(const struct nat_ruleset *);
 

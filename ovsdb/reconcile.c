@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netns/link.h"
@@ -392,6 +393,55 @@ enable_forwarding(int family, const struct state_network *net)
     }
 }
 
+static int
+compare_network_ids(const void *a_, const void *b_)
+{
+    const struct state_network *const *a = a_;
+    const struct state_network *const *b = b_;
+    return strcmp((*a)->id, (*b)->id);
+}
+
+static int
+compare_endpoint_ids(const void *a_, const void *b_)
+{
+    const struct state_endpoint *const *a = a_;
+    const struct state_endpoint *const *b = b_;
+    return strcmp((*a)->id, (*b)->id);
+}
+
+/* Returns the networks of the desired state, sorted by ID, in an array of
+ * '*n' that the caller frees. */
+static const struct state_network **
+sorted_networks(size_t *n)
+{
+    const struct state_network **nets;
+    const struct state_network *net;
+
+    *n = 0;
+    nets = xmalloc((hmap_count(state_networks()) + 1) * sizeof *nets);
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        nets[(*n)++] = net;
+    }
+    qsort(nets, *n, sizeof *nets, compare_network_ids);
+    return nets;
+}
+
+/* The same for endpoints. */
+static const struct state_endpoint **
+sorted_endpoints(size_t *n)
+{
+    const struct state_endpoint **eps;
+    const struct state_endpoint *ep;
+
+    *n = 0;
+    eps = xmalloc((hmap_count(state_endpoints()) + 1) * sizeof *eps);
+    HMAP_FOR_EACH (ep, node, state_endpoints()) {
+        eps[(*n)++] = ep;
+    }
+    qsort(eps, *n, sizeof *eps, compare_endpoint_ids);
+    return eps;
+}
+
 void
 reconcile_nat(bool full)
 {
@@ -413,8 +463,28 @@ reconcile_nat(bool full)
     last_seqno = state_seqno();
 
     nat_ruleset_init(&rs);
-    const struct state_network *net;
-    HMAP_FOR_EACH (net, node, state_networks()) {
+
+    /* In the order of the IDs, so that the same state always makes the
+     * same table, whatever order it was loaded in. */
+    size_t n_eps, n_nets;
+    const struct state_endpoint **eps = sorted_endpoints(&n_eps);
+    const struct state_network **nets = sorted_networks(&n_nets);
+
+    /* Published ports first: hairpin NAT is needed only if there are. */
+    for (size_t k = 0; k < n_eps; k++) {
+        const struct state_endpoint *ep = eps[k];
+        const struct state_network *epnet = state_network_find(
+            ep->network_id);
+        if (epnet && !epnet->cfg.internal) {
+            for (size_t i = 0; i < ep->n_ports; i++) {
+                add_published_port(&rs, ep, &ep->ports[i]);
+            }
+        }
+    }
+    size_t n_published = rs.n_dnats;
+
+    for (size_t k = 0; k < n_nets; k++) {
+        const struct state_network *net = nets[k];
         const struct state_netcfg *cfg = &net->cfg;
         if (cfg->internal) {
             continue;
@@ -427,31 +497,29 @@ reconcile_nat(bool full)
             want6 = true;
             net6 = net;
         }
-        if (!cfg->nat) {
-            continue;
-        }
+        /* Outbound NAT if the network has it; on every network, hairpin
+         * NAT for a container that connects to a port another one of the
+         * network publishes. */
         const struct svec *pools[] = { &cfg->ipv4_pools, &cfg->ipv6_pools };
         for (size_t i = 0; i < ARRAY_SIZE(pools); i++) {
             const char *pool;
             size_t j;
             SVEC_FOR_EACH (j, pool, pools[i]) {
                 struct link_addr a;
-                if (!link_addr_parse(pool, &a)) {
-                    nat_ruleset_add_masq(&rs, &a, net->gw_port);
+                if (link_addr_parse(pool, &a)) {
+                    continue;
+                }
+                if (cfg->nat) {
+                    nat_ruleset_add_masq(&rs, &a, net->gw_port, false);
+                }
+                if (n_published) {
+                    nat_ruleset_add_masq(&rs, &a, net->gw_port, true);
                 }
             }
         }
     }
-    const struct state_endpoint *ep;
-    HMAP_FOR_EACH (ep, node, state_endpoints()) {
-        const struct state_network *epnet = state_network_find(
-            ep->network_id);
-        if (epnet && !epnet->cfg.internal) {
-            for (size_t i = 0; i < ep->n_ports; i++) {
-                add_published_port(&rs, ep, &ep->ports[i]);
-            }
-        }
-    }
+    free(eps);
+    free(nets);
 
     struct ds text = DS_EMPTY_INITIALIZER;
     nat_ruleset_format(&rs, &text);

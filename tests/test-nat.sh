@@ -9,7 +9,8 @@
 #     IPv6); with ovs.nat=false the container's; from an internal network
 #     nothing gets out;
 #   - published ports (TCP, UDP, a chosen port, one on a host address):
-#     from outside and from the host itself; gone after Revoke;
+#     from outside, from the host itself and from another container of the
+#     network (hairpin); gone after Revoke;
 #   - table inet ovsnet holds exactly what the state says, and is rebuilt
 #     after "nft flush ruleset" and after ovsnetd is killed and restarted;
 #     another table is never touched;
@@ -154,6 +155,25 @@ reaches "$OUT" tcp 203.0.113.1 49153 "$C1" 192.0.2.2 443 > /dev/null
 reaches "$OUT" tcp 203.0.113.1 2222 "$C1" 192.0.2.2 22 > /dev/null
 # Bound to 203.0.113.1 only: not through the host's other addresses.
 does_not_reach "$C2" tcp 198.51.100.1 2222 "$C1" 192.0.2.2 22
+# Hairpin: another container of n1 through the host's address; e1 sees the
+# gateway, so that its answer goes back through the host.
+E4=$(gen_id b4)
+C4=$(sandbox_netns c4)
+attach "$N1" "$E4" "$C4" 192.0.2.1 192.0.2.4/25
+check_eq "tcp from e4 through the host: e1 sees" 192.0.2.1 \
+    "$(reaches "$C4" tcp 203.0.113.1 8080 "$C1" 192.0.2.2 80)"
+check_eq "udp from e4 through the host: e1 sees" 192.0.2.1 \
+    "$(reaches "$C4" udp 203.0.113.1 8080 "$C1" 192.0.2.2 80)"
+check_eq "masquerade rules with published ports" \
+"ip saddr 192.0.2.0/25 oifname != \"$GW1\" masquerade
+ip saddr 192.0.2.0/25 oifname \"$GW1\" ct status dnat masquerade
+ip6 saddr 2001:db8:1::/64 oifname != \"$GW1\" masquerade
+ip6 saddr 2001:db8:1::/64 oifname \"$GW1\" ct status dnat masquerade
+ip saddr 198.51.100.0/25 oifname \"$GW2\" ct status dnat masquerade" \
+    "$(masq_rules)"
+rpc_ok NetworkDriver.Leave "$(ids_body "$N1" "$E4")"
+link_detach eth0 "$C4" "ovsct-$(short "$E4")"
+rpc_ok NetworkDriver.DeleteEndpoint "$(ids_body "$N1" "$E4")"
 
 log "bad port maps change nothing"
 TABLE=$(ovsnet_table)
