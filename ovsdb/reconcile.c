@@ -526,22 +526,33 @@ reconcile_nat(bool full)
     if (full || changed || retry || !applied
         || strcmp(applied, ds_cstr(&text))) {
         char *error;
-        if (nat_apply(&rs, &error)) {
+        bool empty = nat_ruleset_is_empty(&rs);
+        if (nat_apply(&rs, &error) && !empty) {
             VLOG_WARN_RL(&rl, "%s; will retry", error);
-            free(error);
             free(applied);
             applied = NULL;
             retry_at = time_msec() + 1000;
         } else {
-            if (!applied || strcmp(applied, ds_cstr(&text))) {
-                VLOG_INFO("table inet " NAT_TABLE ": %"PRIuSIZE" masquerade "
-                          "and %"PRIuSIZE" port rules", rs.n_masqs,
-                          rs.n_dnats);
+            if (error) {
+                /* Nothing to put there, and no table that can be removed
+                 * (a kernel without nf_tables, say): nothing to retry. */
+                VLOG_INFO("no table inet " NAT_TABLE " to remove (%s)",
+                          error);
+            } else if (!applied || strcmp(applied, ds_cstr(&text))) {
+                if (empty) {
+                    VLOG_INFO("table inet " NAT_TABLE ": removed, or not "
+                              "made (nothing to translate)");
+                } else {
+                    VLOG_INFO("table inet " NAT_TABLE ": %"PRIuSIZE" "
+                              "masquerade and %"PRIuSIZE" port rules",
+                              rs.n_masqs, rs.n_dnats);
+                }
             }
             free(applied);
             applied = ds_steal_cstr(&text);
             retry_at = 0;
         }
+        free(error);
     }
     if (retry_at) {
         poll_timer_wait_until(retry_at);
