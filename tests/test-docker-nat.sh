@@ -83,6 +83,8 @@ check_contains "ovsnet-ports of p1" "tcp/8080/80" \
     "$(db_get Interface "ovsep-${EP1:0:9}" external_ids:ovsnet-ports)"
 # What Docker shows of a remote driver's ports (20.10: nothing).
 log "docker port p1: '$(dk port p1 2>&1 || true)'"
+log "docker inspect p1, NetworkSettings.Ports:" \
+    "$(dk inspect -f '{{json .NetworkSettings.Ports}}' p1)"
 
 # p1 has the address c1 had, with another MAC: the host must not send to
 # c1's (ovsnet makes it forget the old neighbour entry).
