@@ -14,17 +14,20 @@ SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck disable=SC2034
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
     libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev
+    libnftnl-dev libmnl-dev
     libssl-dev libcap-ng-dev libunbound-dev python3 openvswitch-source"
 # What running it needs.  Docker is added by need_docker only where no
 # dockerd is installed (docker-ce and docker.io conflict).
 # shellcheck disable=SC2034
 RUNTIME_DEPS="openvswitch-switch iproute2 ethtool"
 # What the test suite needs besides: busybox-static makes the containers'
-# image, jq reads JSON replies, util-linux has nsenter and unshare.
+# image, jq reads JSON replies, util-linux has nsenter and unshare, nftables
+# (the nft command) shows the tests the ruleset ovsnetd made, iptables sets
+# up the DOCKER-USER rules of test-docker-iptables.sh, clang and
+# libclang-rt-14-dev build the libFuzzer targets.
 # shellcheck disable=SC2034
-# clang and libclang-rt-14-dev build the libFuzzer targets.
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang
-    libclang-rt-14-dev tcpdump jq util-linux procps"
+    libclang-rt-14-dev tcpdump jq util-linux procps nftables iptables"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).

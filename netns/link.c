@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <linux/veth.h>
@@ -568,6 +569,35 @@ link_add_addr(int ifindex, const struct link_addr *addr)
     error = link_transact(&request, NULL);
     ofpbuf_uninit(&request);
     return error == EEXIST ? 0 : error;
+}
+
+int
+link_forget_neighbor(const char *name, const struct link_addr *addr)
+{
+    struct ofpbuf request;
+    struct ndmsg *ndm;
+    int error;
+
+    if (!link_name_is_valid(name) || link_addr_check(addr)) {
+        return EINVAL;
+    }
+    unsigned int ifindex = if_nametoindex(name);
+    if (!ifindex) {
+        return ENODEV;
+    }
+
+    ofpbuf_init(&request, 0);
+    nl_msg_put_nlmsghdr(&request, sizeof *ndm, RTM_DELNEIGH,
+                        NLM_F_REQUEST | NLM_F_ACK);
+    ndm = ofpbuf_put_zeros(&request, sizeof *ndm);
+    ndm->ndm_family = addr->family;
+    ndm->ndm_ifindex = ifindex;
+    nl_msg_put_unspec(&request, NDA_DST, &addr->in6,
+                      addr->family == AF_INET ? sizeof addr->in4
+                      : sizeof addr->in6);
+    error = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    return error == ENOENT ? 0 : error;
 }
 
 /* Makes the 'n' addresses in 'addrs' present on link 'name', leaving its

@@ -69,6 +69,12 @@ int link_ensure_addrs(const char *name, const struct link_addr *addrs,
  * address, no neighbour discovery). */
 int link_set_stackless(const char *name);
 
+/* Forgets the host's neighbour entry (ARP or ND) for 'addr' on link
+ * 'name', if it has one: the address may now belong to another MAC.
+ * Returns 0 (also when there was none), ENODEV or another positive
+ * errno. */
+int link_forget_neighbor(const char *name, const struct link_addr *addr);
+
 /* Makes the host answer ARP on link 'name' only for addresses of 'name'
  * itself (net.ipv4.conf.NAME.arp_ignore=1). */
 int link_set_arp_strict(const char *name);

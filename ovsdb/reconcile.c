@@ -4,10 +4,13 @@
 
 #include "ovsdb/reconcile.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netns/link.h"
+#include "netns/nat.h"
 #include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
@@ -16,7 +19,10 @@
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
+#include "openvswitch/poll-loop.h"
+#include "packets.h"
 #include "sha1.h"
+#include "timeval.h"
 #include "sset.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -86,6 +92,30 @@ needs_tx_csum_off(const struct ovsdb_idl *idl, const struct state_network *net)
     return off;
 }
 
+/* Makes the host forget the MACs it knew for the addresses of new endpoint
+ * 'ep' (of network 'net'): a container that had the address before had
+ * another MAC (ovsnet's are random), and the host would keep sending to it
+ * (connections to published ports, from the host) until the entry
+ * expired. */
+static void
+forget_neighbors(const struct state_network *net,
+                 const struct state_endpoint *ep)
+{
+    const char *addrs[] = { ep->ipv4, ep->ipv6 };
+
+    for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
+        struct link_addr a;
+        if (addrs[i] && !link_addr_parse(addrs[i], &a)) {
+            int error = link_forget_neighbor(net->gw_port, &a);
+            if (error && error != ENODEV) {
+                VLOG_WARN_RL(&rl, "endpoint %s: cannot forget the host's "
+                             "neighbour entry for %s (%s)", ep->id,
+                             addrs[i], ovs_strerror(error));
+            }
+        }
+    }
+}
+
 /* Creates the veth pair of 'ep', which is not there yet. */
 static void
 create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep)
@@ -140,6 +170,7 @@ create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep)
         VLOG_WARN_RL(&rl, "endpoint %s: %s", ep->id, ep->error);
     } else {
         ep->link_created = true;
+        forget_neighbors(net, ep);
     }
 }
 
@@ -303,6 +334,237 @@ reconcile_links(const struct ovsdb_idl *idl, bool full,
             net->gw_dirty = true;
         }
         fix_gateway_link(idl, net);
+    }
+}
+
+/* The netfilter side. */
+
+/* Adds to 'rs' the rules that publish port 'p' of endpoint 'ep'. */
+static void
+add_published_port(struct nat_ruleset *rs, const struct state_endpoint *ep,
+                   const struct state_port *p)
+{
+    const char *addrs[] = { ep->ipv4, ep->ipv6 };
+    struct link_addr host;
+
+    memset(&host, 0, sizeof host);
+    if (p->host_ip[0]) {
+        host.family = strchr(p->host_ip, ':') ? AF_INET6 : AF_INET;
+        if (inet_pton(host.family, p->host_ip, &host.in6) != 1) {
+            return;             /* Checked when it was published. */
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
+        struct nat_dnat d;
+
+        memset(&d, 0, sizeof d);
+        if (!addrs[i] || link_addr_parse(addrs[i], &d.to)
+            || (host.family && host.family != d.to.family)) {
+            continue;
+        }
+        /* 0.0.0.0 and :: stand for every address of their family. */
+        if (host.family && !ipv6_addr_equals(&host.in6, &in6addr_any)
+            && !(host.family == AF_INET && !host.in4.s_addr)) {
+            d.daddr = host;
+        }
+        d.proto = p->proto;
+        d.dport = p->host_port;
+        d.to_port = p->port;
+        nat_ruleset_add_dnat(rs, &d);
+    }
+}
+
+/* Turns on forwarding for 'family' if it is off, for network 'net'. */
+static void
+enable_forwarding(int family, const struct state_network *net)
+{
+    bool changed;
+    int error = nat_enable_forwarding(family, &changed);
+
+    if (error) {
+        VLOG_WARN_RL(&rl, "network %s needs IPv%d forwarding, but it cannot "
+                     "be turned on (%s)", net->id, family == AF_INET ? 4 : 6,
+                     ovs_strerror(error));
+    } else if (changed) {
+        VLOG_INFO("turned on IPv%d forwarding (%s), which network %s needs "
+                  "to reach beyond the host", family == AF_INET ? 4 : 6,
+                  family == AF_INET ? "net.ipv4.ip_forward"
+                  : "net.ipv6.conf.all.forwarding", net->id);
+    }
+}
+
+static int
+compare_network_ids(const void *a_, const void *b_)
+{
+    const struct state_network *const *a = a_;
+    const struct state_network *const *b = b_;
+    return strcmp((*a)->id, (*b)->id);
+}
+
+static int
+compare_endpoint_ids(const void *a_, const void *b_)
+{
+    const struct state_endpoint *const *a = a_;
+    const struct state_endpoint *const *b = b_;
+    return strcmp((*a)->id, (*b)->id);
+}
+
+/* Returns the networks of the desired state, sorted by ID, in an array of
+ * '*n' that the caller frees. */
+static const struct state_network **
+sorted_networks(size_t *n)
+{
+    const struct state_network **nets;
+    const struct state_network *net;
+
+    *n = 0;
+    nets = xmalloc((hmap_count(state_networks()) + 1) * sizeof *nets);
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        nets[(*n)++] = net;
+    }
+    qsort(nets, *n, sizeof *nets, compare_network_ids);
+    return nets;
+}
+
+/* The same for endpoints. */
+static const struct state_endpoint **
+sorted_endpoints(size_t *n)
+{
+    const struct state_endpoint **eps;
+    const struct state_endpoint *ep;
+
+    *n = 0;
+    eps = xmalloc((hmap_count(state_endpoints()) + 1) * sizeof *eps);
+    HMAP_FOR_EACH (ep, node, state_endpoints()) {
+        eps[(*n)++] = ep;
+    }
+    qsort(eps, *n, sizeof *eps, compare_endpoint_ids);
+    return eps;
+}
+
+void
+reconcile_nat(bool full)
+{
+    static char *applied;           /* What the table holds, as text. */
+    static long long int retry_at;  /* After a failure, or 0. */
+    static uint64_t last_seqno;     /* state_seqno() of the last pass. */
+    struct nat_ruleset rs;
+    bool want4 = false, want6 = false;
+    const struct state_network *net4 = NULL, *net6 = NULL;
+
+    bool changed = nat_take_changed();
+    bool retry = retry_at && time_msec() >= retry_at;
+    if (!full && !changed && !retry && state_seqno() == last_seqno) {
+        if (retry_at) {
+            poll_timer_wait_until(retry_at);
+        }
+        return;
+    }
+    last_seqno = state_seqno();
+
+    nat_ruleset_init(&rs);
+
+    /* In the order of the IDs, so that the same state always makes the
+     * same table, whatever order it was loaded in. */
+    size_t n_eps, n_nets;
+    const struct state_endpoint **eps = sorted_endpoints(&n_eps);
+    const struct state_network **nets = sorted_networks(&n_nets);
+
+    /* Published ports first: hairpin NAT is needed only if there are. */
+    for (size_t k = 0; k < n_eps; k++) {
+        const struct state_endpoint *ep = eps[k];
+        const struct state_network *epnet = state_network_find(
+            ep->network_id);
+        if (epnet && !epnet->cfg.internal) {
+            for (size_t i = 0; i < ep->n_ports; i++) {
+                add_published_port(&rs, ep, &ep->ports[i]);
+            }
+        }
+    }
+    size_t n_published = rs.n_dnats;
+
+    for (size_t k = 0; k < n_nets; k++) {
+        const struct state_network *net = nets[k];
+        const struct state_netcfg *cfg = &net->cfg;
+        if (cfg->internal) {
+            continue;
+        }
+        if (cfg->ipv4_pools.n && !want4) {
+            want4 = true;
+            net4 = net;
+        }
+        if (cfg->ipv6_pools.n && !want6) {
+            want6 = true;
+            net6 = net;
+        }
+        /* Outbound NAT if the network has it; on every network, hairpin
+         * NAT for a container that connects to a port another one of the
+         * network publishes. */
+        const struct svec *pools[] = { &cfg->ipv4_pools, &cfg->ipv6_pools };
+        for (size_t i = 0; i < ARRAY_SIZE(pools); i++) {
+            const char *pool;
+            size_t j;
+            SVEC_FOR_EACH (j, pool, pools[i]) {
+                struct link_addr a;
+                if (link_addr_parse(pool, &a)) {
+                    continue;
+                }
+                if (cfg->nat) {
+                    nat_ruleset_add_masq(&rs, &a, net->gw_port, false);
+                }
+                if (n_published) {
+                    nat_ruleset_add_masq(&rs, &a, net->gw_port, true);
+                }
+            }
+        }
+    }
+    free(eps);
+    free(nets);
+
+    struct ds text = DS_EMPTY_INITIALIZER;
+    nat_ruleset_format(&rs, &text);
+    if (full || changed || retry || !applied
+        || strcmp(applied, ds_cstr(&text))) {
+        char *error;
+        bool empty = nat_ruleset_is_empty(&rs);
+        if (nat_apply(&rs, &error) && !empty) {
+            VLOG_WARN_RL(&rl, "%s; will retry", error);
+            free(applied);
+            applied = NULL;
+            retry_at = time_msec() + 1000;
+        } else {
+            if (error) {
+                /* Nothing to put there, and no table that can be removed
+                 * (a kernel without nf_tables, say): nothing to retry. */
+                VLOG_INFO("no table inet " NAT_TABLE " to remove (%s)",
+                          error);
+            } else if (!applied || strcmp(applied, ds_cstr(&text))) {
+                if (empty) {
+                    VLOG_INFO("table inet " NAT_TABLE ": removed, or not "
+                              "made (nothing to translate)");
+                } else {
+                    VLOG_INFO("table inet " NAT_TABLE ": %"PRIuSIZE" "
+                              "masquerade and %"PRIuSIZE" port rules",
+                              rs.n_masqs, rs.n_dnats);
+                }
+            }
+            free(applied);
+            applied = ds_steal_cstr(&text);
+            retry_at = 0;
+        }
+        free(error);
+    }
+    if (retry_at) {
+        poll_timer_wait_until(retry_at);
+    }
+    ds_destroy(&text);
+    nat_ruleset_destroy(&rs);
+
+    if (want4) {
+        enable_forwarding(AF_INET, net4);
+    }
+    if (want6) {
+        enable_forwarding(AF_INET6, net6);
     }
 }
 

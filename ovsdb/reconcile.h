@@ -26,6 +26,13 @@ struct sset;
 void reconcile_links(const struct ovsdb_idl *, bool full,
                      const struct sset *gone, const struct sset *changed);
 
+/* The netfilter side: makes table inet ovsnet (netns/nat) hold the
+ * masquerade rules of the networks with ovs.nat and the published ports of
+ * the endpoints, and turns on the IP forwarding that non-internal networks
+ * need.  Rebuilds the table when the rules change, when 'full', and when
+ * someone else changed it. */
+void reconcile_nat(bool full);
+
 /* The OVSDB side: bridges, ports and interfaces, written into 'txn'. */
 void reconcile_ovsdb(const struct ovsdb_idl *, struct ovsdb_idl_txn *txn);
 

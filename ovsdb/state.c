@@ -4,6 +4,8 @@
 
 #include "ovsdb/state.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -176,6 +178,7 @@ state_network_add(const char *id, struct state_netcfg *cfg)
     net->cfg.vlan = cfg->vlan;
     net->cfg.mtu = cfg->mtu;
     net->cfg.internal = cfg->internal;
+    net->cfg.nat = cfg->nat && !cfg->internal;
     svec_swap(&net->cfg.ipv4_pools, &cfg->ipv4_pools);
     svec_swap(&net->cfg.ipv4_gateways, &cfg->ipv4_gateways);
     svec_swap(&net->cfg.ipv6_pools, &cfg->ipv6_pools);
@@ -252,8 +255,150 @@ state_endpoint_remove(struct state_endpoint *ep)
         free(ep->peer);
         free(ep->ipv4);
         free(ep->ipv6);
+        free(ep->ports);
         free(ep);
     }
+}
+
+void
+state_endpoint_set_ports(struct state_endpoint *ep,
+                         const struct state_port *ports, size_t n)
+{
+    free(ep->ports);
+    ep->ports = n ? xmemdup(ports, n * sizeof *ports) : NULL;
+    ep->n_ports = n;
+    state_changed();
+}
+
+bool
+state_ports_overlap(const struct state_port *a, const struct state_port *b)
+{
+    return (a->proto == b->proto && a->host_port == b->host_port
+            && (!a->host_ip[0] || !b->host_ip[0]
+                || !strcmp(a->host_ip, b->host_ip)));
+}
+
+const struct state_endpoint *
+state_port_owner(const struct state_port *p, const struct state_endpoint *self)
+{
+    const struct state_endpoint *ep;
+
+    HMAP_FOR_EACH (ep, node, &endpoints) {
+        if (ep == self) {
+            continue;
+        }
+        for (size_t i = 0; i < ep->n_ports; i++) {
+            if (state_ports_overlap(p, &ep->ports[i])) {
+                return ep;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Returns "tcp", "udp" or "sctp" for 'proto', or NULL. */
+const char *
+state_proto_name(uint8_t proto)
+{
+    return (proto == IPPROTO_TCP ? "tcp"
+            : proto == IPPROTO_UDP ? "udp"
+            : proto == IPPROTO_SCTP ? "sctp"
+            : NULL);
+}
+
+/* Returns the published ports 'ports' as OVSDB stores them, a comma-separated
+ * list of PROTO/HOSTPORT/PORT[/HOSTIP] (e.g. "tcp/8080/80,udp/53/53/
+ * 192.0.2.1"; IPv6 addresses have no '/' or ','), or NULL if 'n' is 0.  The
+ * caller frees it. */
+char *
+state_ports_to_string(const struct state_port *ports, size_t n)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct state_port *p = &ports[i];
+        ds_put_format(&s, "%s%s/%"PRIu16"/%"PRIu16, i ? "," : "",
+                      state_proto_name(p->proto), p->host_port, p->port);
+        if (p->host_ip[0]) {
+            ds_put_format(&s, "/%s", p->host_ip);
+        }
+    }
+    return n ? ds_steal_cstr(&s) : NULL;
+}
+
+void
+state_ports_format(struct ds *s, const struct state_port *ports, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct state_port *p = &ports[i];
+        bool v6 = strchr(p->host_ip, ':') != NULL;
+
+        ds_put_format(s, "%s%s%s%s%s%"PRIu16"->%"PRIu16"/%s",
+                      i ? ", " : "", v6 ? "[" : "", p->host_ip,
+                      v6 ? "]" : "", p->host_ip[0] ? ":" : "",
+                      p->host_port, p->port, state_proto_name(p->proto));
+    }
+}
+
+/* Parses 's', as made by state_ports_to_string(), into a new array in
+ * '*portsp' of '*n' elements that the caller frees.  Returns NULL, or an
+ * error message (and no array) that the caller frees. */
+char *
+state_ports_from_string(const char *s, struct state_port **portsp, size_t *n)
+{
+    char *copy = xstrdup(s);
+    char *save_ptr = NULL;
+    char *error = NULL;
+    size_t allocated = 0;
+
+    *portsp = NULL;
+    *n = 0;
+    for (char *t = strtok_r(copy, ",", &save_ptr); t && !error;
+         t = strtok_r(NULL, ",", &save_ptr)) {
+        char proto[8], ip[64] = "";
+        unsigned int host_port, port;
+        struct state_port p;
+        int len = 0;
+        uint8_t buf[16];
+
+        memset(&p, 0, sizeof p);
+        if (!ovs_scan_len(t, &len, "%7[a-z]/%u/%u", proto, &host_port,
+                          &port)
+            || (t[len] && !ovs_scan_len(t, &len, "/%63[0-9a-fA-F.:]", ip))
+            || t[len]) {
+            error = xasprintf("%.80s: not PROTO/HOSTPORT/PORT[/HOSTIP]", t);
+        } else if (!strcmp(proto, "tcp") || !strcmp(proto, "udp")
+                   || !strcmp(proto, "sctp")) {
+            p.proto = (!strcmp(proto, "tcp") ? IPPROTO_TCP
+                       : !strcmp(proto, "udp") ? IPPROTO_UDP
+                       : IPPROTO_SCTP);
+            if (!host_port || host_port > 65535 || !port || port > 65535) {
+                error = xasprintf("%.80s: ports go from 1 to 65535", t);
+            } else if (ip[0] && inet_pton(AF_INET, ip, buf) != 1
+                       && inet_pton(AF_INET6, ip, buf) != 1) {
+                error = xasprintf("%.80s: %s is not an IP address", t, ip);
+            }
+            p.host_port = host_port;
+            p.port = port;
+            ovs_strlcpy(p.host_ip, ip, sizeof p.host_ip);
+        } else {
+            error = xasprintf("%.80s: the protocol must be tcp, udp or "
+                              "sctp", t);
+        }
+        if (!error) {
+            if (*n >= allocated) {
+                *portsp = x2nrealloc(*portsp, &allocated, sizeof **portsp);
+            }
+            (*portsp)[(*n)++] = p;
+        }
+    }
+    free(copy);
+    if (error) {
+        free(*portsp);
+        *portsp = NULL;
+        *n = 0;
+    }
+    return error;
 }
 
 struct shash *
@@ -354,6 +499,7 @@ state_network_to_smap(const struct state_network *net, struct smap *ids)
     smap_add_format(ids, "ovsnet-mtu", "%d", cfg->mtu);
     smap_add(ids, "ovsnet-datapath", cfg->datapath);
     smap_add(ids, "ovsnet-internal", cfg->internal ? "true" : "false");
+    smap_add(ids, "ovsnet-nat", cfg->nat ? "true" : "false");
     svec_put(ids, "ovsnet-ipv4-pools", &cfg->ipv4_pools);
     svec_put(ids, "ovsnet-ipv4-gateways", &cfg->ipv4_gateways);
     svec_put(ids, "ovsnet-ipv6-pools", &cfg->ipv6_pools);
@@ -394,6 +540,10 @@ state_endpoint_to_smap(const struct state_endpoint *ep, struct smap *ids)
     if (ep->ipv6) {
         smap_add(ids, "ovsnet-ipv6", ep->ipv6);
     }
+    if (ep->n_ports) {
+        smap_add_nocopy(ids, xstrdup("ovsnet-ports"),
+                        state_ports_to_string(ep->ports, ep->n_ports));
+    }
 }
 
 /* Returns true if 'ids' is exactly what state_endpoint_to_smap() would
@@ -405,6 +555,7 @@ state_endpoint_ids_match(const struct state_endpoint *ep,
 {
     char mac[ETH_ADDR_STRLEN + 1];
     snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(ep->mac));
+    char *ports = state_ports_to_string(ep->ports, ep->n_ports);
 
     const char *kv[][2] = {
         { "iface-id", ep->id },
@@ -416,19 +567,20 @@ state_endpoint_ids_match(const struct state_endpoint *ep,
         { "ovsnet-peer", ep->peer },
         { "ovsnet-ipv4", ep->ipv4 },
         { "ovsnet-ipv6", ep->ipv6 },
+        { "ovsnet-ports", ports },
     };
     size_t n = 0;
+    bool match = true;
 
-    for (size_t i = 0; i < ARRAY_SIZE(kv); i++) {
+    for (size_t i = 0; match && i < ARRAY_SIZE(kv); i++) {
         if (kv[i][1]) {
             const char *value = smap_get(ids, kv[i][0]);
-            if (!value || strcmp(value, kv[i][1])) {
-                return false;
-            }
+            match = value && !strcmp(value, kv[i][1]);
             n++;
         }
     }
-    return smap_count(ids) == n;
+    free(ports);
+    return match && smap_count(ids) == n;
 }
 
 /* Reads back a network recorded by state_network_to_smap(). */
@@ -453,6 +605,8 @@ state_load_network(const struct smap *ids)
     cfg.vlan = smap_get_int(ids, "ovsnet-vlan", 0);
     cfg.mtu = smap_get_int(ids, "ovsnet-mtu", 1500);
     cfg.internal = smap_get_bool(ids, "ovsnet-internal", false);
+    /* Networks recorded before ovs.nat existed get its default. */
+    cfg.nat = smap_get_bool(ids, "ovsnet-nat", !cfg.internal);
     svec_get(ids, "ovsnet-ipv4-pools", &cfg.ipv4_pools);
     svec_get(ids, "ovsnet-ipv4-gateways", &cfg.ipv4_gateways);
     svec_get(ids, "ovsnet-ipv6-pools", &cfg.ipv6_pools);
@@ -508,6 +662,21 @@ state_load_endpoint(const struct smap *ids)
                             smap_get(ids, "ovsnet-ipv4"),
                             smap_get(ids, "ovsnet-ipv6"));
     ep->link_created = true;
+
+    const char *ports = smap_get(ids, "ovsnet-ports");
+    if (ports) {
+        struct state_port *p;
+        size_t n;
+        char *error = state_ports_from_string(ports, &p, &n);
+        if (error) {
+            VLOG_WARN("endpoint %s: ignoring its published ports (%s)",
+                      id, error);
+            free(error);
+        } else {
+            state_endpoint_set_ports(ep, p, n);
+            free(p);
+        }
+    }
 }
 
 /* Loads the desired state recorded in 'idl' (once, when the daemon first

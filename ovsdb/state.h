@@ -25,6 +25,28 @@
 struct ds;
 struct ovsdb_idl;
 
+/* A published port: connections to 'host_port' (on 'host_ip', or on every
+ * address of the host if it is empty) reach 'port' of the endpoint. */
+struct state_port {
+    uint8_t proto;              /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP. */
+    uint16_t port;              /* In the container. */
+    uint16_t host_port;
+    char host_ip[46];           /* Bare IPv4 or IPv6 address, or "". */
+};
+
+/* The first and last host port handed out when Docker asks for any (-P, or
+ * -p with no host port). */
+#define STATE_PORT_MIN 49153
+#define STATE_PORT_MAX 65535
+
+const char *state_proto_name(uint8_t proto);
+/* Appends the 'n' 'ports' to 's' for people: "8080->80/tcp,
+ * 192.0.2.1:53->53/udp, [2001:db8::1]:80->80/tcp". */
+void state_ports_format(struct ds *s, const struct state_port *, size_t n);
+char *state_ports_to_string(const struct state_port *, size_t n);
+char *state_ports_from_string(const char *, struct state_port **, size_t *n)
+    OVS_WARN_UNUSED_RESULT;
+
 /* A network's configuration: what CreateNetwork asked for, validated. */
 struct state_netcfg {
     char *bridge;               /* Bridge name. */
@@ -33,6 +55,8 @@ struct state_netcfg {
     bool mtu_auto;              /* Not given by the user (not persisted). */
     char *datapath;             /* "system" or "netdev". */
     bool internal;              /* No address on the host. */
+    bool nat;                   /* Masquerade what leaves the host (never
+                                 * on an internal network). */
     struct svec ipv4_pools;     /* CIDRs. */
     struct svec ipv4_gateways;  /* "ip/len" per pool that has one. */
     struct svec ipv6_pools;
@@ -70,6 +94,8 @@ struct state_endpoint {
     struct eth_addr mac;        /* The container end's MAC. */
     char *ipv4;                 /* "ip/len" or NULL. */
     char *ipv6;                 /* "ip/len" or NULL. */
+    struct state_port *ports;   /* Published ports. */
+    size_t n_ports;
 
     /* Not persisted. */
     bool link_created;          /* The veth pair was made (or loaded). */
@@ -102,6 +128,22 @@ struct state_endpoint *state_endpoint_add(const char *id,
                                           const struct eth_addr *mac,
                                           const char *ipv4, const char *ipv6);
 void state_endpoint_remove(struct state_endpoint *);
+
+/* Replaces the published ports of 'ep' by the 'n' of 'ports' (copied). */
+void state_endpoint_set_ports(struct state_endpoint *,
+                              const struct state_port *ports, size_t n);
+
+/* Returns true if published ports 'a' and 'b' take the same host port:
+ * same protocol and host port, and the same host address or either one
+ * empty. */
+bool state_ports_overlap(const struct state_port *a,
+                         const struct state_port *b);
+
+/* Returns the endpoint other than 'self' that publishes a port that
+ * overlaps 'p', or NULL. */
+const struct state_endpoint *state_port_owner(const struct state_port *p,
+                                              const struct state_endpoint
+                                              *self);
 
 /* Links of removed endpoints, for the reconcile pass to delete once their
  * ports are gone from OVSDB: maps a link name to the state_seqno() (cast to

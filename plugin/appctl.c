@@ -73,6 +73,10 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
         }
         ds_put_cstr(&s, ")\n");
         ds_put_format(&s, "    id: %s\n", net->id);
+        ds_put_format(&s, "    nat: %s\n",
+                      cfg->internal ? "none (internal)"
+                      : cfg->nat ? "masquerade to the host's addresses"
+                      : "off (ovs.nat=false: the subnets are routed)");
         if (cfg->tunnel) {
             /* The effective peers: the configured ones less this host. */
             struct svec remote = SVEC_EMPTY_INITIALIZER;
@@ -145,6 +149,11 @@ endpoint_list(struct unixctl_conn *conn, int argc, const char *argv[],
                       ep->ipv6 ? ep->ipv6 : "");
         if (iface && iface->error && iface->error[0]) {
             ds_put_format(&s, "    error: %s\n", iface->error);
+        }
+        if (ep->n_ports) {
+            ds_put_cstr(&s, "    published: ");
+            state_ports_format(&s, ep->ports, ep->n_ports);
+            ds_put_cstr(&s, "\n");
         }
     }
     unixctl_command_reply(conn, ds_cstr(&s));

@@ -11,6 +11,7 @@
 
 #include "netns/link.h"
 #include "netns/route.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/shash.h"
@@ -21,6 +22,7 @@
 #include "ovsdb/state.h"
 #include "plugin/http.h"
 #include "plugin/netopts.h"
+#include "plugin/portmap.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -651,19 +653,138 @@ handle_oper_info(struct http_request *req, const struct json *body)
     if (net->cfg.vlan) {
         json_object_put_format(value, "ovs.vlan", "%d", net->cfg.vlan);
     }
+    if (ep->n_ports) {
+        /* As libnetwork's PortBinding.  (Docker 20.10 does not read it back
+         * from a remote driver: "docker port" shows nothing.) */
+        struct json *map = json_array_create_empty();
+        for (size_t i = 0; i < ep->n_ports; i++) {
+            const struct state_port *p = &ep->ports[i];
+            struct json *b = json_object_create();
+            json_object_put(b, "Proto", json_integer_create(p->proto));
+            json_object_put_string(b, "HostIP", p->host_ip);
+            json_object_put(b, "HostPort",
+                            json_integer_create(p->host_port));
+            json_object_put(b, "HostPortEnd",
+                            json_integer_create(p->host_port));
+            json_object_put(b, "Port", json_integer_create(p->port));
+            json_array_add(map, b);
+        }
+        json_object_put(value, PORTMAP_KEY, map);
+    }
     struct json *reply = json_object_create();
     json_object_put(reply, "Value", value);
     reply_json(req, 200, reply);
 }
 
-static void
-handle_external(struct http_request *req, const struct json *body)
+/* Returns endpoint 'EndpointID' of network 'NetworkID' of 'body', or NULL
+ * after replying with an error. */
+static struct state_endpoint *
+get_endpoint(const struct json *body, struct http_request *req)
 {
     const char *nid = get_id(body, "NetworkID", req);
     const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
-    if (eid) {
-        reply_json(req, 200, json_object_create());
+    if (!eid) {
+        return NULL;
     }
+
+    struct state_endpoint *ep = state_endpoint_find(eid);
+    if (!ep || strcmp(ep->network_id, nid)) {
+        http_request_reply_error(req, 404, "endpoint %s not found on "
+                                 "network %s", eid, nid);
+        return NULL;
+    }
+    return ep;
+}
+
+/* Checks that endpoint 'ep' has an address of the family of each host
+ * address in 'ports'.  Replies and returns false if not. */
+static bool
+check_port_families(struct http_request *req,
+                    const struct state_endpoint *ep,
+                    const struct state_port *ports, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct state_port *p = &ports[i];
+        bool v6 = strchr(p->host_ip, ':') != NULL;
+        if (p->host_ip[0] && !(v6 ? ep->ipv6 : ep->ipv4)) {
+            http_request_reply_error(req, 400, "host address %s: endpoint %s "
+                                     "has no IPv%d address to publish port "
+                                     "%s/%"PRIu16" on", p->host_ip, ep->id,
+                                     v6 ? 6 : 4, state_proto_name(p->proto),
+                                     p->port);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+handle_program_external(struct http_request *req, const struct json *body)
+{
+    struct state_endpoint *ep = get_endpoint(body, req);
+    if (!ep) {
+        return;
+    }
+    const struct state_network *net = state_network_find(ep->network_id);
+
+    struct portmap_binding *bindings;
+    struct state_port *ports = NULL;
+    size_t n;
+    char *error = portmap_parse(get(body, "Options"), &bindings, &n);
+    if (error) {
+        http_request_reply_error(req, 400, "%s", error);
+        VLOG_WARN_RL(&rl, "ProgramExternalConnectivity %s refused: %s",
+                     ep->id, error);
+        goto out;
+    }
+    if (n && net->cfg.internal) {
+        http_request_reply_error(req, 400, "network %s is internal: it "
+                                 "cannot publish ports", net->id);
+        goto out;
+    }
+    error = portmap_allocate(bindings, n, ep, &ports);
+    if (error) {
+        http_request_reply_error(req, 409, "%s", error);
+        VLOG_WARN_RL(&rl, "ProgramExternalConnectivity %s refused: %s",
+                     ep->id, error);
+        goto out;
+    }
+    if (!check_port_families(req, ep, ports, n)) {
+        goto out;
+    }
+
+    if (n != ep->n_ports
+        || (n && memcmp(ports, ep->ports, n * sizeof *ports))) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        state_ports_format(&s, ports, n);
+        VLOG_INFO("ProgramExternalConnectivity %s: %s", ep->id,
+                  n ? ds_cstr(&s) : "no published ports");
+        ds_destroy(&s);
+        state_endpoint_set_ports(ep, ports, n);
+    }
+    pending_add(req, "ProgramExternalConnectivity", json_object_create());
+
+out:
+    free(bindings);
+    free(ports);
+    free(error);
+}
+
+static void
+handle_revoke_external(struct http_request *req, const struct json *body)
+{
+    const char *nid = get_id(body, "NetworkID", req);
+    const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
+    if (!eid) {
+        return;
+    }
+
+    struct state_endpoint *ep = state_endpoint_find(eid);
+    if (ep && ep->n_ports) {
+        VLOG_INFO("RevokeExternalConnectivity %s", eid);
+        state_endpoint_set_ports(ep, NULL, 0);
+    }
+    pending_add(req, "RevokeExternalConnectivity", json_object_create());
 }
 
 struct call {
@@ -683,9 +804,9 @@ static const struct call calls[] = {
     { "/NetworkDriver.EndpointOperInfo", handle_oper_info, true, true },
     { "/NetworkDriver.Join", handle_join, true, true },
     { "/NetworkDriver.Leave", handle_leave, true, true },
-    { "/NetworkDriver.ProgramExternalConnectivity", handle_external,
-      true, true },
-    { "/NetworkDriver.RevokeExternalConnectivity", handle_external,
+    { "/NetworkDriver.ProgramExternalConnectivity",
+      handle_program_external, true, true },
+    { "/NetworkDriver.RevokeExternalConnectivity", handle_revoke_external,
       true, true },
     { "/NetworkDriver.DiscoverNew", handle_empty, true, false },
     { "/NetworkDriver.DiscoverDelete", handle_empty, true, false },

@@ -190,12 +190,20 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
         }
         free(cfg->local_ip);
         cfg->local_ip = xstrdup(value);
+    } else if (!strcmp(key, NETOPTS_NAT)) {
+        if (strcmp(value, "true") && strcmp(value, "false")) {
+            return xasprintf("option %s=%.80s: must be true (masquerade "
+                             "what leaves the host) or false (the subnet "
+                             "is routed)", key, value);
+        }
+        cfg->nat = !strcmp(value, "true");
     } else if (!strncmp(key, "ovs.", 4)) {
         return xasprintf("option %.80s=%.80s: unknown option (known: "
                          NETOPTS_BRIDGE ", " NETOPTS_VLAN ", "
                          NETOPTS_DATAPATH ", " NETOPTS_MTU ", "
                          NETOPTS_TUNNEL ", " NETOPTS_VNI ", " NETOPTS_PEERS
-                         ", " NETOPTS_LOCAL_IP ")", key, value);
+                         ", " NETOPTS_LOCAL_IP ", " NETOPTS_NAT ")",
+                         key, value);
     } else {
         return NULL;            /* Not ours: Docker's business. */
     }
@@ -244,6 +252,7 @@ netopts_parse(const struct json *req, const char *network_id,
 
     cfg->mtu = NETOPTS_DEFAULT_MTU;
     cfg->mtu_auto = true;
+    cfg->nat = !cfg->internal;
     if (generic && generic->type == JSON_OBJECT) {
         const struct shash_node **nodes = shash_sort(json_object(generic));
         size_t n = shash_count(json_object(generic));
@@ -295,6 +304,10 @@ netopts_parse(const struct json *req, const char *network_id,
         }
     }
 
+    if (cfg->internal && cfg->nat) {
+        return xstrdup("option " NETOPTS_NAT "=true: an internal network "
+                       "has no way off the host to translate");
+    }
     if (ipv6 && !cfg->mtu_auto && cfg->mtu < 1280) {
         return xasprintf("option %s=%d: IPv6 needs an MTU of at least 1280",
                          NETOPTS_MTU, cfg->mtu);

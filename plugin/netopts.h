@@ -24,6 +24,7 @@ struct state_netcfg;
 #define NETOPTS_VNI      "ovs.vni"
 #define NETOPTS_PEERS    "ovs.peers"
 #define NETOPTS_LOCAL_IP "ovs.local_ip"
+#define NETOPTS_NAT      "ovs.nat"
 
 /* Encapsulation overhead of tunnel type 'tunnel' ("vxlan", ...) over an IPv4
  * underlay (add 20 for IPv6): the outer headers plus the inner Ethernet

@@ -21,6 +21,7 @@
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "netns/monitor.h"
+#include "netns/nat.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -98,6 +99,7 @@ main(int argc, char *argv[])
     driver_init(timeout_ms);
     db_init(db_remote);
     linkmon_init();
+    nat_init();
     db_default_datapath();
 
     daemonize_complete();
@@ -119,6 +121,7 @@ main(int argc, char *argv[])
         }
 
         linkmon_run();
+        nat_run();
         full |= linkmon_take(&gone, &changed);
         full |= appctl_take_full_sweep();
 
@@ -127,6 +130,7 @@ main(int argc, char *argv[])
 
         if (state_is_loaded()) {
             reconcile_links(db_idl(), full, &gone, &changed);
+            reconcile_nat(full);
             /* A CreateEndpoint that failed to make its link: answer now. */
             driver_run();
             /* A pass is needed when the database moved, or when the desired
@@ -146,6 +150,7 @@ main(int argc, char *argv[])
         unixctl_server_run(unixctl);
 
         linkmon_wait();
+        nat_wait();
         driver_wait();
         http_server_wait(http);
         unixctl_server_wait(unixctl);
@@ -161,6 +166,7 @@ main(int argc, char *argv[])
     driver_destroy();
     http_server_destroy(http);
     linkmon_destroy();
+    nat_destroy();
     db_destroy();
     state_destroy();
     unixctl_server_destroy(unixctl);

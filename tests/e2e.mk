@@ -19,7 +19,9 @@ E2E_TESTS = \
 	tests/test-docker-restart.sh \
 	tests/test-docker-concurrent.sh \
 	tests/test-docker-cleanup.sh \
-	tests/test-docker-crash.sh
+	tests/test-docker-crash.sh \
+	tests/test-docker-nat.sh \
+	tests/test-docker-iptables.sh
 
 TESTS += $(E2E_TESTS)
-EXTRA_DIST += $(E2E_TESTS) tests/docker-lib.sh
+EXTRA_DIST += $(E2E_TESTS) tests/docker-lib.sh tests/nat-lib.sh

@@ -22,7 +22,8 @@ INTEGRATION_TESTS = \
 	tests/test-badinput.sh \
 	tests/test-concurrent.sh \
 	tests/test-load.sh \
-	tests/test-faults.sh
+	tests/test-faults.sh \
+	tests/test-nat.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/ovs-sandbox.sh

@@ -89,6 +89,7 @@ out=$(ip netns exec "$NS" sh "$cleanup_tool" --dry-run --db="unix:$T/db.sock" 2>
 log "ovsnet-cleanup --dry-run: $out"
 check_contains "dry run" "would remove bridge ovsbr-" "$out"
 check_match "dry run" "would remove port ovsep-[0-9a-f]{9} from bridge br-ops" "$out"
+check_contains "dry run" "would remove netfilter table inet ovsnet" "$out"
 check_eq "rows after a dry run" "$rows_before" "$(ovsnet_rows | sort)"
 check_eq "links after a dry run" "$links_before" "$(ovsnet_links | sort)"
 
@@ -97,7 +98,10 @@ out=$(ip netns exec "$NS" sh "$cleanup_tool" --db="unix:$T/db.sock" 2>&1) \
 log "ovsnet-cleanup: $out"
 check_contains "cleanup" "removed bridge ovsbr-" "$out"
 check_match "cleanup" "removed port ovsgw-[0-9a-f]{9} from bridge br-ops" "$out"
+check_contains "cleanup" "removed netfilter table inet ovsnet" "$out"
 check_nothing_left
+in_ns nft list table inet ovsnet > /dev/null 2>&1 \
+    && fail "table inet ovsnet is still there after ovsnet-cleanup"
 check_eq "ports of br-ops after ovsnet-cleanup" "ops-int" \
     "$(vsctl list-ports br-ops | tr '\n' ' ' | sed 's/ $//')"
 out=$(ip netns exec "$NS" sh "$cleanup_tool" --db="unix:$T/db.sock" 2>&1) \

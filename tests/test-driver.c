@@ -1551,23 +1551,104 @@ test_join_unknown(void **state OVS_UNUSED)
 static void
 test_leave_and_external(void **state OVS_UNUSED)
 {
-    static const char *const paths[] = { LEAVE, PROGRAM, REVOKE };
-
     create_network(net_a);
     create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
 
-    /* Known or not, these succeed at once. */
-    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
-        assert_reply(call(paths[i], "{'NetworkID': '%s', 'EndpointID': "
-                          "'%s', 'Options': {}}", net_a, ep_1), 200, "{}");
-        assert_reply(call(paths[i], "{'NetworkID': '%s', 'EndpointID': "
-                          "'%s'}", net_a, ep_2), 200, "{}");
-        assert_reply(call(paths[i], "{'NetworkID': '%s', 'EndpointID': "
-                          "'%s'}", net_b, ep_3), 200, "{}");
-    }
-
+    /* Leave succeeds at once, known or not. */
+    assert_reply(call(LEAVE, "{'NetworkID': '%s', 'EndpointID': '%s', "
+                      "'Options': {}}", net_a, ep_1), 200, "{}");
+    assert_reply(call(LEAVE, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_a, ep_2), 200, "{}");
     /* Leave does not remove the endpoint: DeleteEndpoint does. */
     assert_non_null(state_endpoint_find(ep_1));
+
+    /* No ports to publish: nothing to commit. */
+    struct http_request *req = call(PROGRAM, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s', 'Options': {}}",
+                                    net_a, ep_1);
+    driver_run();
+    assert_reply(req, 200, "{}");
+    /* Revoke, known or not: success once committed. */
+    req = call(REVOKE, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+               net_b, ep_3);
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* Program of an endpoint ovsnet does not know. */
+    assert_error(call(PROGRAM, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_a, ep_2), 404, ep_2);
+}
+
+/* Calls ProgramExternalConnectivity of 'ep' on 'net' with port map 'pm'
+ * (JSON with '), and returns the call. */
+static struct http_request *
+program(const char *net, const char *ep, const char *pm)
+{
+    return call(PROGRAM, "{'NetworkID': '%s', 'EndpointID': '%s', "
+                "'Options': {'com.docker.network.portmap': %s}}",
+                net, ep, pm);
+}
+
+static void
+test_program_ports(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+    create_endpoint(net_a, ep_2, "{'Address': '10.0.0.3/24'}");
+
+    /* Published once committed. */
+    struct http_request *req = program(
+        net_a, ep_1, "[{'Proto': 6, 'IP': '', 'Port': 80, 'HostIP': '', "
+        "'HostPort': 8080, 'HostPortEnd': 8080}, {'Proto': 17, 'Port': 53, "
+        "'HostPort': 0, 'HostPortEnd': 0}]");
+    const struct state_endpoint *ep = state_endpoint_find(ep_1);
+    assert_int_equal(ep->n_ports, 2);
+    assert_int_equal(ep->ports[0].host_port, 8080);
+    assert_int_equal(ep->ports[1].host_port, STATE_PORT_MIN);
+    driver_run();
+    assert_pending(req);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* Another endpoint: a port taken is refused and changes nothing; one
+     * chosen by ovsnet is the next free one. */
+    uint64_t seqno = state_seqno();
+    assert_error(program(net_a, ep_2, "[{'Proto': 6, 'Port': 80, "
+                         "'HostPort': 8080}]"), 409, "tcp/8080", ep_1);
+    assert_int_equal(state_seqno(), seqno);
+    assert_int_equal(state_endpoint_find(ep_2)->n_ports, 0);
+    req = program(net_a, ep_2, "[{'Proto': 17, 'Port': 53, 'HostPort': 0}, "
+                  "{'Proto': 6, 'Port': 80, 'HostPort': 8081, "
+                  "'HostIP': '10.1.1.1'}]");
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    ep = state_endpoint_find(ep_2);
+    assert_int_equal(ep->ports[0].host_port, STATE_PORT_MIN + 1);
+
+    /* Bad maps. */
+    assert_error(program(net_a, ep_2, "'80'"), 400, "portmap");
+    assert_error(program(net_a, ep_2, "[{'Proto': 1, 'Port': 80}]"), 400,
+                 "Proto=1");
+    assert_error(program(net_a, ep_2, "[{'Proto': 6, 'Port': 80, "
+                         "'HostIP': '2001:db8::1'}]"), 400, "IPv6");
+    assert_int_equal(state_endpoint_find(ep_2)->n_ports, 2);
+
+    /* Revoke drops them. */
+    req = call(REVOKE, "{'NetworkID': '%s', 'EndpointID': '%s'}", net_a,
+               ep_1);
+    assert_int_equal(state_endpoint_find(ep_1)->n_ports, 0);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* EndpointOperInfo shows them as Docker's PortBinding. */
+    req = call(OPER_INFO, "{'NetworkID': '%s', 'EndpointID': '%s'}", net_a,
+               ep_2);
+    assert_int_equal(req->n_replies, 1);
+    assert_non_null(strstr(req->reply, "\"com.docker.network.portmap\":[{"));
+    assert_non_null(strstr(req->reply, "\"HostIP\":\"10.1.1.1\""));
 }
 
 static void
@@ -1753,6 +1834,7 @@ main(void)
         TEST(test_join_pool_without_gateway),
         TEST(test_join_unknown),
         TEST(test_leave_and_external),
+        TEST(test_program_ports),
         TEST(test_oper_info),
         TEST(test_delete_endpoint),
         TEST(test_delete_network),

@@ -20,11 +20,16 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 
+#include "netlink.h"
+#include "netlink-socket.h"
 #include "netns/link.h"
 #include "netns/monitor.h"
+#include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
 #include "packets.h"
 #include "sset.h"
@@ -496,6 +501,52 @@ test_addrs(void)
     CHECK_ERR(link_ensure_addrs(A0, &bad, 1), EINVAL);
 }
 
+/* Adds a permanent neighbour entry for 'addr' on 'name' with RTM_NEWNEIGH
+ * and NLM_F_EXCL: EEXIST if there is one already. */
+static int
+neigh_add(const char *name, const struct link_addr *addr)
+{
+    static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x42 };
+    struct ofpbuf request;
+    struct ndmsg *ndm;
+
+    ofpbuf_init(&request, 0);
+    nl_msg_put_nlmsghdr(&request, sizeof *ndm, RTM_NEWNEIGH,
+                        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE
+                        | NLM_F_EXCL);
+    ndm = ofpbuf_put_zeros(&request, sizeof *ndm);
+    ndm->ndm_family = addr->family;
+    ndm->ndm_ifindex = if_nametoindex(name);
+    ndm->ndm_state = NUD_PERMANENT;
+    nl_msg_put_unspec(&request, NDA_DST, &addr->in6,
+                      addr->family == AF_INET ? 4 : 16);
+    nl_msg_put_unspec(&request, NDA_LLADDR, mac, sizeof mac);
+    int error = nl_transact(NETLINK_ROUTE, &request, NULL);
+    ofpbuf_uninit(&request);
+    return error;
+}
+
+static void
+test_forget_neighbor(void)
+{
+    const char *const cidrs[] = { "198.51.100.9/24", "2001:db8::9/64" };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cidrs); i++) {
+        struct link_addr a;
+
+        CHECK_ERR(link_addr_parse(cidrs[i], &a), 0);
+        CHECK_ERR(neigh_add(A0, &a), 0);
+        CHECK_ERR(neigh_add(A0, &a), EEXIST);
+        CHECK_ERR(link_forget_neighbor(A0, &a), 0);
+        /* Gone: it can be added again. */
+        CHECK_ERR(neigh_add(A0, &a), 0);
+        CHECK_ERR(link_forget_neighbor(A0, &a), 0);
+        /* None is success too. */
+        CHECK_ERR(link_forget_neighbor(A0, &a), 0);
+        CHECK_ERR(link_forget_neighbor("ovtst-nope", &a), ENODEV);
+    }
+}
+
 static void
 test_list(void)
 {
@@ -711,6 +762,7 @@ main(int argc OVS_UNUSED, char *argv[])
     test_set_up();
     test_offloads();
     test_addrs();
+    test_forget_neighbor();
     test_list();
     test_delete();
     test_monitor();

@@ -509,6 +509,38 @@ test_internal(void **state)
                        "com.docker.network.enable_ipv6", NULL);
 }
 
+/* ovs.nat: on by default, off with false, never on an internal network. */
+static void
+test_nat(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse(fx, "{}"));
+    assert_true(fx->cfg.nat);
+    assert_ok(parse_option(fx, NETOPTS_NAT, "false"));
+    assert_false(fx->cfg.nat);
+    assert_string_equal(smap_get(&fx->cfg.options, NETOPTS_NAT), "false");
+    assert_ok(parse_option(fx, NETOPTS_NAT, "true"));
+    assert_true(fx->cfg.nat);
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.internal': "
+                    "true}}"));
+    assert_false(fx->cfg.nat);
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.internal': true, "
+                    "'com.docker.network.generic': {'ovs.nat': 'false'}}}"));
+    assert_false(fx->cfg.nat);
+
+    assert_error_names(parse_option(fx, NETOPTS_NAT, "yes"),
+                       NETOPTS_NAT, "yes", NULL);
+    assert_error_names(parse_option(fx, NETOPTS_NAT, ""), NETOPTS_NAT, NULL);
+    assert_error_names(parse_option(fx, NETOPTS_NAT, "TRUE"),
+                       NETOPTS_NAT, "TRUE", NULL);
+    assert_error_names(parse(fx, "{'Options': "
+                             "{'com.docker.network.internal': true, "
+                             "'com.docker.network.generic': "
+                             "{'ovs.nat': 'true'}}}"),
+                       NETOPTS_NAT, "internal", NULL);
+}
+
 static void
 test_bool_option_message(void **state)
 {
@@ -658,6 +690,7 @@ main(void)
         TEST(test_generic_not_object),
         TEST(test_options_not_object),
         TEST(test_internal),
+        TEST(test_nat),
         TEST(test_bool_option_message),
         TEST(test_ipam_pools),
         TEST(test_ipam_bad_pool),

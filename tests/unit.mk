@@ -22,6 +22,16 @@ tests_test_netopts_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
 	$(OVS_LIBS) $(CMOCKA_LIBS)
 
+# plugin/portmap: the port map of ProgramExternalConnectivity, and how
+# ovsdb/state records published ports.  The desired state is the real one.
+check_PROGRAMS += tests/test-portmap
+TESTS += tests/test-portmap
+tests_test_portmap_SOURCES = tests/test-portmap.c
+tests_test_portmap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_portmap_LDADD = \
+	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	$(OVS_LIBS) $(CMOCKA_LIBS)
+
 # plugin/driver: Docker's NetworkDriver calls.  The HTTP server (plugin/http)
 # and the database (ovsdb/db) are replaced; the desired state (ovsdb/state),
 # names and netopts are the real ones, except that whether the state has been

@@ -1,0 +1,93 @@
+/*
+ * netns/nat: ovsnet's netfilter table (nf_tables, through libnftnl and
+ * libmnl), and IP forwarding.
+ *
+ * ovsnet owns one table, "inet ovsnet", and never touches another.  Its
+ * whole contents are described by a struct nat_ruleset, and nat_apply()
+ * replaces them in one netlink transaction (create the table, delete it,
+ * create it again with its chains and rules), so a pass that fails changes
+ * nothing and one that succeeds leaves exactly what was asked.  An empty
+ * rule set removes the table.
+ *
+ * A monitor socket on NFNLGRP_NFTABLES, read by nat_run(), notices when
+ * someone else changes or removes the table (e.g. "nft flush ruleset"), so
+ * that the reconcile pass can put it back: nat_take_changed().
+ *
+ * Meant for the daemon's single thread.  Nothing here blocks: the kernel
+ * handles a transaction inside sendmsg(), and its answers are read without
+ * waiting.
+ */
+#ifndef NETNS_NAT_H
+#define NETNS_NAT_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netns/link.h"
+
+struct ds;
+
+#define NAT_TABLE "ovsnet"
+
+/* Masquerade what comes from 'pool' and leaves through any interface but
+ * 'ifname' (the network's own gateway port); or, if 'hairpin', what comes
+ * from 'pool' and, sent to a published port, goes back out through
+ * 'ifname' to another container of the network, so that its answer comes
+ * back through the host. */
+struct nat_masq {
+    struct link_addr pool;
+    char ifname[16];
+    bool hairpin;
+};
+
+/* Connections of 'proto' to port 'dport' of the host (of its address
+ * 'daddr', or any of its addresses of 'to''s family if 'daddr.family' is 0)
+ * go to 'to':'to_port'. */
+struct nat_dnat {
+    uint8_t proto;              /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP. */
+    struct link_addr daddr;     /* 'plen' unused. */
+    uint16_t dport;
+    struct link_addr to;        /* 'plen' unused. */
+    uint16_t to_port;
+};
+
+struct nat_ruleset {
+    struct nat_masq *masqs;
+    size_t n_masqs, allocated_masqs;
+    struct nat_dnat *dnats;
+    size_t n_dnats, allocated_dnats;
+};
+
+void nat_ruleset_init(struct nat_ruleset *);
+void nat_ruleset_destroy(struct nat_ruleset *);
+void nat_ruleset_add_masq(struct nat_ruleset *, const struct link_addr *pool,
+                          const char *ifname, bool hairpin);
+void nat_ruleset_add_dnat(struct nat_ruleset *, const struct nat_dnat *);
+bool nat_ruleset_is_empty(const struct nat_ruleset *);
+
+/* Appends to 's' one line per rule of 'rs', in nft's syntax (for logs,
+ * ovs-appctl and comparing two rule sets). */
+void nat_ruleset_format(const struct nat_ruleset *, struct ds *s);
+
+/* Replaces the contents of table inet NAT_TABLE by 'rs' (removes the table
+ * if 'rs' is empty), in one transaction.  Returns 0 or a positive errno,
+ * with a message in '*errorp' that the caller frees. */
+int nat_apply(const struct nat_ruleset *rs, char **errorp);
+
+/* Starts watching nf_tables events.  Idempotent. */
+void nat_init(void);
+void nat_run(void);
+void nat_wait(void);
+void nat_destroy(void);
+
+/* Returns true if the table may have been changed by someone else since the
+ * last call (or if that cannot be known), and forgets it. */
+bool nat_take_changed(void);
+
+/* Turns on forwarding for 'family' (AF_INET: net.ipv4.ip_forward, AF_INET6:
+ * net.ipv6.conf.all.forwarding) in this namespace, through /proc/sys.  Sets
+ * '*changed' if it was off.  Returns 0 or a positive errno. */
+int nat_enable_forwarding(int family, bool *changed);
+
+#endif /* netns/nat.h */

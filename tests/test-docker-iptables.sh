@@ -1,0 +1,61 @@
+#!/bin/bash
+# Docker end to end: ovsnet beside Docker's own iptables rules.  This test's
+# dockerd manages iptables (in the test's namespace only) and, as it finds
+# IP forwarding off, turns it on and sets the policy of iptables' filter
+# FORWARD chain to DROP.  That drops ovsnet's forwarded traffic: no way
+# out, no published port, until the DOCKER-USER rules the README gives are
+# added; then both work.  ovsnet itself never touches Docker's chains.
+set -eu
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/docker-lib.sh"
+. "${top_srcdir:-$(dirname "$0")/..}/tests/nat-lib.sh"
+
+nat_find_tools
+command -v iptables > /dev/null || skip "iptables not found"
+# A dockerd that manages iptables also talks to firewalld, over D-Bus, if
+# one runs: that would change the machine's own firewall.
+if pgrep -x firewalld > /dev/null; then
+    skip "firewalld runs here: this dockerd would change its rules"
+fi
+# Later flags win: this dockerd manages iptables.
+DOCKERD_ARGS="--iptables=true"
+docker_sandbox_start
+nat_outside
+
+check_eq "FORWARD policy" "-P FORWARD DROP" \
+    "$(in_ns iptables -S FORWARD | head -n 1)"
+in_ns iptables -S DOCKER-USER > /dev/null || fail "no DOCKER-USER chain"
+
+dk_ok network create -d ovs --subnet 192.0.2.0/24 web > /dev/null
+dk_ok run -d --name p1 --network web -p 8080:80 "$IMAGE" sleep 3600 \
+    > /dev/null
+P1=$(nat_netns_of "$(container_pid p1)" p1)
+P1IP=$(container_ip p1 web)
+
+log "Docker's DROP policy, no DOCKER-USER rule"
+does_not_reach "$P1" tcp 203.0.113.2 7000 "$OUT" 203.0.113.2 7000
+does_not_reach "$OUT" tcp 203.0.113.1 8080 "$P1" "$P1IP" 80
+USER_RULES=$(in_ns iptables -S DOCKER-USER)
+
+log "with the README's DOCKER-USER rules"
+in_ns iptables -I DOCKER-USER -i 'ovsgw-+' -j ACCEPT
+in_ns iptables -I DOCKER-USER -o 'ovsgw-+' -m conntrack \
+    --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT
+check_eq "p1 seen outside as" 203.0.113.1 \
+    "$(reaches "$P1" tcp 203.0.113.2 7000 "$OUT" 203.0.113.2 7000)"
+check_eq "the outside seen by p1 as" 203.0.113.2 \
+    "$(reaches "$OUT" tcp 203.0.113.1 8080 "$P1" "$P1IP" 80)"
+# Nothing else reaches the container from outside: a port it does not
+# publish, straight to its address.
+ip -n "$OUT" route add 192.0.2.0/24 via 203.0.113.1
+does_not_reach "$OUT" tcp "$P1IP" 81 "$P1" "$P1IP" 81
+
+log "ovsnet left Docker's chains alone"
+in_ns iptables -D DOCKER-USER -i 'ovsgw-+' -j ACCEPT
+in_ns iptables -D DOCKER-USER -o 'ovsgw-+' -m conntrack \
+    --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT
+check_eq "DOCKER-USER" "$USER_RULES" "$(in_ns iptables -S DOCKER-USER)"
+
+dk_ok rm -f p1 > /dev/null
+dk_ok network rm web > /dev/null
+check_nothing_left
