@@ -333,6 +333,14 @@ handle_create_network(struct http_request *req, const struct json *body)
                                  cfg.bridge, have);
         goto out;
     }
+    if (!have && link_exists(cfg.bridge)) {
+        /* OVS would make a bridge whose own port cannot open its device. */
+        http_request_reply_error(req, 409, "option " NETOPTS_BRIDGE "=%s: "
+                                 "a network device of that name exists and "
+                                 "is not an Open vSwitch bridge",
+                                 cfg.bridge);
+        goto out;
+    }
     if (!cfg.datapath) {
         cfg.datapath = xstrdup(have ? have : db_default_datapath());
     }

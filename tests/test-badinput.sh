@@ -20,6 +20,10 @@ rpc_ok NetworkDriver.CreateNetwork \
 rpc_ok NetworkDriver.CreateEndpoint "$(ep_body "$N1" "$E1" 198.51.100.2/24)"
 MAC1=$(jraw .Interface.MacAddress)
 
+# A network device that is no OVS bridge, for ovs.bridge to name.
+ip -n "$NS" link add notabridge type veth peer name notabridge-p \
+    || fail "cannot create a veth pair"
+
 BEFORE=$(db_dump)
 LINKS=$(ip -n "$NS" -br link | awk '{print $1}' | sort | tr '\n' ' ')
 
@@ -164,6 +168,13 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
         'large|size|limit|MiB|bytes|long' "$ERR_MSG"
 done
 check_unchanged "a body over 1 MiB"
+not_known "$N2"
+
+GENERIC='{"ovs.bridge":"notabridge"}' refused \
+    "ovs.bridge naming a network device that is not a bridge" \
+    NetworkDriver.CreateNetwork \
+    "$(GENERIC='{"ovs.bridge":"notabridge"}' net_body "$N2" 203.0.113.0/24 203.0.113.1/24)" \
+    'ovs.bridge=notabridge' 'not an Open vSwitch bridge'
 not_known "$N2"
 
 METHOD=GET refused "GET instead of POST" Plugin.Activate "" 'GET|POST|method'

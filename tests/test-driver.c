@@ -210,6 +210,19 @@ __wrap_db_default_datapath(void)
     return mock_ptr_type(const char *);
 }
 
+/* The one network device that link_exists() reports, or NULL.  Reset by
+ * setup(). */
+static const char *existing_link;
+
+bool __wrap_link_exists(const char *name);
+
+/* Replaces link_exists().  No mock queue: only 'existing_link' exists. */
+bool
+__wrap_link_exists(const char *name)
+{
+    return existing_link && !strcmp(name, existing_link);
+}
+
 /* The endpoint port that db_foreign_port_exists() reports as someone
  * else's, or NULL. */
 static const char *foreign_endpoint_port;
@@ -599,6 +612,7 @@ setup(void **state OVS_UNUSED)
     loaded = true;
     gateway_ofport = 1;
     gateway_error = NULL;
+    existing_link = NULL;
     catch_up();
     return 0;
 }
@@ -884,6 +898,21 @@ test_create_network_existing_bridge(void **state OVS_UNUSED)
                         "{'ovs.bridge': 'br0', 'ovs.vlan': '20', "
                         "'ovs.datapath': 'netdev'}}");
     assert_string_equal(state_network_find(net_b)->cfg.datapath, "netdev");
+}
+
+static void
+test_create_network_bridge_is_a_device(void **state OVS_UNUSED)
+{
+    /* "eth1" is no OVS bridge, but a network device of the host: OVS would
+     * make a bridge whose own port fails.  Refused, nothing changes. */
+    existing_link = "eth1";
+    expect_bridge("eth1", NULL);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s', "
+                                    "'Options': {'com.docker.network."
+                                    "generic': {'ovs.bridge': 'eth1'}}}",
+                                    net_a);
+    assert_error(req, 409, "ovs.bridge=eth1", "not an Open vSwitch bridge");
+    assert_null(state_network_find(net_a));
 }
 
 static void
@@ -1805,6 +1834,7 @@ main(void)
         TEST(test_create_network_again_while_pending),
         TEST(test_create_network_bad_options),
         TEST(test_create_network_existing_bridge),
+        TEST(test_create_network_bridge_is_a_device),
         TEST(test_create_network_vlan_conflict),
         TEST(test_create_network_datapath_conflict),
         TEST(test_create_network_gateway_collision),

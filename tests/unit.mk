@@ -52,7 +52,8 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=db_foreign_port_exists \
 	-Wl,--wrap=db_default_datapath \
 	-Wl,--wrap=db_is_connected \
-	-Wl,--wrap=state_is_loaded
+	-Wl,--wrap=state_is_loaded \
+	-Wl,--wrap=link_exists
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \

@@ -14,7 +14,9 @@
  *   - ovsdb/db: every change is committed at once, and ovs-vswitchd adds
  *     every port at once (ofport 1); no bridge or foreign port exists;
  *
- *   - netns/route: every peer has a route with MTU 1500, none is local.
+ *   - netns/route: every peer has a route with MTU 1500, none is local;
+ *
+ *   - netns/link: no network device is in the way of a new bridge.
  *
  * Between inputs the state is cleared, so that inputs are independent.
  */
@@ -56,6 +58,7 @@ bool __wrap_db_foreign_port_exists(const char *);
 bool __wrap_db_interface_state(const char *, int64_t *, const char **);
 int __wrap_route_lookup(const char *, int *, char **);
 bool __wrap_route_is_local(const char *);
+bool __wrap_link_exists(const char *);
 
 const char *
 __wrap_http_request_path(const struct http_request *req)
@@ -172,6 +175,12 @@ __wrap_route_lookup(const char *ip OVS_UNUSED, int *mtu, char **src)
 
 bool
 __wrap_route_is_local(const char *ip OVS_UNUSED)
+{
+    return false;
+}
+
+bool
+__wrap_link_exists(const char *name OVS_UNUSED)
 {
     return false;
 }
