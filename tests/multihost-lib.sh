@@ -41,7 +41,8 @@
 # the caller (one namespace each; use names unique across hosts).
 #
 # Environment: MH_UNDERLAY=4|6 (default 4), which family the tunnels use;
-# MH_NO_OVSNETD=1 starts no ovsnetd (tests of the underlay alone); and
+# MH_NO_OVSNETD=1 starts no ovsnetd (tests of the underlay alone);
+# MH_TSO=1 runs ovs-vswitchd with other_config:userspace-tso-enable=true; and
 # everything ovs-sandbox.sh reads (OVSNETD, OVSNET_CALL, OVSNETD_ARGS,
 # OVSNET_WAIT...).
 #
@@ -73,6 +74,7 @@ fi
 : "${OVSNETD_ARGS:=}"
 : "${MH_UNDERLAY:=4}"
 : "${MH_NO_OVSNETD:=0}"
+: "${MH_TSO:=0}"
 
 # shellcheck source=tests/ovs-sandbox.sh
 . "$top_srcdir/tests/ovs-sandbox.sh"
@@ -338,6 +340,11 @@ _mh_host_setup() {
     fi
     ip -n "$NS" link set eth1 up
     ovs_start
+    if [ "$MH_TSO" = 1 ]; then
+        # Takes effect when ovs-vswitchd starts.
+        vsctl set Open_vSwitch . other_config:userspace-tso-enable=true
+        vswitchd_restart
+    fi
     # The address moves to br-phy, with the datapath's own bridge.
     out=$(in_ns "$MH_UNDERLAY_SCRIPT" --db="unix:$T/db.sock" eth1 2>&1) \
         || fail "host $i: ovsnet-underlay eth1 failed: $out"

@@ -15,6 +15,10 @@
 #                             a tunnel network across three hosts
 #                             (tests/test-multihost-tunnel.sh TYPE)
 #   test-multihost-vxlan6     the same over an IPv6 underlay
+#   test-multihost-kvxlan, test-multihost-kvxlan6
+#                             vxlan through the kernel VXLAN device
+#                             (ovs-vswitchd with userspace TSO; IPv6
+#                             underlay without)
 #   test-multihost-stt        bad tunnel options, STT, ovs.local_ip
 #   test-multihost-docker     two real Docker daemons on two hosts
 
@@ -24,6 +28,8 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-gre.sh \
 	tests/test-multihost-geneve.sh \
 	tests/test-multihost-vxlan6.sh \
+	tests/test-multihost-kvxlan.sh \
+	tests/test-multihost-kvxlan6.sh \
 	tests/test-multihost-stt.sh \
 	tests/test-multihost-docker.sh
 
