@@ -8,7 +8,8 @@
 # tests/test-multihost-{vxlan,gre,geneve,vxlan6,kvxlan,kvxlan6}.sh; by hand:
 #   top_srcdir=. OVSNETD=plugin/ovsnetd OVSNET_CALL=tests/ovsnet-call \
 #       bash tests/test-multihost-tunnel.sh gre
-# MH_TSO=1 (tests/multihost-lib.sh) runs ovs-vswitchd with userspace TSO.
+# MH_TSO=1 (tests/multihost-lib.sh) runs ovs-vswitchd with userspace TSO;
+# MH_BRPHY=0 leaves the underlay address on the hosts' eth1 (kernel only).
 #
 # The same CreateNetwork (same ID, same options, ovs.peers naming all three
 # hosts) on every host, two containers per host, then:
@@ -38,7 +39,8 @@
 #     on the device ovsvx-ID, protected), the device as documented (VNI,
 #     port 4789, local address, learning, MTU, alias), one all-zeros FDB
 #     entry per peer and none to a removed peer, following del-peer and
-#     add-peer; the veths keep
+#     add-peer; its tx checksum offload off with the underlay on br-phy,
+#     on without; the veths keep
 #     their offloads with userspace TSO (and lose tx checksum without);
 #     a device deleted behind ovsnetd's back is made again and works; a
 #     stray ovsvx- link is swept at a restart; a vxlan network with OVS's
@@ -63,8 +65,11 @@ case $TYPE/$DEVICE in
     */ovs) ;;
     *) hard_error "device '$DEVICE': ovs, or kernel with vxlan" ;;
 esac
+if ! $KERNEL && [ "$MH_BRPHY" = 0 ]; then
+    hard_error "Open vSwitch's own $TYPE ports need the underlay on br-phy"
+fi
 # Named after the wrapper that runs it, in messages and temp dirs.
-SANDBOX_TEST=test-multihost-$K$TYPE${MH_UNDERLAY/4/}
+SANDBOX_TEST=${MH_TEST_NAME:-test-multihost-$K$TYPE${MH_UNDERLAY/4/}}
 
 case $TYPE in
     vxlan|geneve) OVERHEAD=50 ;;
@@ -87,7 +92,7 @@ if [ "$MH_UNDERLAY" = 4 ]; then
 fi
 
 mh_setup 3
-log "=== $TYPE ($DEVICE) over IPv$MH_UNDERLAY, userspace TSO $MH_TSO: expected MTU $MTU"
+log "=== $TYPE ($DEVICE) over IPv$MH_UNDERLAY, userspace TSO $MH_TSO, underlay on br-phy $MH_BRPHY: expected MTU $MTU"
 
 # ---------------------------------------------------------------------------
 log "=== the network, on every host"
@@ -513,9 +518,12 @@ kernel_section() {
     [ "$MH_TSO" = 1 ] && want=on
     tx=$(ip netns exec "$(mh_ns 1)" ethtool -k "$ep" | awk '$1 == "tx-checksumming:" {print $2}')
     check_eq "host 1: tx checksum offload of $ep (userspace TSO $MH_TSO)" "$want" "$tx"
-    # The device's own: off, since the underlay address is on br-phy.
+    # The device's own: off when the underlay address is on br-phy, an OVS
+    # internal port; on otherwise.
+    want=off
+    [ "$MH_BRPHY" = 0 ] && want=on
     tx=$(ip netns exec "$(mh_ns 1)" ethtool -k "$VX_DEV" | awk '$1 == "tx-checksumming:" {print $2}')
-    check_eq "host 1: tx checksum offload of $VX_DEV (underlay on br-phy)" off "$tx"
+    check_eq "host 1: tx checksum offload of $VX_DEV (underlay on br-phy: $MH_BRPHY)" "$want" "$tx"
 
     out=$(mh_appctl 1 network/list)
     check_contains "host 1: network/list" "kernel VXLAN device $VX_DEV" "$out"
