@@ -266,11 +266,11 @@ vxlan_underlay(const struct state_network *net, struct svec *remotes,
  * behind our back loses its OVSDB port first, and is created again only
  * once ovs-vswitchd has removed that port: it would go on using the old
  * device's socket for a port that stayed, or that it saw go and come back
- * in one reconfiguration.  Its FDB gets one all-zeros
- * entry per remote peer.  Its tx checksum offload is off when the underlay
- * route leaves through an internal port of OVS (on the userspace datapath
- * that port does not finish the checksums of tunnelled TSO packets: TCP
- * would fail), on otherwise. */
+ * in one reconfiguration.  Once the device is right, its port belongs in
+ * OVSDB ('vx_ready'), and it gets one all-zeros FDB entry per remote peer
+ * and tx checksum offload off when the underlay route leaves through an
+ * internal port of OVS (on the userspace datapath that port does not finish
+ * the checksums of tunnelled TSO packets: TCP would fail), on otherwise. */
 static void
 fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
                const struct sset *changed)
@@ -280,6 +280,10 @@ fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
         && !sset_contains(changed, dev)) {
         return;
     }
+
+    /* A network deleted and created again before its device went: the
+     * device is wanted again. */
+    shash_find_and_delete(state_doomed_links(), dev);
 
     char *alias = xasprintf("ovsnet:%s", net->id);
     struct svec remotes = SVEC_EMPTY_INITIALIZER;
@@ -294,7 +298,8 @@ fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
         if (!link_get_alias(dev, &old) && old && !strcmp(old, alias)) {
             VLOG_INFO("network %s: VXLAN device %s does not have VNI "
                       "%"PRIu64", port %d, local %s: replacing it", net->id,
-                      dev, net->cfg.vni, LINK_VXLAN_PORT, local);
+                      dev, net->cfg.vni, LINK_VXLAN_PORT,
+                      local ? local : "any");
             error = ENODEV;
         } else {
             VLOG_WARN_RL(&rl, "network %s: link %s exists and is not "
@@ -315,7 +320,6 @@ fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
             net->vx_dirty = true;
             goto out;
         }
-        shash_find_and_delete(state_doomed_links(), dev);
         link_delete(dev);
         error = link_vxlan_create(dev, net->cfg.vni, local, net->cfg.mtu,
                                   alias);
@@ -332,6 +336,9 @@ fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
         error = link_set_up(dev, net->cfg.mtu);
     }
     if (!error) {
+        /* From here on a failure is retried without taking the port away. */
+        state_network_set_vxlan_ready(net, true);
+
         bool on;
         error = link_get_tx_csum(dev, &on);
         if (!error && on == via_ovs) {
@@ -351,10 +358,8 @@ fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
     if (error) {
         VLOG_WARN_RL(&rl, "network %s: could not set up VXLAN device %s "
                      "(%s), will retry", net->id, dev, ovs_strerror(error));
-    } else {
-        net->vx_dirty = false;
-        state_network_set_vxlan_ready(net, true);
     }
+    net->vx_dirty = error != 0;
 
 out:
     svec_destroy(&remotes);
