@@ -732,6 +732,10 @@ _mh_save_state() {
 mh_cleanup() {
     local rc=$? pid
     trap - EXIT
+    # Every subshell of mh_each that fails sends the main shell a TERM
+    # (see fail()): the first brought it here, the others must not cut the
+    # cleanup short (that left the daemons and namespaces behind).
+    trap '' HUP INT TERM
     set +e
     exec 2>&7
     if [ -z "$SANDBOX_DIR" ] || [ ! -d "$SANDBOX_DIR" ]; then
