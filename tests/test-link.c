@@ -4,8 +4,9 @@
  * Creates, changes and deletes links whose names start with "ovtst-" (veth
  * pairs, and VXLAN devices if the kernel has them; their FDB is read back
  * with iproute2's "bridge"), so it belongs in a network namespace of its
- * own (tests/test-link.sh makes one) and needs CAP_NET_ADMIN.  Exits 0 on success, 77 if the kernel has no
- * veth, 1 with a message on the first failure.
+ * own (tests/test-link.sh makes one) and needs CAP_NET_ADMIN.  Exits 0 on
+ * success, 77 if the kernel has no veth, 1 with a message on the first
+ * failure.
  */
 #include <config.h>
 
