@@ -13,4 +13,5 @@ EXTRA_DIST += \
 	bench/README.md \
 	bench/bench-docker.sh \
 	bench/bench-lib.sh \
+	bench/bench-tunnel.sh \
 	bench/run.sh

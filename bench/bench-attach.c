@@ -945,6 +945,7 @@ usage(void)
            "usage: %s ovsnet [OPTIONS] SOCKET\n"
            "       %s ovs-docker [OPTIONS] BRIDGE CONTAINER\n"
            "       %s activate SOCKET\n"
+           "       %s call SOCKET METHOD [BODY]\n"
            "\n"
            "Options:\n"
            "  --cycles=N         attach/detach cycles per population "
@@ -986,9 +987,14 @@ usage(void)
            "\n"
            "\"activate\" calls Plugin.Activate once, for scripts that "
            "wait for the\n"
-           "daemon; it exits 0 if the call succeeded.\n"
+           "daemon; it exits 0 if the call succeeded.  \"call\" makes one "
+           "call (e.g.\n"
+           "NetworkDriver.CreateNetwork with a JSON BODY) and prints the "
+           "reply; it\n"
+           "fails on an HTTP error or an \"Err\".\n"
            "Results: \"KEY VALUE\" lines on standard output (ms, kB).\n",
-           program_name, program_name, program_name, program_name);
+           program_name, program_name, program_name, program_name,
+           program_name);
     exit(EXIT_SUCCESS);
 }
 
@@ -1111,8 +1117,8 @@ main(int argc, char *argv[])
     argc -= optind;
     argv += optind;
     if (argc < 1) {
-        fatal("need a mode: ovsnet, ovs-docker or activate (--help for "
-              "help)");
+        fatal("need a mode: ovsnet, ovs-docker, activate or call (--help "
+              "for help)");
     }
     srandom((unsigned int) (now_ms() * 1000) ^ (unsigned int) getpid());
     if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
@@ -1131,6 +1137,14 @@ main(int argc, char *argv[])
         call_timeout = 5;
         client_init(&c);
         call(&c, "Plugin.Activate", NULL);
+        client_destroy(&c);
+        status = 0;
+    } else if (!strcmp(argv[0], "call") && (argc == 3 || argc == 4)) {
+        struct client c;
+
+        socket_path = argv[1];
+        client_init(&c);
+        printf("%s\n", call(&c, argv[2], argc == 4 ? argv[3] : NULL));
         client_destroy(&c);
         status = 0;
     } else {

@@ -6,6 +6,7 @@
 #     bench_init                # temp dir, EXIT trap
 #     bench_host ovsnet         # a dir $T and a network namespace $NS
 #     bench_ovs_start           # ovsdb-server + ovs-vswitchd in $NS
+#                               # (KEY=VALUE...: other_config first)
 #     bench_ovsnetd_start       # ovsnetd in $NS, socket $T/ovs.sock
 #     ...
 #     bench_host_stop           # stops them and deletes $NS
@@ -40,6 +41,28 @@ BENCH_NAME=$(basename "${0%.sh}")
 BENCH_HOSTS=()
 BENCH_NETNS_LIST=()
 BENCH_PIDS=()
+
+# bench_programs: makes OVSNETD (default ./plugin/ovsnetd) and BENCH_ATTACH
+# (default: bench/bench-attach of the same build tree) absolute paths and
+# exports them; exits if either is not there.
+bench_programs() {
+    local var path dir
+    : "${OVSNETD:=./plugin/ovsnetd}"
+    if [ -z "${BENCH_ATTACH:-}" ]; then
+        BENCH_ATTACH=$(dirname "$OVSNETD")/../bench/bench-attach
+    fi
+    for var in OVSNETD BENCH_ATTACH; do
+        path=${!var}
+        if [ ! -x "$path" ]; then
+            echo "$BENCH_NAME: $var=$path: not found or not executable" \
+                 "(run \"make\" in the build tree first, or set $var)" >&2
+            exit 1
+        fi
+        dir=$(cd "$(dirname "$path")" && pwd)
+        printf -v "$var" '%s' "$dir/$(basename "$path")"
+    done
+    export OVSNETD BENCH_ATTACH
+}
 
 # bench_log MESSAGE: progress, on stderr, with the time since the start.
 bench_log() {
@@ -150,8 +173,11 @@ vsctl() {
     ovs-vsctl --db="unix:$T/db.sock" --timeout="$BENCH_WAIT" "$@"
 }
 
-# bench_ovs_start: ovsdb-server and ovs-vswitchd of the host.
+# bench_ovs_start [KEY=VALUE...]: ovsdb-server and ovs-vswitchd of the
+# host, ovs-vswitchd started with other_config:KEY=VALUE (e.g.
+# userspace-tso-enable=true, which it reads only when it starts).
 bench_ovs_start() {
+    local kv
     ovsdb-tool create "$T/conf.db" "$OVS_SCHEMA" \
         || bench_die "ovsdb-tool create failed"
     in_ns ovsdb-server "$T/conf.db" --remote="punix:$T/db.sock" \
@@ -160,6 +186,10 @@ bench_ovs_start() {
         -vconsole:off || bench_die "ovsdb-server did not start"
     bench_wait "$BENCH_WAIT" "ovsdb-server's socket" test -S "$T/db.sock"
     vsctl --no-wait init || bench_die "ovs-vsctl cannot reach ovsdb-server"
+    for kv in "$@"; do
+        vsctl --no-wait set Open_vSwitch . "other_config:$kv" \
+            || bench_die "cannot set other_config:$kv"
+    done
     in_ns ovs-vswitchd "unix:$T/db.sock" --pidfile="$T/ovs-vswitchd.pid" \
         --unixctl="$T/vswitchd.ctl" --log-file="$T/ovs-vswitchd.log" \
         --detach --no-chdir -vconsole:off \

@@ -12,7 +12,10 @@
 #    ovs-docker against another scratch Open vSwitch;
 # 3. ovsnetd's memory (VmRSS, VmHWM), measured during 1;
 # 4. "docker run" and TCP throughput, ovs against Docker's bridge driver:
-#    bench/bench-docker.sh (skipped if there is no Docker to start).
+#    bench/bench-docker.sh (skipped if there is no Docker to start);
+# 5. multi-host networks: TCP across each tunnel type against a Linux bridge
+#    on one host, and the time from network/add-peer until the containers
+#    reach each other: bench/bench-tunnel.sh.
 #
 # Environment:
 #   OVSNETD           the daemon (default ./plugin/ovsnetd)
@@ -25,6 +28,7 @@
 #   BENCH_DATAPATH    netdev or system (default: system if the kernel has
 #                     Open vSwitch's datapath module loaded, else netdev)
 #   BENCH_DOCKER      0 skips bench-docker.sh
+#   BENCH_TUNNEL      0 skips bench-tunnel.sh
 #   BENCH_RESULTS     also copy the raw "KEY VALUE" results to this file
 #   OVSNETD_ARGS, BENCH_KEEP, BENCH_WAIT: see bench/bench-lib.sh
 # The whole run takes about 5 minutes on a 2-core machine.
@@ -33,31 +37,21 @@ set -u
 
 bench_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-: "${OVSNETD:=./plugin/ovsnetd}"
-if [ -z "${BENCH_ATTACH:-}" ]; then
-    BENCH_ATTACH=$(dirname "$OVSNETD")/../bench/bench-attach
-fi
+# shellcheck source=bench/bench-lib.sh
+. "$bench_srcdir/bench-lib.sh"
+
 : "${BENCH_CYCLES:=50}"
 : "${BENCH_BUDGET:=60}"
 : "${BENCH_BURST:=50}"
 : "${BENCH_POPULATION:=1000}"
 : "${BENCH_DOCKER:=1}"
+: "${BENCH_TUNNEL:=1}"
 if ! [[ "$BENCH_POPULATION" =~ ^[0-9]+$ ]] || [ "$BENCH_POPULATION" -le 10 ]; then
     echo "run.sh: BENCH_POPULATION=$BENCH_POPULATION: give more than 10" >&2
     exit 1
 fi
 
-for var in OVSNETD BENCH_ATTACH; do
-    path=${!var}
-    if [ ! -x "$path" ]; then
-        echo "run.sh: $var=$path: not found or not executable" \
-             "(run \"make\" in the build tree first, or set $var)" >&2
-        exit 1
-    fi
-    dir=$(cd "$(dirname "$path")" && pwd)
-    printf -v "$var" '%s' "$dir/$(basename "$path")"
-done
-export OVSNETD BENCH_ATTACH
+bench_programs
 
 if [ -z "${BENCH_DATAPATH:-}" ]; then
     if [ -d /sys/module/openvswitch ]; then
@@ -67,9 +61,6 @@ if [ -z "${BENCH_DATAPATH:-}" ]; then
     fi
 fi
 export BENCH_DATAPATH
-
-# shellcheck source=bench/bench-lib.sh
-. "$bench_srcdir/bench-lib.sh"
 
 command -v ovs-docker > /dev/null \
     || bench_skip "ovs-docker not found (Debian: openvswitch-common)"
@@ -254,16 +245,30 @@ bench_host_stop
 # ---------------------------------------------------------------------------
 # 4. Docker.
 
-if [ "$BENCH_DOCKER" != 0 ]; then
-    bench_log "docker run and TCP throughput (bench/bench-docker.sh)"
-    rc=0
-    "$bench_srcdir/bench-docker.sh" >> "$RESULTS" || rc=$?
+# run_part SCRIPT PREFIX: runs bench/SCRIPT, its results into RESULTS; notes
+# PREFIX.skipped or PREFIX.failed there if it was skipped or failed.
+run_part() {
+    local rc=0
+    "$bench_srcdir/$1" >> "$RESULTS" || rc=$?
     case $rc in
         0) ;;
-        77) echo "docker.skipped 1" >> "$RESULTS" ;;
-        *) bench_log "bench-docker.sh failed (exit status $rc)"
-           echo "docker.failed 1" >> "$RESULTS" ;;
+        77) echo "$2.skipped 1" >> "$RESULTS" ;;
+        *) bench_log "$1 failed (exit status $rc)"
+           echo "$2.failed 1" >> "$RESULTS" ;;
     esac
+}
+
+if [ "$BENCH_DOCKER" != 0 ]; then
+    bench_log "docker run and TCP throughput (bench/bench-docker.sh)"
+    run_part bench-docker.sh docker
+fi
+
+# ---------------------------------------------------------------------------
+# 5. Tunnels.
+
+if [ "$BENCH_TUNNEL" != 0 ]; then
+    bench_log "multi-host networks (bench/bench-tunnel.sh)"
+    run_part bench-tunnel.sh tunnel
 fi
 
 # ---------------------------------------------------------------------------
@@ -293,6 +298,13 @@ burst of $B attaches, wall (seq. ovs-docker)|ovsnet.burst.$B.wall_ms|ovs-docker.
 docker run --rm true, median (ovs / bridge)|docker.run.ovs.median_ms|docker.run.bridge.median_ms|share|noise|ms
 TCP, ovs with userspace TSO / bridge|docker.tcp.ovs.gbps|docker.tcp.bridge.gbps|share|y:0.5|gbps
 TCP, ovs as set up by default / bridge|docker.tcp.ovs_notso.gbps|docker.tcp.bridge.gbps|share|y:0.5|gbps
+TCP across hosts, vxlan kernel device / bridge|tunnel.tcp.kvxlan.gbps|tunnel.tcp.bridge.gbps|share|y:0.25|gbps
+TCP across hosts, same, underlay on br-phy|tunnel.tcp.kvxlan_brphy.gbps|tunnel.tcp.bridge.gbps|share|-|gbps
+TCP across hosts, OVS vxlan port / bridge|tunnel.tcp.vxlan.gbps|tunnel.tcp.bridge.gbps|share|-|gbps
+TCP across hosts, OVS gre port / bridge|tunnel.tcp.gre.gbps|tunnel.tcp.bridge.gbps|share|-|gbps
+TCP across hosts, OVS geneve port / bridge|tunnel.tcp.geneve.gbps|tunnel.tcp.bridge.gbps|share|-|gbps
+add-peer until reachable, vxlan kernel (median)|tunnel.peer.kvxlan.median_ms|-|-|-|ms
+add-peer until reachable, OVS vxlan (median)|tunnel.peer.vxlan.median_ms|-|-|-|ms
 ovsnetd VmRSS, 0 endpoints|ovsnet.mem.0.rss_kb|-|-|-|MB
 ovsnetd VmRSS, $P endpoints|ovsnet.mem.$P.rss_kb|-|-|le:20|MB
 ovsnetd VmHWM, whole run|ovsnet.mem.end.hwm_kb|-|-|le:20|MB
@@ -303,7 +315,8 @@ echo
 echo "ovsnet benchmarks: Open vSwitch $(ovs-vswitchd --version | sed -n '1s/.* //p')," \
      "datapath $BENCH_DATAPATH, $(nproc) CPUs, up to $BENCH_CYCLES cycles per figure," \
      "$(date -u +%Y-%m-%dT%H:%MZ), load average at start $load1"
-echo "baseline: ovs-docker (attach, burst), Docker's bridge driver (docker run, TCP)"
+echo "baseline: ovs-docker (attach, burst), Docker's bridge driver (docker run, TCP)," \
+     "a Linux bridge on one host (TCP across hosts)"
 awk -F'|' -v spread="${BENCH_DIR}/results" '
     BEGIN {
         while ((getline line < spread) > 0) {
@@ -416,6 +429,17 @@ awk -v P="$P" -v B="$B" '
                 v["docker.tcp.bridge.all"], v["docker.tcp.bridge.retransmits"],
                 v["docker.tcp.ovs_notso.all"], v["docker.tcp.ovs_notso.retransmits"],
                 v["docker.tcp.ovs.all"], v["docker.tcp.ovs.retransmits"]
+        if ("tunnel.tcp.bridge.gbps" in v)
+            printf "  tunnels: TCP %s s of iperf3 each, retransmissions: bridge %s, vxlan kernel %s, OVS vxlan %s, gre %s, geneve %s; add-peer until reachable (%s runs), min-max: vxlan kernel %s-%s, OVS vxlan %s-%s, gre %s-%s, geneve %s-%s\n",
+                v["tunnel.tcp.seconds"], v["tunnel.tcp.bridge.retransmits"],
+                v["tunnel.tcp.kvxlan.retransmits"], v["tunnel.tcp.vxlan.retransmits"],
+                v["tunnel.tcp.gre.retransmits"], v["tunnel.tcp.geneve.retransmits"],
+                v["tunnel.peer.runs"], f("tunnel.peer.kvxlan.min_ms"), f("tunnel.peer.kvxlan.max_ms"),
+                f("tunnel.peer.vxlan.min_ms"), f("tunnel.peer.vxlan.max_ms"),
+                f("tunnel.peer.gre.min_ms"), f("tunnel.peer.gre.max_ms"),
+                f("tunnel.peer.geneve.min_ms"), f("tunnel.peer.geneve.max_ms")
+        if ("tunnel.skipped" in v) print "  tunnels: skipped (see the message above)"
+        if ("tunnel.failed" in v) print "  tunnels: bench-tunnel.sh failed (see above)"
         if ("docker.skipped" in v) print "  docker: skipped (see the message above)"
         if ("docker.failed" in v) print "  docker: bench-docker.sh failed (see above)"
         printf "  samples (cycles): ovsnet %d and %d, ovs-docker %d and %d\n",

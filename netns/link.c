@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
+#include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -33,6 +34,8 @@
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "socket-util.h"
+#include "sset.h"
+#include "svec.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(link);
@@ -83,6 +86,24 @@ static struct ifinfomsg *
 link_msg_ifinfo(struct ofpbuf *request)
 {
     return ofpbuf_at_assert(request, NLMSG_HDRLEN, sizeof(struct ifinfomsg));
+}
+
+/* Initializes 'request' (which the caller must ofpbuf_uninit()) to create
+ * link 'name' of 'kind' with 'mtu' (0: the kernel's default), and opens its
+ * IFLA_LINKINFO (offset in '*linkinfo_ofs') and IFLA_INFO_DATA (the return
+ * value) for the caller to fill and close. */
+static size_t
+link_create_msg_init(struct ofpbuf *request, const char *name, int mtu,
+                     const char *kind, size_t *linkinfo_ofs)
+{
+    link_msg_init(request, RTM_NEWLINK,
+                  NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, name);
+    if (mtu) {
+        nl_msg_put_u32(request, IFLA_MTU, mtu);
+    }
+    *linkinfo_ofs = nl_msg_start_nested(request, IFLA_LINKINFO);
+    nl_msg_put_string(request, IFLA_INFO_KIND, kind);
+    return nl_msg_start_nested(request, IFLA_INFO_DATA);
 }
 
 /* Sends 'request' and waits for the kernel's answer; on success, if 'replyp'
@@ -248,14 +269,8 @@ link_veth_create(const char *name, const char *peer, int mtu,
         alias = NULL;
     }
 
-    link_msg_init(&request, RTM_NEWLINK,
-                  NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, name);
-    if (mtu) {
-        nl_msg_put_u32(&request, IFLA_MTU, mtu);
-    }
-    linkinfo_ofs = nl_msg_start_nested(&request, IFLA_LINKINFO);
-    nl_msg_put_string(&request, IFLA_INFO_KIND, "veth");
-    data_ofs = nl_msg_start_nested(&request, IFLA_INFO_DATA);
+    data_ofs = link_create_msg_init(&request, name, mtu, "veth",
+                                    &linkinfo_ofs);
 
     /* VETH_INFO_PEER holds a struct ifinfomsg followed by the peer's
      * attributes, like a message of its own. */
@@ -681,14 +696,422 @@ link_set_tx_csum(const char *name, bool on)
 
 /* Stores in '*on' whether TCP segmentation offload is on for link 'name'
  * (ETHTOOL_GTSO); false on error.  Returns 0 or a positive errno value. */
-int
-link_get_tso(const char *name, bool *on)
+/* Stores in '*on' the answer to ethtool "get" command 'cmd' for link 'name';
+ * false on error.  Returns 0 or a positive errno value. */
+static int
+link_ethtool_get(const char *name, uint32_t cmd, bool *on)
 {
     struct ethtool_value value = { .data = 0 };
     int error;
 
-    error = link_ethtool(name, ETHTOOL_GTSO, &value);
+    error = link_ethtool(name, cmd, &value);
     *on = !error && value.data;
+    return error;
+}
+
+int
+link_get_tso(const char *name, bool *on)
+{
+    return link_ethtool_get(name, ETHTOOL_GTSO, on);
+}
+
+/* Stores in '*on' whether transmit checksum offload is on for link 'name'
+ * (ETHTOOL_GTXCSUM); false on error.  Returns 0 or a positive errno
+ * value. */
+int
+link_get_tx_csum(const char *name, bool *on)
+{
+    return link_ethtool_get(name, ETHTOOL_GTXCSUM, on);
+}
+
+/* An IPv4 or IPv6 address without prefix length. */
+struct link_ip {
+    int family;
+    union {
+        struct in_addr in4;
+        struct in6_addr in6;
+    };
+};
+
+/* Parses 'ip', a bare IPv4 or IPv6 address, into '*addr'.  Returns true if
+ * it is one. */
+static bool
+link_ip_parse(const char *ip, struct link_ip *addr)
+{
+    memset(addr, 0, sizeof *addr);
+    if (ip && inet_pton(AF_INET, ip, &addr->in4) == 1) {
+        addr->family = AF_INET;
+    } else if (ip && inet_pton(AF_INET6, ip, &addr->in6) == 1) {
+        addr->family = AF_INET6;
+    }
+    return addr->family != 0;
+}
+
+static size_t
+link_ip_size(const struct link_ip *addr)
+{
+    return addr->family == AF_INET ? sizeof addr->in4 : sizeof addr->in6;
+}
+
+/* Sends the RTM_NEWLINK that creates VXLAN device 'name' (see
+ * link_vxlan_create()), down and without alias.  Returns 0 or a positive
+ * errno value. */
+static int
+link_vxlan_new(const char *name, uint32_t vni, const struct link_ip *local,
+               int mtu)
+{
+    struct ofpbuf request;
+    size_t linkinfo_ofs, data_ofs;
+    int error;
+
+    data_ofs = link_create_msg_init(&request, name, mtu, "vxlan",
+                                    &linkinfo_ofs);
+    nl_msg_put_u32(&request, IFLA_VXLAN_ID, vni);
+    if (local) {
+        nl_msg_put_unspec(&request, (local->family == AF_INET
+                                     ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6),
+                          &local->in6, link_ip_size(local));
+    }
+    nl_msg_put_be16(&request, IFLA_VXLAN_PORT, htons(LINK_VXLAN_PORT));
+    nl_msg_put_u8(&request, IFLA_VXLAN_LEARNING, 1);
+    nl_msg_end_nested(&request, data_ofs);
+    nl_msg_end_nested(&request, linkinfo_ofs);
+
+    error = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    return error;
+}
+
+/* Returns true if the kernel can create VXLAN devices: the first call
+ * creates one called 'probe', down, and deletes it again (the kernel answers
+ * EOPNOTSUPP for a kind of link it does not have); later calls give the same
+ * answer. */
+bool
+link_vxlan_supported(const char *probe)
+{
+    static int supported = -1;
+
+    if (supported < 0) {
+        int error = link_vxlan_new(probe, 0, NULL, 0);
+        if (error == EEXIST) {
+            /* Left over by a daemon that died right here. */
+            link_delete(probe);
+            error = link_vxlan_new(probe, 0, NULL, 0);
+        }
+        if (!error) {
+            link_delete(probe);
+        } else if (error != EOPNOTSUPP) {
+            VLOG_WARN("cannot create a VXLAN device (%s): taking it that "
+                      "this kernel has none", ovs_strerror(error));
+        }
+        supported = !error;
+        VLOG_INFO("this kernel %s VXLAN devices",
+                  supported ? "has" : "does not have");
+    }
+    return supported;
+}
+
+/* Creates VXLAN device 'name': VNI 'vni', UDP port LINK_VXLAN_PORT, tunnel
+ * source 'local' (a bare address, or NULL), 'mtu' (0 for the kernel's
+ * choice), learning (unicast goes to the one peer that has the MAC, once
+ * seen; broadcast and unknown unicast where the FDB says, see
+ * link_vxlan_set_remotes()).  Sets 'alias' (NULL or "" for none) and brings
+ * it up, by a second request; if that fails the device is deleted again.
+ *
+ * Returns 0, EEXIST if 'name' is taken, EOPNOTSUPP if the kernel has no
+ * VXLAN, EINVAL for a bad name, VNI, address or alias, or another positive
+ * errno value. */
+int
+link_vxlan_create(const char *name, uint32_t vni, const char *local,
+                  int mtu, const char *alias)
+{
+    struct link_ip addr;
+    int error;
+
+    if (!link_name_is_valid(name) || vni > 0xffffff || mtu < 0
+        || (local && !link_ip_parse(local, &addr))
+        || (alias && strlen(alias) >= IFALIASZ)) {
+        return EINVAL;
+    }
+
+    error = link_vxlan_new(name, vni, local ? &addr : NULL, mtu);
+    if (error) {
+        VLOG_RL(&rl, error == EEXIST ? VLL_DBG : VLL_WARN,
+                "%s: creating VXLAN device (VNI %"PRIu32", local %s) "
+                "failed (%s)", name, vni, local ? local : "any",
+                ovs_strerror(error));
+        return error;
+    }
+    error = link_change(name, alias && alias[0] ? alias : NULL, 0, true);
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: setting alias and link up failed (%s)",
+                     name, ovs_strerror(error));
+        link_delete(name);
+        return error;
+    }
+    VLOG_DBG("%s: created VXLAN device, VNI %"PRIu32", local %s",
+             name, vni, local ? local : "any");
+    return 0;
+}
+
+/* Stores in '*same' whether link 'name' is a VXLAN device with 'vni', UDP
+ * port LINK_VXLAN_PORT and, unless 'local' is NULL, tunnel source 'local'.
+ * Returns 0, ENODEV if there is no such link, EINVAL for a bad 'local', or
+ * another positive errno value (and then '*same' is false). */
+int
+link_vxlan_check(const char *name, uint32_t vni, const char *local,
+                 bool *same)
+{
+    static const struct nl_policy policy[] = {
+        [IFLA_LINKINFO] = { .type = NL_A_NESTED, .optional = true },
+    };
+    static const struct nl_policy info_policy[] = {
+        [IFLA_INFO_KIND] = { .type = NL_A_STRING, .optional = true },
+        [IFLA_INFO_DATA] = { .type = NL_A_NESTED, .optional = true },
+    };
+    static const struct nl_policy vxlan_policy[] = {
+        [IFLA_VXLAN_ID] = { .type = NL_A_U32, .optional = true },
+        [IFLA_VXLAN_LOCAL] = { .type = NL_A_UNSPEC, .optional = true,
+                               .min_len = 4, .max_len = 4 },
+        [IFLA_VXLAN_PORT] = { .type = NL_A_BE16, .optional = true },
+        [IFLA_VXLAN_LOCAL6] = { .type = NL_A_UNSPEC, .optional = true,
+                                .min_len = 16, .max_len = 16 },
+    };
+    struct nlattr *attrs[ARRAY_SIZE(policy)];
+    struct nlattr *info[ARRAY_SIZE(info_policy)];
+    struct nlattr *vx[ARRAY_SIZE(vxlan_policy)];
+    struct ofpbuf *reply;
+    struct link_ip want;
+    int error;
+
+    *same = false;
+    if (local && !link_ip_parse(local, &want)) {
+        return EINVAL;
+    }
+    error = link_get(name, &reply);
+    if (error) {
+        return error;
+    }
+    if (!nl_policy_parse(reply, NLMSG_HDRLEN + sizeof(struct ifinfomsg),
+                         policy, attrs, ARRAY_SIZE(policy))
+        || (attrs[IFLA_LINKINFO]
+            && !nl_parse_nested(attrs[IFLA_LINKINFO], info_policy, info,
+                                ARRAY_SIZE(info_policy)))) {
+        VLOG_WARN_RL(&rl, "%s: unparseable RTM_NEWLINK reply", name);
+        error = EPROTO;
+        goto out;
+    }
+    if (!attrs[IFLA_LINKINFO] || !info[IFLA_INFO_KIND]
+        || strcmp(nl_attr_get_string(info[IFLA_INFO_KIND]), "vxlan")
+        || !info[IFLA_INFO_DATA]
+        || !nl_parse_nested(info[IFLA_INFO_DATA], vxlan_policy, vx,
+                            ARRAY_SIZE(vxlan_policy))
+        || !vx[IFLA_VXLAN_ID] || !vx[IFLA_VXLAN_PORT]) {
+        goto out;               /* Not a VXLAN device (as we make them). */
+    }
+
+    *same = (nl_attr_get_u32(vx[IFLA_VXLAN_ID]) == vni
+             && nl_attr_get_be16(vx[IFLA_VXLAN_PORT])
+                == htons(LINK_VXLAN_PORT));
+    if (*same && local) {
+        const struct nlattr *have = vx[want.family == AF_INET
+                                       ? IFLA_VXLAN_LOCAL
+                                       : IFLA_VXLAN_LOCAL6];
+        *same = have && !memcmp(nl_attr_get(have), &want.in6,
+                                link_ip_size(&want));
+    }
+
+out:
+    ofpbuf_delete(reply);
+    return error;
+}
+
+/* Adds ('type' RTM_NEWNEIGH) or deletes (RTM_DELNEIGH) the FDB entry for
+ * 'mac' towards 'remote' of the VXLAN device with 'ifindex', as "bridge fdb
+ * append MAC dev DEV dst REMOTE" and "bridge fdb del ..." do.  Returns 0 or
+ * a positive errno value. */
+static int
+link_fdb_change(int ifindex, uint16_t type, const struct eth_addr *mac,
+                const struct link_ip *remote)
+{
+    struct ofpbuf request;
+    struct ndmsg *ndm;
+    int error;
+
+    ofpbuf_init(&request, 0);
+    nl_msg_put_nlmsghdr(&request, sizeof *ndm, type,
+                        (NLM_F_REQUEST | NLM_F_ACK
+                         | (type == RTM_NEWNEIGH
+                            ? NLM_F_CREATE | NLM_F_APPEND : 0)));
+    ndm = ofpbuf_put_zeros(&request, sizeof *ndm);
+    ndm->ndm_family = AF_BRIDGE;
+    ndm->ndm_ifindex = ifindex;
+    ndm->ndm_flags = NTF_SELF;
+    ndm->ndm_state = NUD_NOARP | NUD_PERMANENT;
+    nl_msg_put_unspec(&request, NDA_LLADDR, mac->ea, sizeof mac->ea);
+    nl_msg_put_unspec(&request, NDA_DST, &remote->in6, link_ip_size(remote));
+    error = link_transact(&request, NULL);
+    ofpbuf_uninit(&request);
+    return error;
+}
+
+/* Formats 'addr' into a new string. */
+static char *
+link_ip_to_string(const struct link_ip *addr)
+{
+    char buf[INET6_ADDRSTRLEN];
+
+    return xstrdup(inet_ntop(addr->family, &addr->in6, buf, sizeof buf)
+                   ? buf : "?");
+}
+
+/* An FDB entry of a VXLAN device. */
+struct link_fdb_entry {
+    struct eth_addr mac;
+    struct link_ip dst;
+};
+
+/* Stores in '*entries' a new array of the '*n' FDB entries of the VXLAN
+ * device with 'ifindex' that have a destination (the caller frees it).
+ * Returns 0 or a positive errno value. */
+static int
+link_fdb_dump(int ifindex, struct link_fdb_entry **entries, size_t *n)
+{
+    static const struct nl_policy policy[] = {
+        [NDA_DST] = { .type = NL_A_UNSPEC, .optional = true,
+                      .min_len = 4, .max_len = 16 },
+        [NDA_LLADDR] = { .type = NL_A_UNSPEC, .optional = true,
+                         .min_len = ETH_ADDR_LEN, .max_len = ETH_ADDR_LEN },
+    };
+    uint64_t reply_stub[NL_DUMP_BUFSIZE / 8];
+    struct ofpbuf request, reply, buf;
+    struct nl_dump dump;
+    size_t allocated = 0;
+
+    *entries = NULL;
+    *n = 0;
+
+    /* As "bridge fdb show dev DEV" asks: with a struct ifinfomsg whose
+     * ifi_index makes the kernel dump only that device. */
+    link_msg_init(&request, RTM_GETNEIGH, 0, NULL);
+    struct ifinfomsg *ifi = link_msg_ifinfo(&request);
+    ifi->ifi_family = AF_BRIDGE;
+    ifi->ifi_index = ifindex;
+    nl_dump_start(&dump, NETLINK_ROUTE, &request);
+    ofpbuf_uninit(&request);
+
+    ofpbuf_use_stub(&buf, reply_stub, sizeof reply_stub);
+    while (nl_dump_next(&dump, &reply, &buf)) {
+        struct nlattr *attrs[ARRAY_SIZE(policy)];
+        const struct ndmsg *ndm;
+
+        ndm = ofpbuf_at(&reply, NLMSG_HDRLEN, sizeof *ndm);
+        if (!ndm || ndm->ndm_ifindex != ifindex
+            || !nl_policy_parse(&reply, NLMSG_HDRLEN + sizeof *ndm, policy,
+                                attrs, ARRAY_SIZE(policy))
+            || !attrs[NDA_DST] || !attrs[NDA_LLADDR]) {
+            continue;
+        }
+
+        size_t len = nl_attr_get_size(attrs[NDA_DST]);
+        if (len != sizeof(struct in_addr) && len != sizeof(struct in6_addr)) {
+            continue;
+        }
+        if (*n >= allocated) {
+            *entries = x2nrealloc(*entries, &allocated, sizeof **entries);
+        }
+        struct link_fdb_entry *e = &(*entries)[(*n)++];
+        memset(e, 0, sizeof *e);
+        e->mac = nl_attr_get_eth_addr(attrs[NDA_LLADDR]);
+        e->dst.family = len == sizeof(struct in_addr) ? AF_INET : AF_INET6;
+        memcpy(&e->dst.in6, nl_attr_get(attrs[NDA_DST]), len);
+    }
+    ofpbuf_uninit(&buf);
+
+    int error = nl_dump_done(&dump);
+    if (error) {
+        free(*entries);
+        *entries = NULL;
+        *n = 0;
+    }
+    return error;
+}
+
+/* Makes the FDB of VXLAN device 'name' send to the addresses in 'remotes'
+ * and nowhere else: one all-zeros entry per remote (the destinations of
+ * broadcast and unknown unicast: head-end replication) is added where
+ * missing; entries towards other addresses, all-zeros or learned, are
+ * deleted.  Stops at the first failure.  Returns 0, ENODEV if there is no
+ * such link, EINVAL for a malformed address, or another positive errno
+ * value. */
+int
+link_vxlan_set_remotes(const char *name, const struct svec *remotes)
+{
+    static const struct eth_addr zeros = ETH_ADDR_C(00,00,00,00,00,00);
+    struct sset wanted = SSET_INITIALIZER(&wanted);
+    struct link_fdb_entry *entries;
+    const char *remote;
+    unsigned int ifindex;
+    struct link_ip addr;
+    size_t i, n;
+    int error;
+
+    if (!link_name_is_valid(name)) {
+        return EINVAL;
+    }
+    SVEC_FOR_EACH (i, remote, remotes) {
+        if (!link_ip_parse(remote, &addr)) {
+            sset_destroy(&wanted);
+            return EINVAL;
+        }
+        sset_add_and_free(&wanted, link_ip_to_string(&addr));
+    }
+    ifindex = if_nametoindex(name);
+    if (!ifindex) {
+        sset_destroy(&wanted);
+        return errno ? errno : ENODEV;
+    }
+
+    error = link_fdb_dump(ifindex, &entries, &n);
+    for (i = 0; !error && i < n; i++) {
+        char *dst = link_ip_to_string(&entries[i].dst);
+        bool zero = eth_addr_is_zero(entries[i].mac);
+
+        if (!sset_contains(&wanted, dst)) {
+            error = link_fdb_change(ifindex, RTM_DELNEIGH, &entries[i].mac,
+                                    &entries[i].dst);
+            if (error == ENOENT) {
+                error = 0;
+            } else if (error) {
+                VLOG_WARN_RL(&rl, "%s: deleting FDB entry "ETH_ADDR_FMT" to "
+                             "%s failed (%s)", name,
+                             ETH_ADDR_ARGS(entries[i].mac), dst,
+                             ovs_strerror(error));
+            } else {
+                VLOG_DBG("%s: deleted FDB entry "ETH_ADDR_FMT" to %s", name,
+                         ETH_ADDR_ARGS(entries[i].mac), dst);
+            }
+        } else if (zero) {
+            sset_find_and_delete(&wanted, dst);     /* There already. */
+        }
+        free(dst);
+    }
+    free(entries);
+
+    SSET_FOR_EACH (remote, &wanted) {
+        if (error) {
+            break;
+        }
+        link_ip_parse(remote, &addr);
+        error = link_fdb_change(ifindex, RTM_NEWNEIGH, &zeros, &addr);
+        if (error) {
+            VLOG_WARN_RL(&rl, "%s: adding remote %s failed (%s)",
+                         name, remote, ovs_strerror(error));
+        } else {
+            VLOG_DBG("%s: added remote %s", name, remote);
+        }
+    }
+    sset_destroy(&wanted);
     return error;
 }
 

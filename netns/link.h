@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 struct eth_addr;
+struct svec;
 
 /* An address with its prefix length, IPv4 or IPv6 ('family' AF_INET or
  * AF_INET6). */
@@ -85,6 +86,37 @@ int link_set_tx_csum(const char *name, bool on);
 
 /* Reports in '*on' whether TCP segmentation offload is on for 'name'. */
 int link_get_tso(const char *name, bool *on);
+
+/* Reports in '*on' whether transmit checksum offload is on for 'name'. */
+int link_get_tx_csum(const char *name, bool *on);
+
+/* VXLAN devices.  ovsnet's are unicast only (head-end replication: one
+ * all-zeros FDB entry per remote), learn where each MAC is, and use UDP port
+ * LINK_VXLAN_PORT. */
+#define LINK_VXLAN_PORT 4789
+
+/* Returns true if the kernel can create VXLAN devices.  Finds out once, by
+ * creating one called 'probe' (and deleting it again). */
+bool link_vxlan_supported(const char *probe);
+
+/* Creates VXLAN device 'name' with VNI 'vni', tunnel source 'local' (a bare
+ * IPv4 or IPv6 address; NULL: none, IPv4), 'mtu' (0: the kernel's choice)
+ * and 'alias' (may be NULL), learning, and brings it up.  EEXIST if
+ * the name is taken, EOPNOTSUPP if the kernel has no VXLAN. */
+int link_vxlan_create(const char *name, uint32_t vni, const char *local,
+                      int mtu, const char *alias);
+
+/* Reports in '*same' whether link 'name' is a VXLAN device with VNI 'vni',
+ * UDP port LINK_VXLAN_PORT and tunnel source 'local' (NULL: any).  ENODEV
+ * if there is no such link. */
+int link_vxlan_check(const char *name, uint32_t vni, const char *local,
+                     bool *same);
+
+/* Makes the FDB of VXLAN device 'name' send to 'remotes' (bare IPv4 or IPv6
+ * addresses) and nowhere else: exactly one all-zeros entry (broadcast and
+ * unknown unicast) per remote, and no entry, learned or not, towards any
+ * other address. */
+int link_vxlan_set_remotes(const char *name, const struct svec *remotes);
 
 /* Lists the links whose name starts with 'prefix', into a newly allocated
  * array of strings '*names' with '*n' elements (free each and the array). */

@@ -72,7 +72,7 @@ route_link_mtu(int ifindex)
 }
 
 int
-route_lookup(const char *ip, int *mtu, char **src)
+route_lookup(const char *ip, int *mtu, char **src, char **dev)
 {
     struct ofpbuf request, *reply = NULL;
     struct rtmsg rtm;
@@ -85,6 +85,9 @@ route_lookup(const char *ip, int *mtu, char **src)
     *mtu = 0;
     if (src) {
         *src = NULL;
+    }
+    if (dev) {
+        *dev = NULL;
     }
     if (!route_ip_valid(ip, &family)) {
         return EINVAL;
@@ -138,8 +141,25 @@ route_lookup(const char *ip, int *mtu, char **src)
             *src = xstrdup(buf);
         }
     }
+    if (dev && attrs[RTA_OIF]) {
+        char name[IF_NAMESIZE];
+        if (if_indextoname(nl_attr_get_u32(attrs[RTA_OIF]), name)) {
+            *dev = xstrdup(name);
+        }
+    }
     ofpbuf_delete(reply);
-    return *mtu ? 0 : ENETUNREACH;
+    if (!*mtu) {
+        if (src) {
+            free(*src);
+            *src = NULL;
+        }
+        if (dev) {
+            free(*dev);
+            *dev = NULL;
+        }
+        return ENETUNREACH;
+    }
+    return 0;
 }
 
 bool

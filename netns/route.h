@@ -13,8 +13,10 @@
 /* Looks up the route to 'ip' (a bare IPv4 or IPv6 address, no prefix).  On
  * success stores the route's MTU (the output device's when the route sets
  * none) in '*mtu' and, if 'src' is nonnull, the preferred source address as
- * a new string in '*src' (NULL if the kernel gives none). */
-int route_lookup(const char *ip, int *mtu, char **src);
+ * a new string in '*src' (NULL if the kernel gives none), and if 'dev' is
+ * nonnull, the name of the output device as a new string in '*dev' (NULL if
+ * unknown). */
+int route_lookup(const char *ip, int *mtu, char **src, char **dev);
 
 /* Returns true if 'ip' (a bare address) is assigned to an interface of this
  * host (of the daemon's namespace). */

@@ -37,6 +37,10 @@ db_init(const char *remote)
     ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_other_config);
+    /* To know when ovs-vswitchd has applied a change: see
+     * db_vswitchd_caught_up(). */
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_cur_cfg);
 
     ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
@@ -184,6 +188,27 @@ db_default_datapath(void)
     return datapath;
 }
 
+
+void
+db_request_vswitchd_ack(struct ovsdb_idl_txn *txn)
+{
+    const struct ovsrec_open_vswitch *ovs;
+
+    ovs = ovsrec_open_vswitch_first(idl_loop.idl);
+    if (ovs) {
+        ovsdb_idl_txn_increment(txn, &ovs->header_,
+                                &ovsrec_open_vswitch_col_next_cfg, false);
+    }
+}
+
+bool
+db_vswitchd_caught_up(void)
+{
+    const struct ovsrec_open_vswitch *ovs;
+
+    ovs = ovsrec_open_vswitch_first(idl_loop.idl);
+    return ovs && ovs->cur_cfg >= ovs->next_cfg;
+}
 
 const struct ovsrec_interface *
 db_find_interface(const char *name)

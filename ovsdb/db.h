@@ -40,6 +40,14 @@ uint64_t db_applied_seqno(void);
  * the kernel has (or can load) Open vSwitch's datapath, else "netdev". */
 const char *db_default_datapath(void);
 
+/* Makes 'txn' ask ovs-vswitchd to say when it has applied it (increments
+ * Open_vSwitch.next_cfg, as ovs-vsctl does). */
+void db_request_vswitchd_ack(struct ovsdb_idl_txn *txn);
+
+/* Returns true if ovs-vswitchd has applied every change that asked for it
+ * (Open_vSwitch.cur_cfg has reached next_cfg in the replica). */
+bool db_vswitchd_caught_up(void);
+
 /* Lookups in the replica, for modules that do not include the IDL. */
 
 /* Finds the Interface row called 'name', or NULL. */

@@ -57,6 +57,12 @@ names_peer(const char *endpoint_id)
     return names_make(NAMES_PEER_PREFIX, endpoint_id);
 }
 
+char *
+names_vxlan(const char *network_id)
+{
+    return names_make(NAMES_VXLAN_PREFIX, network_id);
+}
+
 const char *
 names_ifname_error(const char *name)
 {

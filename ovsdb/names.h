@@ -19,6 +19,7 @@ struct eth_addr;
 #define NAMES_GATEWAY_PREFIX  "ovsgw-"   /* A network's gateway port. */
 #define NAMES_PORT_PREFIX     "ovsep-"   /* Host end of an endpoint's veth. */
 #define NAMES_PEER_PREFIX     "ovsct-"   /* Container end, until renamed. */
+#define NAMES_VXLAN_PREFIX    "ovsvx-"   /* A network's kernel VXLAN device. */
 #define NAMES_ID_DIGITS 9
 
 /* Longest kernel interface name (IFNAMSIZ - 1). */
@@ -34,6 +35,7 @@ char *names_bridge(const char *network_id);
 char *names_gateway(const char *network_id);
 char *names_port(const char *endpoint_id);
 char *names_peer(const char *endpoint_id);
+char *names_vxlan(const char *network_id);
 
 /* Returns NULL if 'name' may name an OVS bridge or port that becomes a kernel
  * device (1 to 15 bytes, no '/', no white space, not "." or ".."), otherwise

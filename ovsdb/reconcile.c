@@ -24,6 +24,7 @@
 #include "sha1.h"
 #include "timeval.h"
 #include "sset.h"
+#include "svec.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
@@ -58,9 +59,10 @@ needs_tx_csum_off(const struct ovsdb_idl *idl, const struct state_network *net)
     if (strcmp(net->cfg.datapath, "netdev")) {
         return false;
     }
-    if (net->cfg.tunnel) {
-        /* OVS 3.1's userspace datapath cannot put TSO packets into a
-         * tunnel: with offloads on, TCP across hosts would fail. */
+    if (net->cfg.tunnel && !state_network_is_kernel_vxlan(net)) {
+        /* OVS 3.1's userspace datapath cannot put TSO packets into its own
+         * tunnels: with offloads on, TCP across hosts would fail.  A kernel
+         * VXLAN device takes them like any other link. */
         return true;
     }
 
@@ -237,17 +239,185 @@ fix_gateway_link(const struct ovsdb_idl *idl, struct state_network *net)
     }
 }
 
-/* Deletes the links of ovsnet (by name prefix) that no endpoint owns. */
+void
+reconcile_remote_peers(const struct state_netcfg *cfg, struct svec *remotes)
+{
+    const char *peer;
+    size_t i;
+
+    SVEC_FOR_EACH (i, peer, &cfg->peers) {
+        if (!(cfg->local_ip && !strcmp(cfg->local_ip, peer))
+            && !route_is_local(peer)) {
+            svec_add(remotes, peer);
+        }
+    }
+}
+
+/* Works out the underlay of the kernel VXLAN device of 'net': its remote
+ * peers into 'remotes'; as the return value, the tunnel source (ovs.local_ip,
+ * else the source address of the route to the first remote peer; NULL if
+ * neither is known), for the caller to free; and in '*via_ovs' whether the
+ * route to that peer leaves through an internal port of Open vSwitch (the
+ * underlay address on br-phy, as the userspace datapath's own tunnels need
+ * it). */
+static char *
+vxlan_underlay(const struct state_network *net, struct svec *remotes,
+               bool *via_ovs)
+{
+    char *local = NULL, *dev = NULL;
+    int mtu;
+
+    *via_ovs = false;
+    reconcile_remote_peers(&net->cfg, remotes);
+    if (remotes->n) {
+        int error = route_lookup(remotes->names[0], &mtu, &local, &dev);
+        if (error) {
+            VLOG_WARN_RL(&rl, "network %s: no route to peer %s (%s)",
+                         net->id, remotes->names[0], ovs_strerror(error));
+        }
+        if (dev) {
+            const struct ovsrec_interface *iface = db_find_interface(dev);
+            *via_ovs = iface && !strcmp(iface->type, "internal");
+        }
+        free(dev);
+    }
+    if (net->cfg.local_ip) {
+        free(local);
+        local = xstrdup(net->cfg.local_ip);
+    }
+    return local;
+}
+
+/* Makes the kernel VXLAN device of 'net' what it should be, if there is a
+ * reason to look: 'full', the device among the links 'gone' or 'changed',
+ * or a change of the network ('vx_dirty').
+ *
+ * The device is created (again) if it is missing, or if it has another VNI,
+ * port or tunnel source and is ours (by its alias).  One that vanished
+ * behind our back loses its OVSDB port first, and is created again only
+ * once ovs-vswitchd has removed that port: it would go on using the old
+ * device's socket for a port that stayed, or that it saw go and come back
+ * in one reconfiguration.  Once the device is right, its port belongs in
+ * OVSDB ('vx_ready'), and it gets one all-zeros FDB entry per remote peer
+ * and tx checksum offload off when the underlay route leaves through an
+ * internal port of OVS (on the userspace datapath that port does not finish
+ * the checksums of tunnelled TSO packets: TCP would fail), on otherwise. */
+static void
+fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
+               const struct sset *changed)
+{
+    const char *dev = net->vx_dev;
+    if (!full && !net->vx_dirty && !sset_contains(gone, dev)
+        && !sset_contains(changed, dev)) {
+        return;
+    }
+
+    /* A network deleted and created again before its device went: the
+     * device is wanted again. */
+    shash_find_and_delete(state_doomed_links(), dev);
+
+    char *alias = xasprintf("ovsnet:%s", net->id);
+    struct svec remotes = SVEC_EMPTY_INITIALIZER;
+    bool via_ovs;
+    char *local = vxlan_underlay(net, &remotes, &via_ovs);
+    bool same;
+    int error;
+
+    error = link_vxlan_check(dev, net->cfg.vni, local, &same);
+    if (!error && !same) {
+        char *old = NULL;
+        if (!link_get_alias(dev, &old) && old && !strcmp(old, alias)) {
+            VLOG_INFO("network %s: VXLAN device %s does not have VNI "
+                      "%"PRIu64", port %d, local %s: replacing it", net->id,
+                      dev, net->cfg.vni, LINK_VXLAN_PORT,
+                      local ? local : "any");
+            error = ENODEV;
+        } else {
+            VLOG_WARN_RL(&rl, "network %s: link %s exists and is not "
+                         "ovsnet's VXLAN device", net->id, dev);
+            error = EEXIST;
+        }
+        free(old);
+    }
+    if (error == ENODEV) {
+        if (net->vx_ready) {
+            VLOG_INFO("network %s: VXLAN device %s is gone or wrong: "
+                      "removing its port, then creating it again",
+                      net->id, dev);
+            state_network_set_vxlan_ready(net, false);
+        }
+        if (db_find_interface(dev) || !db_vswitchd_caught_up()) {
+            /* Again once the port is gone, from ovs-vswitchd too. */
+            net->vx_dirty = true;
+            goto out;
+        }
+        link_delete(dev);
+        error = link_vxlan_create(dev, net->cfg.vni, local, net->cfg.mtu,
+                                  alias);
+        if (!error) {
+            error = link_set_stackless(dev);
+        }
+        if (!error) {
+            VLOG_INFO("network %s: created VXLAN device %s (VNI %"PRIu64", "
+                      "local %s, port %d)", net->id, dev, net->cfg.vni,
+                      local ? local : "any", LINK_VXLAN_PORT);
+        }
+    }
+    if (!error) {
+        error = link_set_up(dev, net->cfg.mtu);
+    }
+    if (!error) {
+        /* From here on a failure is retried without taking the port away. */
+        state_network_set_vxlan_ready(net, true);
+
+        bool on;
+        error = link_get_tx_csum(dev, &on);
+        if (!error && on == via_ovs) {
+            error = link_set_tx_csum(dev, !via_ovs);
+            if (!error) {
+                VLOG_INFO("network %s: tx checksum offload of %s %s (the "
+                          "underlay route %s through an OVS internal port)",
+                          net->id, dev, via_ovs ? "off" : "on",
+                          via_ovs ? "goes" : "does not go");
+            }
+        }
+    }
+    if (!error) {
+        error = link_vxlan_set_remotes(dev, &remotes);
+    }
+
+    if (error) {
+        VLOG_WARN_RL(&rl, "network %s: could not set up VXLAN device %s "
+                     "(%s), will retry", net->id, dev, ovs_strerror(error));
+    }
+    net->vx_dirty = error != 0;
+
+out:
+    svec_destroy(&remotes);
+    free(local);
+    free(alias);
+}
+
+/* Deletes the links of ovsnet (by name prefix) that no endpoint or network
+ * owns. */
 static void
 sweep_orphan_links(void)
 {
-    static const char *prefixes[] = { NAMES_PORT_PREFIX, NAMES_PEER_PREFIX };
+    static const char *prefixes[] = {
+        NAMES_PORT_PREFIX, NAMES_PEER_PREFIX, NAMES_VXLAN_PREFIX,
+    };
     struct sset used = SSET_INITIALIZER(&used);
     const struct state_endpoint *ep;
+    const struct state_network *net;
 
     HMAP_FOR_EACH (ep, node, state_endpoints()) {
         sset_add(&used, ep->port);
         sset_add(&used, ep->peer);
+    }
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (net->vx_dev) {
+            sset_add(&used, net->vx_dev);
+        }
     }
     for (size_t p = 0; p < ARRAY_SIZE(prefixes); p++) {
         char **names;
@@ -258,8 +428,8 @@ sweep_orphan_links(void)
         }
         for (size_t i = 0; i < n; i++) {
             if (!sset_contains(&used, names[i])) {
-                VLOG_INFO("deleting link %s, which no endpoint owns",
-                          names[i]);
+                VLOG_INFO("deleting link %s, which no endpoint or network "
+                          "owns", names[i]);
                 link_delete(names[i]);
             }
             free(names[i]);
@@ -334,6 +504,9 @@ reconcile_links(const struct ovsdb_idl *idl, bool full,
             net->gw_dirty = true;
         }
         fix_gateway_link(idl, net);
+        if (net->vx_dev) {
+            fix_vxlan_link(net, full, gone, changed);
+        }
     }
 }
 
@@ -727,15 +900,28 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
                struct bridge_info *bi, const struct state_network *net)
 {
     const struct state_netcfg *cfg = &net->cfg;
+    const struct ovsrec_port *port;
     const char *peer;
     size_t i;
 
-    SVEC_FOR_EACH (i, peer, &cfg->peers) {
-        if ((cfg->local_ip && !strcmp(cfg->local_ip, peer))
-            || route_is_local(peer)) {
-            continue;
+    if (net->vx_dev) {
+        /* The kernel VXLAN device is one port for all peers; the kernel's
+         * FDB sends to each of them (see fix_vxlan_link()). */
+        if (net->vx_ready) {
+            struct smap ids = SMAP_INITIALIZER(&ids);
+            smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_TUNNEL);
+            smap_add(&ids, STATE_KEY_NETWORK, net->id);
+            ensure_port(txn, ports, bi, net->vx_dev, "", &ids, &ids,
+                        cfg->vlan, &port);
+            set_protected(port, true);
+            smap_destroy(&ids);
         }
+        return;
+    }
 
+    struct svec remotes = SVEC_EMPTY_INITIALIZER;
+    reconcile_remote_peers(cfg, &remotes);
+    SVEC_FOR_EACH (i, peer, &remotes) {
         struct smap ids = SMAP_INITIALIZER(&ids);
         smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_TUNNEL);
         smap_add(&ids, STATE_KEY_NETWORK, net->id);
@@ -743,7 +929,6 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
 
         char *name = tunnel_port_name(net->id, peer);
         const struct ovsrec_interface *iface;
-        const struct ovsrec_port *port;
         iface = ensure_port(txn, ports, bi, name, cfg->tunnel, &ids, &ids,
                             cfg->vlan, &port);
         set_protected(port, true);
@@ -761,6 +946,7 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
         smap_destroy(&ids);
         free(name);
     }
+    svec_destroy(&remotes);
 }
 
 /* Returns true, claiming the port from 'ports', if endpoint 'ep''s port is
@@ -927,11 +1113,19 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
 
     /* What is left of ours is not wanted any more. */
     struct shash_node *node;
+    bool ack = false;
     SHASH_FOR_EACH (node, &ports) {
         struct port_info *pi = node->data;
         VLOG_INFO("removing port %s from bridge %s", pi->port->name,
                   pi->br->name);
         ovsrec_bridge_update_ports_delvalue(pi->br, pi->port);
+        /* A VXLAN device may be made again under the same name: see
+         * fix_vxlan_link(). */
+        ack |= !strncmp(pi->port->name, NAMES_VXLAN_PREFIX,
+                        strlen(NAMES_VXLAN_PREFIX));
+    }
+    if (ack) {
+        db_request_vswitchd_ack(txn);
     }
     shash_destroy_free_data(&ports);
 

@@ -15,14 +15,17 @@
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct sset;
+struct state_netcfg;
+struct svec;
 
 /* The link side: creates the veth pairs of new endpoints, deletes those of
  * removed ones, drops endpoints whose link went away behind our back, gives
- * gateway ports their addresses.  'gone' and 'changed' name the links the
- * kernel reported deleted or changed since the last pass (netns/monitor).
- * With 'full', also checks every endpoint's
- * link and deletes links of ovsnet that no endpoint owns (after a start, a
- * reconnection or lost link events). */
+ * gateway ports their addresses, keeps the kernel VXLAN devices of networks
+ * that have one (made again if they vanish, their FDB one entry per peer).
+ * 'gone' and 'changed' name the links the kernel reported deleted or changed
+ * since the last pass (netns/monitor).  With 'full', also checks every
+ * endpoint's link and deletes links of ovsnet that no endpoint or network
+ * owns (after a start, a reconnection or lost link events). */
 void reconcile_links(const struct ovsdb_idl *, bool full,
                      const struct sset *gone, const struct sset *changed);
 
@@ -35,5 +38,10 @@ void reconcile_nat(bool full);
 
 /* The OVSDB side: bridges, ports and interfaces, written into 'txn'. */
 void reconcile_ovsdb(const struct ovsdb_idl *, struct ovsdb_idl_txn *txn);
+
+/* Adds to 'remotes' the peers of tunnel network 'cfg' that are not this
+ * host (not its ovs.local_ip, not an address of this host). */
+void reconcile_remote_peers(const struct state_netcfg *,
+                            struct svec *remotes);
 
 #endif /* ovsdb/reconcile.h */

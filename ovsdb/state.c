@@ -189,7 +189,12 @@ state_network_add(const char *id, struct state_netcfg *cfg)
     cfg->tunnel = cfg->local_ip = NULL;
     net->cfg.vni = cfg->vni;
     svec_swap(&net->cfg.peers, &cfg->peers);
+    net->cfg.vxlan_device = cfg->vxlan_device;
     net->gw_port = names_gateway(id);
+    if (state_network_is_kernel_vxlan(net)) {
+        net->vx_dev = names_vxlan(id);
+        net->vx_dirty = true;
+    }
     net->gw_dirty = true;
     net->gw_ofport = 0;
     hmap_insert(&networks, &net->node, hash_string(id, 0));
@@ -212,11 +217,16 @@ state_network_remove(struct state_network *net)
         }
     }
     hmap_remove(&networks, &net->node);
+    state_changed();
+    if (net->vx_dev) {
+        /* Deleted once its port is out of OVSDB, like endpoints' links. */
+        shash_replace(&doomed_links, net->vx_dev, (void *) (uintptr_t) seqno);
+    }
     state_netcfg_destroy(&net->cfg);
     free(net->id);
     free(net->gw_port);
+    free(net->vx_dev);
     free(net);
-    state_changed();
 }
 
 struct state_endpoint *
@@ -428,7 +438,24 @@ state_network_set_peers(struct state_network *net, const struct svec *peers)
 {
     svec_destroy(&net->cfg.peers);
     svec_clone(&net->cfg.peers, peers);
+    net->vx_dirty = true;
     state_changed();
+}
+
+bool
+state_network_is_kernel_vxlan(const struct state_network *net)
+{
+    return (net->cfg.tunnel && !strcmp(net->cfg.tunnel, "vxlan")
+            && net->cfg.vxlan_device == STATE_VXLAN_KERNEL);
+}
+
+void
+state_network_set_vxlan_ready(struct state_network *net, bool ready)
+{
+    if (net->vx_ready != ready) {
+        net->vx_ready = ready;
+        state_changed();
+    }
 }
 
 void
@@ -510,6 +537,11 @@ state_network_to_smap(const struct state_network *net, struct smap *ids)
         svec_put(ids, "ovsnet-peers", &cfg->peers);
         if (cfg->local_ip) {
             smap_add(ids, "ovsnet-local-ip", cfg->local_ip);
+        }
+        if (cfg->vxlan_device != STATE_VXLAN_AUTO) {
+            smap_add(ids, "ovsnet-vxlan-device",
+                     cfg->vxlan_device == STATE_VXLAN_KERNEL
+                     ? "kernel" : "ovs");
         }
     }
     if (!smap_is_empty(&cfg->options)) {
@@ -618,6 +650,12 @@ state_load_network(const struct smap *ids)
         svec_get(ids, "ovsnet-peers", &cfg.peers);
         const char *local_ip = smap_get(ids, "ovsnet-local-ip");
         cfg.local_ip = local_ip ? xstrdup(local_ip) : NULL;
+        /* Networks recorded before there was a choice have OVS's ports. */
+        if (!strcmp(tunnel, "vxlan")) {
+            const char *dev = smap_get_def(ids, "ovsnet-vxlan-device", "");
+            cfg.vxlan_device = (!strcmp(dev, "kernel") ? STATE_VXLAN_KERNEL
+                                : STATE_VXLAN_OVS);
+        }
     }
 
     const char *options = smap_get(ids, "ovsnet-options");

@@ -47,6 +47,13 @@ char *state_ports_to_string(const struct state_port *, size_t n);
 char *state_ports_from_string(const char *, struct state_port **, size_t *n)
     OVS_WARN_UNUSED_RESULT;
 
+/* What carries a vxlan network's tunnel (ovs.vxlan_device). */
+enum state_vxlan_device {
+    STATE_VXLAN_AUTO,           /* Not chosen yet: only in CreateNetwork. */
+    STATE_VXLAN_OVS,            /* Open vSwitch's own vxlan port per peer. */
+    STATE_VXLAN_KERNEL,         /* One Linux VXLAN device, a system port. */
+};
+
 /* A network's configuration: what CreateNetwork asked for, validated. */
 struct state_netcfg {
     char *bridge;               /* Bridge name. */
@@ -69,6 +76,7 @@ struct state_netcfg {
     struct svec peers;          /* Hosts of the network (bare IPs), this
                                  * one included or not. */
     char *local_ip;             /* Tunnel source, or NULL for the route's. */
+    enum state_vxlan_device vxlan_device;  /* vxlan only. */
 };
 
 void state_netcfg_init(struct state_netcfg *);
@@ -83,6 +91,13 @@ struct state_network {
     /* Not persisted: what the link side of reconcile still has to do. */
     bool gw_dirty;              /* Gateway link needs its addresses. */
     int64_t gw_ofport;          /* Last ofport seen for the gateway. */
+
+    /* The kernel VXLAN device, if the network has one (see
+     * state_network_is_kernel_vxlan()), or NULL. */
+    char *vx_dev;               /* Its name. */
+    bool vx_ready;              /* It is there as it should be: its port
+                                 * belongs in OVSDB. */
+    bool vx_dirty;              /* Needs a look (peers changed...). */
 };
 
 struct state_endpoint {
@@ -153,6 +168,13 @@ struct shash *state_doomed_links(void);
 void state_random_mac(struct eth_addr *);
 
 void state_mark_all_gateways_dirty(void);
+
+/* Returns true if the tunnel of 'net' is a kernel VXLAN device. */
+bool state_network_is_kernel_vxlan(const struct state_network *);
+
+/* Records whether the kernel VXLAN device of 'net' is ready, which decides
+ * whether its port belongs in OVSDB. */
+void state_network_set_vxlan_ready(struct state_network *, bool ready);
 
 /* Replaces the peers of tunnel network 'net' by 'peers'. */
 void state_network_set_peers(struct state_network *,

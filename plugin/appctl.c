@@ -89,8 +89,14 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
                               || route_is_local(peer));
                 svec_add(local ? &self : &remote, peer);
             }
-            ds_put_format(&s, "    tunnel: %s, key %"PRIu64", peers ",
-                          cfg->tunnel, cfg->vni);
+            ds_put_format(&s, "    tunnel: %s", cfg->tunnel);
+            if (net->vx_dev) {
+                ds_put_format(&s, " (kernel VXLAN device %s%s)", net->vx_dev,
+                              net->vx_ready ? "" : ", not ready");
+            } else if (!strcmp(cfg->tunnel, "vxlan")) {
+                ds_put_cstr(&s, " (Open vSwitch's vxlan ports)");
+            }
+            ds_put_format(&s, ", key %"PRIu64", peers ", cfg->vni);
             put_list(&s, &remote);
             ds_put_cstr(&s, "\n");
             if (self.n || cfg->local_ip) {
@@ -263,7 +269,7 @@ tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct ds s = DS_EMPTY_INITIALIZER;
     const struct ovsrec_interface *iface;
 
-    ds_put_format(&s, "%-15s %-12s %-6s %-7s %-24s %-6s %-5s %s\n",
+    ds_put_format(&s, "%-15s %-12s %-13s %-8s %-24s %-6s %-5s %s\n",
                   "PORT", "NETWORK", "TYPE", "KEY", "REMOTE", "OFPORT",
                   "LINK", "ERROR");
     OVSREC_INTERFACE_FOR_EACH (iface, db_idl()) {
@@ -272,15 +278,34 @@ tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
             continue;
         }
 
-        const char *net = smap_get_def(&iface->external_ids,
-                                       STATE_KEY_NETWORK, "?");
-        ds_put_format(&s, "%-15s %-12.12s %-6s %-7s %-24s %-6"PRId64" "
-                      "%-5s %s\n", iface->name, net, iface->type,
-                      smap_get_def(&iface->options, "key", "-"),
-                      smap_get_def(&iface->options, "remote_ip", "-"),
+        const char *id = smap_get_def(&iface->external_ids,
+                                      STATE_KEY_NETWORK, "?");
+        const struct state_network *net = state_network_find(id);
+        char *key, *remote;
+        const char *type;
+        if (net && net->vx_dev && !strcmp(net->vx_dev, iface->name)) {
+            /* A kernel VXLAN device: one port, every peer. */
+            struct svec remotes = SVEC_EMPTY_INITIALIZER;
+            struct ds r = DS_EMPTY_INITIALIZER;
+
+            reconcile_remote_peers(&net->cfg, &remotes);
+            put_list(&r, &remotes);
+            svec_destroy(&remotes);
+            type = "vxlan(kernel)";
+            key = xasprintf("%"PRIu64, net->cfg.vni);
+            remote = ds_steal_cstr(&r);
+        } else {
+            type = iface->type;
+            key = xstrdup(smap_get_def(&iface->options, "key", "-"));
+            remote = xstrdup(smap_get_def(&iface->options, "remote_ip", "-"));
+        }
+        ds_put_format(&s, "%-15s %-12.12s %-13s %-8s %-24s %-6"PRId64" "
+                      "%-5s %s\n", iface->name, id, type, key, remote,
                       iface->n_ofport ? iface->ofport[0] : 0,
                       iface->link_state ? iface->link_state : "-",
                       iface->error ? iface->error : "");
+        free(key);
+        free(remote);
     }
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);

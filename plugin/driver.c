@@ -218,7 +218,7 @@ tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
         if (route_is_local(peer)) {
             continue;
         }
-        int error = route_lookup(peer, &mtu, NULL);
+        int error = route_lookup(peer, &mtu, NULL, NULL);
         if (error) {
             *errorp = xasprintf("option " NETOPTS_PEERS ": no route to peer "
                                 "%s (%s)", peer, ovs_strerror(error));
@@ -246,6 +246,93 @@ tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
     return best;
 }
 
+static const char *
+vxlan_device_name(enum state_vxlan_device device)
+{
+    return device == STATE_VXLAN_KERNEL ? "kernel" : "ovs";
+}
+
+/* Decides what carries the tunnel of vxlan network 'cfg' (for network 'id')
+ * unless the user did (ovs.vxlan_device): on the userspace datapath, a
+ * Linux VXLAN device if the kernel has them, because OVS's own userspace
+ * vxlan port is many times slower (and cannot carry TSO packets); on the
+ * kernel datapath, OVS's port, which is the kernel's VXLAN there anyway.
+ * Logs the choice and the reason when they differ from the last ones.
+ * Replies and returns false if the choice cannot work. */
+static bool
+choose_vxlan_device(struct http_request *req, const char *id,
+                    struct state_netcfg *cfg)
+{
+    static char *last_why;
+    bool has_kernel = link_vxlan_supported(NAMES_VXLAN_PREFIX "probe");
+
+    /* Both kinds take UDP port 4789: where OVS's userspace vxlan ports
+     * terminate tunnels, they would take the kernel device's packets too.
+     * So all vxlan networks of a host have the same kind. */
+    const struct state_network *other = NULL, *net;
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (net->cfg.tunnel && !strcmp(net->cfg.tunnel, "vxlan")) {
+            other = net;
+            break;
+        }
+    }
+
+    if (cfg->vxlan_device == STATE_VXLAN_AUTO) {
+        const char *why;
+        if (other) {
+            cfg->vxlan_device = other->cfg.vxlan_device;
+            why = "as the other vxlan networks of this host";
+        } else if (strcmp(cfg->datapath, "netdev")) {
+            cfg->vxlan_device = STATE_VXLAN_OVS;
+            why = "on the kernel datapath, Open vSwitch's vxlan ports are "
+                  "the kernel's VXLAN";
+        } else if (has_kernel) {
+            cfg->vxlan_device = STATE_VXLAN_KERNEL;
+            why = "on the userspace datapath a Linux VXLAN device is several "
+                  "times faster than Open vSwitch's vxlan port, and this "
+                  "kernel has them";
+        } else {
+            cfg->vxlan_device = STATE_VXLAN_OVS;
+            why = "this kernel cannot create VXLAN devices";
+        }
+        char *msg = xasprintf("vxlan networks get %s: %s (option "
+                              NETOPTS_VXLAN_DEVICE " chooses)",
+                              (cfg->vxlan_device == STATE_VXLAN_KERNEL
+                               ? "a kernel VXLAN device"
+                               : "Open vSwitch's vxlan ports"), why);
+        if (!last_why || strcmp(last_why, msg)) {
+            VLOG_INFO("%s", msg);
+            free(last_why);
+            last_why = msg;
+        } else {
+            free(msg);
+        }
+    }
+
+    if (cfg->vxlan_device == STATE_VXLAN_KERNEL && !has_kernel) {
+        http_request_reply_error(req, 400, "option " NETOPTS_VXLAN_DEVICE
+                                 "=kernel: this kernel cannot create VXLAN "
+                                 "devices; use " NETOPTS_VXLAN_DEVICE "=ovs");
+        return false;
+    }
+    if (other && other->cfg.vxlan_device != cfg->vxlan_device) {
+        http_request_reply_error(req, 409, "option " NETOPTS_VXLAN_DEVICE
+                                 "=%s: network %s of this host has %s, and "
+                                 "the two cannot share UDP port %d; give "
+                                 NETOPTS_VXLAN_DEVICE "=%s",
+                                 vxlan_device_name(cfg->vxlan_device),
+                                 other->id,
+                                 vxlan_device_name(other->cfg.vxlan_device),
+                                 LINK_VXLAN_PORT,
+                                 vxlan_device_name(other->cfg.vxlan_device));
+        return false;
+    }
+    VLOG_INFO("network %s: vxlan through %s", id,
+              (cfg->vxlan_device == STATE_VXLAN_KERNEL
+               ? "a kernel VXLAN device" : "Open vSwitch's vxlan ports"));
+    return true;
+}
+
 /* Checks the tunnel options of 'cfg' (for network 'id') against the other
  * networks and the underlay, and sets its MTU if the user gave none.
  * Replies and returns false if they do not fit. */
@@ -264,6 +351,9 @@ check_tunnel(struct http_request *req, const char *id,
                                      cfg->tunnel);
             return false;
         }
+    }
+    if (!strcmp(cfg->tunnel, "vxlan") && !choose_vxlan_device(req, id, cfg)) {
+        return false;
     }
 
     char *why, *error;

@@ -197,12 +197,25 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
                              "is routed)", key, value);
         }
         cfg->nat = !strcmp(value, "true");
+    } else if (!strcmp(key, NETOPTS_VXLAN_DEVICE)) {
+        if (!strcmp(value, "kernel")) {
+            cfg->vxlan_device = STATE_VXLAN_KERNEL;
+        } else if (!strcmp(value, "ovs")) {
+            cfg->vxlan_device = STATE_VXLAN_OVS;
+        } else if (!strcmp(value, "auto")) {
+            cfg->vxlan_device = STATE_VXLAN_AUTO;
+        } else {
+            return xasprintf("option %s=%.80s: give kernel (a Linux VXLAN "
+                             "device), ovs (Open vSwitch's vxlan ports) or "
+                             "auto", key, value);
+        }
     } else if (!strncmp(key, "ovs.", 4)) {
         return xasprintf("option %.80s=%.80s: unknown option (known: "
                          NETOPTS_BRIDGE ", " NETOPTS_VLAN ", "
                          NETOPTS_DATAPATH ", " NETOPTS_MTU ", "
                          NETOPTS_TUNNEL ", " NETOPTS_VNI ", " NETOPTS_PEERS
-                         ", " NETOPTS_LOCAL_IP ", " NETOPTS_NAT ")",
+                         ", " NETOPTS_LOCAL_IP ", " NETOPTS_NAT ", "
+                         NETOPTS_VXLAN_DEVICE ")",
                          key, value);
     } else {
         return NULL;            /* Not ours: Docker's business. */
@@ -275,6 +288,11 @@ netopts_parse(const struct json *req, const char *network_id,
         }
     }
 
+    const char *vxlan_device = smap_get(&cfg->options, NETOPTS_VXLAN_DEVICE);
+    if (vxlan_device && (!cfg->tunnel || strcmp(cfg->tunnel, "vxlan"))) {
+        return xasprintf("option %s=%.80s needs " NETOPTS_TUNNEL "=vxlan",
+                         NETOPTS_VXLAN_DEVICE, vxlan_device);
+    }
     if (cfg->tunnel) {
         unsigned long long int max = (!strcmp(cfg->tunnel, "vxlan")
                                       || !strcmp(cfg->tunnel, "geneve")

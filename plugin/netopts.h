@@ -25,6 +25,7 @@ struct state_netcfg;
 #define NETOPTS_PEERS    "ovs.peers"
 #define NETOPTS_LOCAL_IP "ovs.local_ip"
 #define NETOPTS_NAT      "ovs.nat"
+#define NETOPTS_VXLAN_DEVICE "ovs.vxlan_device"
 
 /* Encapsulation overhead of tunnel type 'tunnel' ("vxlan", ...) over an IPv4
  * underlay (add 20 for IPv6): the outer headers plus the inner Ethernet
@@ -34,7 +35,8 @@ int netopts_tunnel_overhead(const char *tunnel);
 
 /* Parses CreateNetwork body 'req' for network 'network_id' into 'cfg'
  * (initialized by the caller).  'cfg->datapath' stays NULL when the user
- * named none.  Returns NULL on success, otherwise an error message the
+ * named none, and 'cfg->vxlan_device' STATE_VXLAN_AUTO unless the user
+ * chose.  Returns NULL on success, otherwise an error message the
  * caller must free. */
 char *netopts_parse(const struct json *req, const char *network_id,
                     struct state_netcfg *cfg);

@@ -469,7 +469,7 @@ host_listening() {
 # ovsnet_links: the links in $NS with an ovsnet name.
 ovsnet_links() {
     ip -n "$NS" -o link show | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' \
-        | grep -E '^ovs(br|gw|ep|ct)-' || true
+        | grep -E '^ovs(br|gw|ep|ct|vx)-' || true
 }
 
 # ovsnet_rows: the Bridge, Port and Interface rows with

@@ -23,8 +23,8 @@
 #              plugin socket in the host's dir).  Its uplink gets its
 #              underlay address the way an operator's would (on eth1), then
 #              contrib/ovsnet-underlay moves it to the OVS bridge br-phy, as
-#              the userspace datapath needs for tunnels: so every test also
-#              tests that script.
+#              the userspace datapath needs for its own tunnels: so every
+#              test also tests that script (unless MH_BRPHY=0).
 #              Underlay addresses: 192.0.2.1I/24, and with MH_UNDERLAY=6
 #              2001:db8:ff::1I/64 as well (the tunnels then use those).
 #   containers namespaces $SANDBOX_NS-NAME made by mh_container, which
@@ -41,7 +41,10 @@
 # the caller (one namespace each; use names unique across hosts).
 #
 # Environment: MH_UNDERLAY=4|6 (default 4), which family the tunnels use;
-# MH_NO_OVSNETD=1 starts no ovsnetd (tests of the underlay alone); and
+# MH_NO_OVSNETD=1 starts no ovsnetd (tests of the underlay alone);
+# MH_TSO=1 runs ovs-vswitchd with other_config:userspace-tso-enable=true;
+# MH_BRPHY=0 leaves the underlay address on eth1 (no br-phy: enough for the
+# kernel VXLAN device, not for OVS's own tunnels); and
 # everything ovs-sandbox.sh reads (OVSNETD, OVSNET_CALL, OVSNETD_ARGS,
 # OVSNET_WAIT...).
 #
@@ -73,6 +76,8 @@ fi
 : "${OVSNETD_ARGS:=}"
 : "${MH_UNDERLAY:=4}"
 : "${MH_NO_OVSNETD:=0}"
+: "${MH_TSO:=0}"
+: "${MH_BRPHY:=1}"
 
 # shellcheck source=tests/ovs-sandbox.sh
 . "$top_srcdir/tests/ovs-sandbox.sh"
@@ -338,6 +343,14 @@ _mh_host_setup() {
     fi
     ip -n "$NS" link set eth1 up
     ovs_start
+    if [ "$MH_TSO" = 1 ]; then
+        # Takes effect when ovs-vswitchd starts.
+        vsctl set Open_vSwitch . other_config:userspace-tso-enable=true
+        vswitchd_restart
+    fi
+    if [ "$MH_BRPHY" = 0 ]; then
+        return                  # The address stays on eth1.
+    fi
     # The address moves to br-phy, with the datapath's own bridge.
     out=$(in_ns "$MH_UNDERLAY_SCRIPT" --db="unix:$T/db.sock" eth1 2>&1) \
         || fail "host $i: ovsnet-underlay eth1 failed: $out"
@@ -719,6 +732,10 @@ _mh_save_state() {
 mh_cleanup() {
     local rc=$? pid
     trap - EXIT
+    # Every subshell of mh_each that fails sends the main shell a TERM
+    # (see fail()): the first brought it here, the others must not cut the
+    # cleanup short (that left the daemons and namespaces behind).
+    trap '' HUP INT TERM
     set +e
     exec 2>&7
     if [ -z "$SANDBOX_DIR" ] || [ ! -d "$SANDBOX_DIR" ]; then

@@ -15,6 +15,10 @@
 #                             a tunnel network across three hosts
 #                             (tests/test-multihost-tunnel.sh TYPE)
 #   test-multihost-vxlan6     the same over an IPv6 underlay
+#   test-multihost-kvxlan, test-multihost-kvxlan-brphy,
+#   test-multihost-kvxlan6    vxlan through the kernel VXLAN device:
+#                             userspace TSO, underlay on eth1; the same
+#                             on br-phy; IPv6 on br-phy without TSO
 #   test-multihost-stt        bad tunnel options, STT, ovs.local_ip
 #   test-multihost-docker     two real Docker daemons on two hosts
 
@@ -24,6 +28,9 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-gre.sh \
 	tests/test-multihost-geneve.sh \
 	tests/test-multihost-vxlan6.sh \
+	tests/test-multihost-kvxlan.sh \
+	tests/test-multihost-kvxlan-brphy.sh \
+	tests/test-multihost-kvxlan6.sh \
 	tests/test-multihost-stt.sh \
 	tests/test-multihost-docker.sh
 

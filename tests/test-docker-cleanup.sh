@@ -5,8 +5,9 @@
 # once (docker network connect / disconnect), then everything removed: no
 # ovsbr-/ovsgw-/ovsep-/ovsct- link and no OVSDB row with ovsnet-role is
 # left, and the operator's bridge is still there, as it was.  Then
-# contrib/ovsnet-cleanup, after Docker and ovsnetd died with networks and
-# containers in place, removes all that is ovsnet's and nothing else.
+# contrib/ovsnet-cleanup, after Docker and ovsnetd died with networks
+# (a vxlan one with its kernel VXLAN device among them) and containers in
+# place, removes all that is ovsnet's and nothing else.
 set -eu
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/docker-lib.sh"
@@ -75,14 +76,20 @@ cleanup_tool=$top_srcdir/contrib/ovsnet-cleanup
 dk_ok network create -d ovs --subnet 198.51.100.0/24 web > /dev/null
 dk_ok network create -d ovs --subnet 203.0.113.0/24 -o ovs.bridge=br-ops ops2 \
     > /dev/null
+# A vxlan network, whose kernel VXLAN device is a link of ovsnet's too
+# (its only peer is this host: no route needed).
+dk_ok network create -d ovs --subnet 192.0.2.0/25 -o ovs.tunnel=vxlan \
+    -o ovs.vni=77 -o ovs.peers=127.0.0.1 tun > /dev/null
 run_container w1 web
 run_container w2 ops2
+run_container w3 tun
 # Nobody will tell ovsnet anything any more.
 kill -KILL "$DOCKERD_PID"
 ovsnetd_kill
 rows_before=$(ovsnet_rows | sort)
 links_before=$(ovsnet_links | sort)
 [ -n "$rows_before" ] || fail "no ovsnet rows to clean up"
+check_match "links before ovsnet-cleanup" "ovsvx-[0-9a-f]{9}" "$links_before"
 
 out=$(ip netns exec "$NS" sh "$cleanup_tool" --dry-run --db="unix:$T/db.sock" 2>&1) \
     || fail "ovsnet-cleanup --dry-run failed: $out"

@@ -1,10 +1,12 @@
 /*
  * Tests netns/link and netns/monitor against the running kernel.
  *
- * Creates, changes and deletes links whose names start with "ovtst-", so it
- * belongs in a network namespace of its own (tests/test-link.sh makes one)
- * and needs CAP_NET_ADMIN.  Exits 0 on success, 77 if the kernel has no
- * veth, 1 with a message on the first failure.
+ * Creates, changes and deletes links whose names start with "ovtst-" (veth
+ * pairs, and VXLAN devices if the kernel has them; their FDB is read back
+ * with iproute2's "bridge"), so it belongs in a network namespace of its
+ * own (tests/test-link.sh makes one) and needs CAP_NET_ADMIN.  Exits 0 on
+ * success, 77 if the kernel has no veth, 1 with a message on the first
+ * failure.
  */
 #include <config.h>
 
@@ -33,6 +35,7 @@
 #include "openvswitch/poll-loop.h"
 #include "packets.h"
 #include "sset.h"
+#include "svec.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -458,6 +461,132 @@ test_offloads(void)
     CHECK_ERR(link_get_tso("ovtst-0123456789", &tso), EINVAL);
 }
 
+#define V0 "ovtst-v0"
+#define V1 "ovtst-v1"
+
+/* Returns how many FDB entries of 'dev' for 'mac' go to 'dst', as "bridge
+ * fdb show" (iproute2, independent of netns/link) lists them. */
+static int
+fdb_count(const char *dev, const char *mac, const char *dst)
+{
+    char *cmd = xasprintf("bridge fdb show dev %s", dev);
+    char *want = xasprintf("%s dst %s ", mac, dst);
+    FILE *p = popen(cmd, "r");
+    char line[256];
+    int n = 0;
+
+    if (!p) {
+        fail(__FILE__, __LINE__, "%s: %s", cmd, ovs_strerror(errno));
+    }
+    while (fgets(line, sizeof line, p)) {
+        n += strstr(line, want) == line;
+    }
+    pclose(p);
+    free(want);
+    free(cmd);
+    return n;
+}
+
+static void
+run(const char *cmd)
+{
+    if (system(cmd)) {
+        fail(__FILE__, __LINE__, "%s failed", cmd);
+    }
+}
+
+static void
+test_vxlan(void)
+{
+    static const char zero[] = "00:00:00:00:00:00";
+    struct svec remotes = SVEC_EMPTY_INITIALIZER;
+    char *alias;
+    bool same, on;
+
+    if (!link_vxlan_supported("ovtst-probe")) {
+        printf("test-link: no VXLAN in this kernel, skipping its tests\n");
+        return;
+    }
+    CHECK(!link_exists("ovtst-probe"));
+
+    /* Creation. */
+    CHECK_ERR(link_vxlan_create(V0, 77, "192.0.2.1", 1450, ALIAS), 0);
+    CHECK_ERR(link_vxlan_create(V0, 77, "192.0.2.1", 1450, ALIAS), EEXIST);
+    CHECK_ERR(link_vxlan_create(V1, 1 << 24, NULL, 0, NULL), EINVAL);
+    CHECK_ERR(link_vxlan_create(V1, 7, "bogus", 0, NULL), EINVAL);
+    CHECK_ERR(link_vxlan_create("ovtst-0123456789", 7, NULL, 0, NULL),
+              EINVAL);
+    CHECK(!link_exists(V1));
+    CHECK(is_up(V0));
+    CHECK(read_sys_ulong(V0, "mtu") == 1450);
+    CHECK_ERR(link_get_alias(V0, &alias), 0);
+    CHECK_STREQ(alias, ALIAS);
+    free(alias);
+    CHECK_ERR(link_get_tx_csum(V0, &on), 0);
+    CHECK(on == get_tx_csum(V0));
+
+    /* What it is. */
+    CHECK_ERR(link_vxlan_check(V0, 77, "192.0.2.1", &same), 0);
+    CHECK(same);
+    CHECK_ERR(link_vxlan_check(V0, 77, NULL, &same), 0);
+    CHECK(same);
+    CHECK_ERR(link_vxlan_check(V0, 78, "192.0.2.1", &same), 0);
+    CHECK(!same);
+    CHECK_ERR(link_vxlan_check(V0, 77, "192.0.2.2", &same), 0);
+    CHECK(!same);
+    CHECK_ERR(link_vxlan_check(V0, 77, "2001:db8::1", &same), 0);
+    CHECK(!same);
+    CHECK_ERR(link_vxlan_check(A0, 77, NULL, &same), 0);   /* A veth. */
+    CHECK(!same);
+    CHECK_ERR(link_vxlan_check("ovtst-nope", 77, NULL, &same), ENODEV);
+    CHECK_ERR(link_vxlan_check(V0, 77, "bogus", &same), EINVAL);
+
+    /* The FDB: one all-zeros entry per remote, none elsewhere. */
+    svec_add(&remotes, "192.0.2.2");
+    svec_add(&remotes, "192.0.2.3");
+    CHECK_ERR(link_vxlan_set_remotes(V0, &remotes), 0);
+    CHECK(fdb_count(V0, zero, "192.0.2.2") == 1);
+    CHECK(fdb_count(V0, zero, "192.0.2.3") == 1);
+    CHECK_ERR(link_vxlan_set_remotes(V0, &remotes), 0);     /* Again. */
+    CHECK(fdb_count(V0, zero, "192.0.2.2") == 1);
+    CHECK(fdb_count(V0, zero, "192.0.2.3") == 1);
+
+    /* Entries of other MACs towards a remote that goes go with it. */
+    run("bridge fdb add 02:00:00:00:00:09 dev " V0 " dst 192.0.2.2");
+    run("bridge fdb add 02:00:00:00:00:0a dev " V0 " dst 192.0.2.3");
+    svec_clear(&remotes);
+    svec_add(&remotes, "192.0.2.3");
+    CHECK_ERR(link_vxlan_set_remotes(V0, &remotes), 0);
+    CHECK(fdb_count(V0, zero, "192.0.2.2") == 0);
+    CHECK(fdb_count(V0, "02:00:00:00:00:09", "192.0.2.2") == 0);
+    CHECK(fdb_count(V0, zero, "192.0.2.3") == 1);
+    CHECK(fdb_count(V0, "02:00:00:00:00:0a", "192.0.2.3") == 1);
+
+    svec_clear(&remotes);
+    CHECK_ERR(link_vxlan_set_remotes(V0, &remotes), 0);
+    CHECK(fdb_count(V0, zero, "192.0.2.3") == 0);
+    CHECK(fdb_count(V0, "02:00:00:00:00:0a", "192.0.2.3") == 0);
+
+    svec_add(&remotes, "bogus");
+    CHECK_ERR(link_vxlan_set_remotes(V0, &remotes), EINVAL);
+    svec_clear(&remotes);
+    CHECK_ERR(link_vxlan_set_remotes("ovtst-nope", &remotes), ENODEV);
+
+    /* IPv6. */
+    CHECK_ERR(link_vxlan_create(V1, 78, "2001:db8::1", 1430, NULL), 0);
+    CHECK_ERR(link_vxlan_check(V1, 78, "2001:db8:0::1", &same), 0);
+    CHECK(same);
+    CHECK_ERR(link_vxlan_check(V1, 78, "192.0.2.1", &same), 0);
+    CHECK(!same);
+    svec_add(&remotes, "2001:db8:0::2");
+    CHECK_ERR(link_vxlan_set_remotes(V1, &remotes), 0);
+    CHECK(fdb_count(V1, zero, "2001:db8::2") == 1);
+
+    CHECK_ERR(link_delete(V0), 0);
+    CHECK_ERR(link_delete(V1), 0);
+    svec_destroy(&remotes);
+}
+
 static void
 test_addrs(void)
 {
@@ -761,6 +890,7 @@ main(int argc OVS_UNUSED, char *argv[])
     test_veth();
     test_set_up();
     test_offloads();
+    test_vxlan();
     test_addrs();
     test_forget_neighbor();
     test_list();

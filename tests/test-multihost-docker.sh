@@ -87,8 +87,11 @@ for i in 1 2; do
     check_eq "host $i: driver of blue" ovs \
         "$(dkh "$i" network inspect -f '{{.Driver}}' blue)"
     id=$(dkh "$i" network inspect -f '{{.Id}}' blue)
-    check_eq "host $i: tunnel ports of blue" "192.0.2.1$((3 - i))" \
-        "$(mh_tunnels "$i" "$id" | awk '{print $3}')"
+    # The userspace datapath: a kernel VXLAN device, whose FDB sends to
+    # the other host.
+    check_eq "host $i: remotes of blue's VXLAN device" "192.0.2.1$((3 - i))" \
+        "$(bridge -n "$(mh_ns "$i")" -j fdb show dev "ovsvx-$(short "$id")" \
+           | jq -r '.[] | select(.mac == "00:00:00:00:00:00") | .dst')"
     wait_until "host $i: gateway port" link_exists "ovsgw-$(short "$id")" "$(mh_ns "$i")"
     check_eq "host $i: gateway address" 198.51.100.1/24 \
         "$(addrs_of "ovsgw-$(short "$id")" "$(mh_ns "$i")")"

@@ -1,14 +1,15 @@
 #!/bin/bash
 # test-multihost-stt: tunnel network options on two simulated hosts.
 #
-# - Bad ovs.tunnel, ovs.vni, ovs.peers and ovs.local_ip values are refused,
+# - Bad ovs.tunnel, ovs.vni, ovs.peers, ovs.local_ip and ovs.vxlan_device
+#   values are refused,
 #   naming the option and the value, and leave nothing behind.
 # - ovs.tunnel=stt: the ports are configured as asked (type stt, remote_ip,
 #   key), ovsnetd warns once (no Linux datapath of OVS 3.x carries STT:
 #   neither the kernel's nor the userspace one), and tunnel/list shows the
 #   ports with their state.  No traffic is expected.
-# - ovs.local_ip: a vxlan network whose hosts name their own underlay
-#   address carries traffic.
+# - ovs.local_ip: a vxlan network (Open vSwitch's ports) whose hosts name
+#   their own underlay address carries traffic.
 set -eu
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/multihost-lib.sh"
@@ -36,6 +37,7 @@ bad_option ovs.vni=-1
 bad_option ovs.peers=192.0.2.300
 bad_option ovs.peers=192.0.2.12,bogus bogus
 bad_option ovs.local_ip=not-an-ip
+bad_option ovs.vxlan_device=linux
 check_eq "rows left of the refused networks" 0 \
     "$(mh_vsctl 1 --no-wait --bare --columns=_uuid find Port \
            "external_ids:ovsnet-network=$B" | grep -c . || true)"
@@ -107,7 +109,8 @@ log "=== ovs.local_ip"
 
 L=$(gen_id 10ca1)
 for i in 1 2; do
-    body=$(GENERIC=$(mh_generic vxlan 7002 "ovs.local_ip=192.0.2.1$i") \
+    body=$(GENERIC=$(mh_generic vxlan 7002 "ovs.local_ip=192.0.2.1$i" \
+                         ovs.vxlan_device=ovs) \
            net_body "$L" 203.0.113.0/24 203.0.113.1/24)
     mh_rpc_ok "$i" NetworkDriver.CreateNetwork "$body"
     mh_container "$i" "l$i" "$L" "$(gen_id "1$i")" "203.0.113.$((10 + i))/24"

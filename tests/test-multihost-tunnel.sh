@@ -1,9 +1,15 @@
 #!/bin/bash
-# test-multihost-tunnel TYPE [4|6]: a tunnel network (ovs.tunnel=TYPE:
-# vxlan, gre or geneve) across three simulated hosts, over an IPv4 (default)
-# or IPv6 underlay.  Run by tests/test-multihost-{vxlan,gre,geneve,vxlan6}.sh;
-# by hand: top_srcdir=. OVSNETD=plugin/ovsnetd OVSNET_CALL=tests/ovsnet-call \
-#          bash tests/test-multihost-tunnel.sh gre
+# test-multihost-tunnel TYPE [4|6 [ovs|kernel]]: a tunnel network
+# (ovs.tunnel=TYPE: vxlan, gre or geneve) across three simulated hosts, over
+# an IPv4 (default) or IPv6 underlay; for vxlan, through Open vSwitch's
+# vxlan ports (ovs: ovs.vxlan_device=ovs, the default here) or through the
+# kernel VXLAN device that ovsnetd chooses by itself on the userspace
+# datapath (kernel: no option given).  Run by
+# tests/test-multihost-{vxlan,gre,geneve,vxlan6,kvxlan,kvxlan6}.sh; by hand:
+#   top_srcdir=. OVSNETD=plugin/ovsnetd OVSNET_CALL=tests/ovsnet-call \
+#       bash tests/test-multihost-tunnel.sh gre
+# MH_TSO=1 (tests/multihost-lib.sh) runs ovs-vswitchd with userspace TSO;
+# MH_BRPHY=0 leaves the underlay address on the hosts' eth1 (kernel only).
 #
 # The same CreateNetwork (same ID, same options, ovs.peers naming all three
 # hosts) on every host, two containers per host, then:
@@ -28,17 +34,42 @@
 #   - ovsnetd killed (SIGKILL) and restarted on a host: its tunnel ports
 #     stay as they were (same rows, same ofports) and everything keeps
 #     working (every type, IPv4 underlay);
-#   - network/list shows the effective peers (not the host itself).
+#   - network/list shows the effective peers (not the host itself);
+#   - with the kernel VXLAN device: one port for all peers (a system port
+#     on the device ovsvx-ID, protected), the device as documented (VNI,
+#     port 4789, local address, learning, MTU, alias), one all-zeros FDB
+#     entry per peer and none to a removed peer, following del-peer and
+#     add-peer; its tx checksum offload off with the underlay on br-phy,
+#     on without; the veths keep
+#     their offloads with userspace TSO (and lose tx checksum without);
+#     a device deleted behind ovsnetd's back is made again and works; a
+#     stray ovsvx- link is swept at a restart; a vxlan network with OVS's
+#     ports is refused next to it; DeleteNetwork and ovsnet/cleanup delete
+#     the device.
 # A test stops at its first failed check: the one about network/list's
 # output comes last, so as not to hide the others.
 set -eu
 
 TYPE=${1:-${MH_TUNNEL:-vxlan}}
 MH_UNDERLAY=${2:-${MH_UNDERLAY:-4}}
+DEVICE=${3:-ovs}
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/multihost-lib.sh"
+
+KERNEL=false
+OPTS=()
+K=
+case $TYPE/$DEVICE in
+    vxlan/kernel) KERNEL=true; K=k ;;
+    vxlan/ovs) OPTS=(ovs.vxlan_device=ovs) ;;
+    */ovs) ;;
+    *) hard_error "device '$DEVICE': ovs, or kernel with vxlan" ;;
+esac
+if ! $KERNEL && [ "$MH_BRPHY" = 0 ]; then
+    hard_error "Open vSwitch's own $TYPE ports need the underlay on br-phy"
+fi
 # Named after the wrapper that runs it, in messages and temp dirs.
-SANDBOX_TEST=test-multihost-$TYPE${MH_UNDERLAY/4/}
+SANDBOX_TEST=${MH_TEST_NAME:-test-multihost-$K$TYPE${MH_UNDERLAY/4/}}
 
 case $TYPE in
     vxlan|geneve) OVERHEAD=50 ;;
@@ -61,7 +92,7 @@ if [ "$MH_UNDERLAY" = 4 ]; then
 fi
 
 mh_setup 3
-log "=== $TYPE over IPv$MH_UNDERLAY: expected MTU $MTU"
+log "=== $TYPE ($DEVICE) over IPv$MH_UNDERLAY, userspace TSO $MH_TSO, underlay on br-phy $MH_BRPHY: expected MTU $MTU"
 
 # ---------------------------------------------------------------------------
 log "=== the network, on every host"
@@ -71,7 +102,8 @@ GW_PORT=ovsgw-$(short "$N")
 # Too large an MTU first: refused, naming the largest that fits, and
 # nothing is left of it.
 M=$(gen_id b2)
-body=$(GENERIC=$(mh_generic "$TYPE" 5002 "com.docker.network.driver.mtu=$((MTU + 1))") \
+body=$(GENERIC=$(mh_generic "$TYPE" 5002 "com.docker.network.driver.mtu=$((MTU + 1))" \
+                     "${OPTS[@]}") \
        net_body "$M" 203.0.113.0/24 203.0.113.1/24)
 mh_rpc_err 1 NetworkDriver.CreateNetwork "$body"
 check_contains "refusal of MTU $((MTU + 1))" "$MTU" "$ERR_MSG"
@@ -80,13 +112,64 @@ check_eq "rows left of the refused network" 0 \
            "external_ids:ovsnet-network=$M" | grep -c . || true)"
 # MTU 1500 (Docker's default, when a user says so) too.
 mh_rpc_err 1 NetworkDriver.CreateNetwork \
-    "$(GENERIC=$(mh_generic "$TYPE" 5002 com.docker.network.driver.mtu=1500) \
+    "$(GENERIC=$(mh_generic "$TYPE" 5002 com.docker.network.driver.mtu=1500 "${OPTS[@]}") \
        net_body "$M" 203.0.113.0/24 203.0.113.1/24)"
 check_contains "refusal of MTU 1500" "$MTU" "$ERR_MSG"
 
-GENERIC=$(mh_generic "$TYPE" "$VNI") \
+GENERIC=$(mh_generic "$TYPE" "$VNI" "${OPTS[@]}") \
     mh_create_network "$N" 198.51.100.0/24 198.51.100.1/24 \
         2001:db8:1::/64 2001:db8:1::1/64
+VX_DEV=ovsvx-$(short "$N")
+
+# vx_remotes I: the remotes of host I's VXLAN device (all-zeros FDB
+# entries), sorted.
+vx_remotes() {
+    bridge -n "$(mh_ns "$1")" -j fdb show dev "$VX_DEV" 2> /dev/null \
+        | jq -r '.[] | select(.mac == "00:00:00:00:00:00") | .dst' | sort
+}
+
+# check_vxlan_device I PEER...: host I's tunnel of network N is its kernel
+# VXLAN device, as documented, with one FDB entry per PEER, and its port is
+# ready.
+check_vxlan_device() {
+    local host=$1 lines want fdb deadline gw_br info d
+    local name type remote xremote key net ofport prot br link
+    shift
+    want=$(printf '%s\n' "$@" | sort)
+    gw_br=$(mh_vsctl "$host" --no-wait port-to-br "$GW_PORT")
+    deadline=$((SECONDS + OVSNET_WAIT))
+    while :; do
+        # An empty type (a system port) leaves an empty field.
+        lines=$(mh_tunnels "$host" "$N" | sed 's/^\([^ ]*\)  /\1 "" /')
+        fdb=$(vx_remotes "$host")
+        if [ "$fdb" = "$want" ] \
+           && [ "$(printf '%s\n' "$lines" | awk 'NF' | wc -l)" = 1 ] \
+           && [[ "$(echo "$lines" | awk '{print $7}')" =~ ^[1-9][0-9]*$ ]]; then
+            break
+        fi
+        if [ $SECONDS -ge $deadline ]; then
+            break
+        fi
+        sleep 0.2
+    done
+    check_eq "host $host: remotes in the FDB of $VX_DEV" "$want" "$fdb"
+    read -r name type remote xremote key net ofport prot br link <<< "$lines"
+    check_eq "host $host: the one tunnel port of the network" "$VX_DEV" "$name"
+    check_eq "host $host: $name type (a system port)" '""' "$type"
+    check_eq "host $host: $name protected" true "$prot"
+    check_eq "host $host: $name bridge (the gateway port's)" "$gw_br" "$br"
+    check_match "host $host: $name ofport" '^[1-9][0-9]*$' "$ofport"
+    info=$(ip -n "$(mh_ns "$host")" -d -j link show dev "$VX_DEV")
+    d='.[0].linkinfo.info_data'
+    check_eq "host $host: $VX_DEV kind" vxlan "$(jq -r '.[0].linkinfo.info_kind' <<< "$info")"
+    check_eq "host $host: $VX_DEV VNI" "$VNI" "$(jq -r "$d.id" <<< "$info")"
+    check_eq "host $host: $VX_DEV UDP port" 4789 "$(jq -r "$d.port" <<< "$info")"
+    check_eq "host $host: $VX_DEV local" "$(mh_underlay_ip "$host")" \
+        "$(jq -r "$d.local // $d.local6" <<< "$info")"
+    check_eq "host $host: $VX_DEV learning" true "$(jq -r "$d.learning" <<< "$info")"
+    check_eq "host $host: $VX_DEV MTU" "$MTU" "$(jq -r '.[0].mtu' <<< "$info")"
+    check_eq "host $host: $VX_DEV alias" "ovsnet:$N" "$(jq -r '.[0].ifalias' <<< "$info")"
+}
 
 # check_tunnels I PEER...: host I's tunnel ports of network N are exactly
 # one to each PEER, as documented (name, type, remote_ip, key, external_ids,
@@ -94,6 +177,10 @@ GENERIC=$(mh_generic "$TYPE" "$VNI") \
 check_tunnels() {
     local host=$1 lines name type remote xremote key net ofport prot br link
     local want deadline gw_br
+    if $KERNEL; then
+        check_vxlan_device "$@"
+        return
+    fi
     shift
     want=$(printf '%s\n' "$@" | sort)
     gw_br=$(mh_vsctl "$host" --no-wait port-to-br "$GW_PORT")
@@ -312,7 +399,11 @@ rm -f "$GW_CAP"
 # ---------------------------------------------------------------------------
 # has_tunnel_to I IP: host I has a tunnel port of network N to IP.
 has_tunnel_to() {
-    [ -n "$(mh_tunnel_port_to "$1" "$N" "$2")" ]
+    if $KERNEL; then
+        vx_remotes "$1" | grep -Fqx -- "$2"
+    else
+        [ -n "$(mh_tunnel_port_to "$1" "$N" "$2")" ]
+    fi
 }
 
 peers_section() {
@@ -385,6 +476,9 @@ restart_section() {
     }
     before=$(ports_state)
     mh_kill_ovsnetd 2
+    # A stray device of ovsnet's: swept when ovsnetd starts.
+    ip -n "$(mh_ns 2)" link add ovsvx-0123abcde type vxlan id 99 dstport 4789 \
+        || fail "cannot create a stray VXLAN device"
     # The datapath does not need it.
     mh_ping_ok h1c1 198.51.100.21 3
     mh_ping_ok h2c2 198.51.100.32 3
@@ -394,6 +488,7 @@ restart_section() {
     check_tunnels 2 192.0.2.11 192.0.2.13
     check_eq "host 2: tunnel ports (name, ofport, row) after the restart" \
         "$before" "$(ports_state)"
+    wait_while "host 2: the stray ovsvx-0123abcde" link_exists ovsvx-0123abcde "$(mh_ns 2)"
     mh_ping_ok h2c1 198.51.100.11
     mh_ping_ok h2c2 198.51.100.31
     mh_ping_ok h3c1 198.51.100.22
@@ -410,6 +505,70 @@ if $DO_RESTART; then
     restart_section
 else
     log "(restart of ovsnetd: tested over IPv4)"
+fi
+
+# ---------------------------------------------------------------------------
+kernel_section() {
+    local ep want out tx body M2
+    log "=== the kernel VXLAN device"
+
+    # The veths: offloads on with userspace TSO, tx checksum off without.
+    ep=ovsep-$(short "$(mh_cep h1c1)")
+    want=off
+    [ "$MH_TSO" = 1 ] && want=on
+    tx=$(ip netns exec "$(mh_ns 1)" ethtool -k "$ep" | awk '$1 == "tx-checksumming:" {print $2}')
+    check_eq "host 1: tx checksum offload of $ep (userspace TSO $MH_TSO)" "$want" "$tx"
+    # The device's own: off when the underlay address is on br-phy, an OVS
+    # internal port; on otherwise.
+    want=off
+    [ "$MH_BRPHY" = 0 ] && want=on
+    tx=$(ip netns exec "$(mh_ns 1)" ethtool -k "$VX_DEV" | awk '$1 == "tx-checksumming:" {print $2}')
+    check_eq "host 1: tx checksum offload of $VX_DEV (underlay on br-phy: $MH_BRPHY)" "$want" "$tx"
+
+    out=$(mh_appctl 1 network/list)
+    check_contains "host 1: network/list" "kernel VXLAN device $VX_DEV" "$out"
+    out=$(mh_appctl 1 tunnel/list)
+    check_match "host 1: tunnel/list line of $VX_DEV" \
+        "vxlan\\(kernel\\) +$VNI +$(mh_underlay_ip 2),$(mh_underlay_ip 3)|vxlan\\(kernel\\) +$VNI +$(mh_underlay_ip 3),$(mh_underlay_ip 2)" \
+        "$(printf '%s\n' "$out" | grep -F -- "$VX_DEV")"
+
+    log "--- deleted behind ovsnetd's back: made again, and it works"
+    ip -n "$(mh_ns 3)" link del "$VX_DEV"
+    wait_until "host 3: $VX_DEV again" link_exists "$VX_DEV" "$(mh_ns 3)"
+    check_tunnels 3 $(others 3)
+    mh_ping_ok h3c1 198.51.100.11
+    mh_ping_ok h1c2 198.51.100.32
+    mh_tcp_ok h3c2 h2c1
+    mh_tcp_ok h1c1 h3c1
+    mh_tcp_ok h2c2 h3c2 6
+
+    log "--- a vxlan network with Open vSwitch's ports is refused next to it"
+    M2=$(gen_id b3)
+    body=$(GENERIC=$(mh_generic vxlan 5003 ovs.vxlan_device=ovs) \
+           net_body "$M2" 203.0.113.0/24 203.0.113.1/24)
+    mh_rpc_err 1 NetworkDriver.CreateNetwork "$body"
+    check_contains "refusal of ovs.vxlan_device=ovs" "ovs.vxlan_device=ovs" "$ERR_MSG"
+    check_contains "refusal of ovs.vxlan_device=ovs" "$N" "$ERR_MSG"
+
+    log "--- DeleteNetwork on host 1 deletes the device"
+    mh_rpc_ok 1 NetworkDriver.DeleteEndpoint \
+        "$(jq -nc --arg n "$N" --arg e "$(mh_cep h1c1)" '{NetworkID: $n, EndpointID: $e}')"
+    mh_rpc_ok 1 NetworkDriver.DeleteEndpoint \
+        "$(jq -nc --arg n "$N" --arg e "$(mh_cep h1c2)" '{NetworkID: $n, EndpointID: $e}')"
+    mh_rpc_ok 1 NetworkDriver.DeleteNetwork "$(jq -nc --arg n "$N" '{NetworkID: $n}')"
+    wait_while "host 1: link $VX_DEV" link_exists "$VX_DEV" "$(mh_ns 1)"
+    check_eq "host 1: tunnel ports left" "" "$(mh_tunnel_ports 1)"
+    # Hosts 2 and 3 go on.
+    mh_ping_ok h2c1 198.51.100.31
+    mh_tcp_ok h3c1 h2c2
+
+    log "--- ovsnet/cleanup on host 2 deletes the device"
+    mh_appctl 2 ovsnet/cleanup > /dev/null
+    wait_while "host 2: link $VX_DEV" link_exists "$VX_DEV" "$(mh_ns 2)"
+    check_eq "host 2: tunnel ports left" "" "$(mh_tunnel_ports 2)"
+}
+if $KERNEL; then
+    kernel_section
 fi
 
 # ---------------------------------------------------------------------------

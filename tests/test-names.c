@@ -110,7 +110,8 @@ test_id_valid_not_hex(void **state OVS_UNUSED)
     assert_false(names_id_valid(id));
 }
 
-/* names_bridge(), names_gateway(), names_port(), names_peer(). */
+/* names_bridge(), names_gateway(), names_port(), names_peer(),
+ * names_vxlan(). */
 
 /* Checks that 'name' (which this frees) is 'prefix' followed by the first
  * NAMES_ID_DIGITS of id64, and usable as a device name. */
@@ -135,6 +136,7 @@ test_names_from_id(void **state OVS_UNUSED)
     check_name(names_gateway(id64), "ovsgw-");
     check_name(names_port(id64), "ovsep-");
     check_name(names_peer(id64), "ovsct-");
+    check_name(names_vxlan(id64), "ovsvx-");
 
     /* The literal prefixes, as doc/design.md gives them. */
     char *name = names_bridge(id64);
@@ -162,9 +164,9 @@ test_names_from_short_id(void **state OVS_UNUSED)
 static void
 test_names_differ_by_role(void **state OVS_UNUSED)
 {
-    char *names[4] = {
+    char *names[5] = {
         names_bridge(id64), names_gateway(id64),
-        names_port(id64), names_peer(id64),
+        names_port(id64), names_peer(id64), names_vxlan(id64),
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

@@ -405,6 +405,74 @@ test_all_options(void **state)
     assert_string_equal(smap_get(&fx->cfg.options, NETOPTS_MTU), "9000");
 }
 
+/* ovs.vxlan_device. */
+
+static void
+test_vxlan_device_good(void **state)
+{
+    static const struct {
+        const char *value;
+        enum state_vxlan_device device;
+    } good[] = {
+        { "kernel", STATE_VXLAN_KERNEL },
+        { "ovs", STATE_VXLAN_OVS },
+        { "auto", STATE_VXLAN_AUTO },
+    };
+    struct fixture *fx = *state;
+
+    /* Not given: the driver chooses. */
+    assert_ok(parse_options(fx, "{'ovs.tunnel': 'vxlan', 'ovs.vni': '7'}"));
+    assert_int_equal(fx->cfg.vxlan_device, STATE_VXLAN_AUTO);
+
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        char *options = xasprintf("{'ovs.tunnel': 'vxlan', 'ovs.vni': '7', "
+                                  "'" NETOPTS_VXLAN_DEVICE "': '%s'}",
+                                  good[i].value);
+        assert_ok(parse_options(fx, options));
+        assert_int_equal(fx->cfg.vxlan_device, good[i].device);
+        /* Kept as given, like the other options. */
+        assert_string_equal(smap_get(&fx->cfg.options, NETOPTS_VXLAN_DEVICE),
+                            good[i].value);
+        free(options);
+    }
+}
+
+static void
+test_vxlan_device_bad(void **state)
+{
+    static const char *const bad[] = { "", "Kernel", "linux", "ovs ", "1" };
+    struct fixture *fx = *state;
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *options = xasprintf("{'ovs.tunnel': 'vxlan', 'ovs.vni': '7', "
+                                  "'" NETOPTS_VXLAN_DEVICE "': '%s'}",
+                                  bad[i]);
+        char *kv = xasprintf(NETOPTS_VXLAN_DEVICE "=%s", bad[i]);
+        assert_error_names(parse_options(fx, options), kv, "kernel", "ovs",
+                           NULL);
+        free(kv);
+        free(options);
+    }
+}
+
+static void
+test_vxlan_device_needs_vxlan(void **state)
+{
+    struct fixture *fx = *state;
+
+    /* Without a tunnel, or with another type, it means nothing: refused
+     * rather than ignored. */
+    assert_error_names(parse_option(fx, NETOPTS_VXLAN_DEVICE, "kernel"),
+                       NETOPTS_VXLAN_DEVICE "=kernel", "ovs.tunnel=vxlan",
+                       NULL);
+    assert_error_names(parse_options(fx, "{'ovs.tunnel': 'gre', "
+                                     "'ovs.vni': '7', "
+                                     "'" NETOPTS_VXLAN_DEVICE "': 'ovs'}"),
+                       NETOPTS_VXLAN_DEVICE "=ovs", "ovs.tunnel=vxlan",
+                       NULL);
+    assert_int_equal(fx->cfg.vxlan_device, STATE_VXLAN_OVS);
+}
+
 /* Unknown and malformed options. */
 
 static void
@@ -683,6 +751,9 @@ main(void)
         TEST(test_bridge_good),
         TEST(test_bridge_bad),
         TEST(test_all_options),
+        TEST(test_vxlan_device_good),
+        TEST(test_vxlan_device_bad),
+        TEST(test_vxlan_device_needs_vxlan),
         TEST(test_unknown_ovs_option),
         TEST(test_foreign_option_ignored),
         TEST(test_option_not_string),
