@@ -808,6 +808,26 @@ create_port(struct ovsdb_idl_txn *txn, struct bridge_info *bi,
     return iface;
 }
 
+/* Makes ovsnet's keys in ROW's external_ids what WANT says, key by key
+ * (SETKEY and DELKEY are the table's partial-update functions), so that
+ * keys of other writers stay. */
+#define UPDATE_OUR_IDS(ROW, WANT, SETKEY, DELKEY)                           \
+    do {                                                                    \
+        const struct smap_node *node_;                                      \
+        SMAP_FOR_EACH (node_, WANT) {                                       \
+            const char *have_ = smap_get(&(ROW)->external_ids, node_->key); \
+            if (!have_ || strcmp(have_, node_->value)) {                    \
+                SETKEY(ROW, node_->key, node_->value);                      \
+            }                                                               \
+        }                                                                   \
+        SMAP_FOR_EACH (node_, &(ROW)->external_ids) {                       \
+            if (state_key_is_ours(node_->key)                               \
+                && !smap_get(WANT, node_->key)) {                           \
+                DELKEY(ROW, node_->key);                                    \
+            }                                                               \
+        }                                                                   \
+    } while (0)
+
 /* Makes the columns ovsnet sets on an existing 'port' what they should be,
  * writing only what differs. */
 static const struct ovsrec_interface *
@@ -815,9 +835,8 @@ update_port(const struct ovsrec_port *port, const char *type,
             const struct smap *port_ids, const struct smap *iface_ids,
             int vlan)
 {
-    if (!smap_equal(&port->external_ids, port_ids)) {
-        ovsrec_port_set_external_ids(port, port_ids);
-    }
+    UPDATE_OUR_IDS(port, port_ids, ovsrec_port_update_external_ids_setkey,
+                   ovsrec_port_update_external_ids_delkey);
     if (vlan ? port->n_tag != 1 || port->tag[0] != vlan : port->n_tag) {
         int64_t tag = vlan;
         ovsrec_port_set_tag(port, &tag, vlan ? 1 : 0);
@@ -830,9 +849,9 @@ update_port(const struct ovsrec_port *port, const char *type,
     if (strcmp(iface->type, type)) {
         ovsrec_interface_set_type(iface, type);
     }
-    if (!smap_equal(&iface->external_ids, iface_ids)) {
-        ovsrec_interface_set_external_ids(iface, iface_ids);
-    }
+    UPDATE_OUR_IDS(iface, iface_ids,
+                   ovsrec_interface_update_external_ids_setkey,
+                   ovsrec_interface_update_external_ids_delkey);
     return iface;
 }
 
@@ -964,7 +983,7 @@ endpoint_port_ok(struct shash *ports, const struct bridge_info *bi,
     const struct ovsrec_port *port = pi->port;
     if ((vlan ? port->n_tag != 1 || port->tag[0] != vlan : port->n_tag)
         || port->n_interfaces != 1
-        || smap_count(&port->external_ids) != 3
+        || state_count_our_keys(&port->external_ids) != 3
         || strcmp(smap_get_def(&port->external_ids, STATE_KEY_ROLE, ""),
                   STATE_ROLE_ENDPOINT)
         || strcmp(smap_get_def(&port->external_ids, STATE_KEY_NETWORK, ""),

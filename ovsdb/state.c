@@ -612,7 +612,7 @@ state_endpoint_ids_match(const struct state_endpoint *ep,
         }
     }
     free(ports);
-    return match && smap_count(ids) == n;
+    return match && state_count_our_keys(ids) == n;
 }
 
 /* Reads back a network recorded by state_network_to_smap(). */
@@ -741,4 +741,25 @@ state_load(const struct ovsdb_idl *idl)
     loaded = true;
     VLOG_INFO("loaded %"PRIuSIZE" networks and %"PRIuSIZE" endpoints "
               "from OVSDB", hmap_count(&networks), hmap_count(&endpoints));
+}
+
+bool
+state_key_is_ours(const char *key)
+{
+    return (!strncmp(key, "ovsnet-", strlen("ovsnet-"))
+            || !strcmp(key, "iface-id")
+            || !strcmp(key, "attached-mac")
+            || !strcmp(key, "iface-status"));
+}
+
+size_t
+state_count_our_keys(const struct smap *ids)
+{
+    const struct smap_node *node;
+    size_t n = 0;
+
+    SMAP_FOR_EACH (node, ids) {
+        n += state_key_is_ours(node->key);
+    }
+    return n;
 }

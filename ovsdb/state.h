@@ -194,6 +194,13 @@ void state_network_gateway_mac(const struct state_network *,
 #define STATE_ROLE_ENDPOINT  "endpoint"
 #define STATE_ROLE_TUNNEL    "tunnel"
 
+/* Whether external_ids key 'key' is one ovsnet writes on its rows: its own
+ * ("ovsnet-...") and the integration keys of OVS's integration guide that
+ * it sets on endpoints' Interfaces.  Other keys belong to other writers and
+ * are left alone. */
+bool state_key_is_ours(const char *key);
+size_t state_count_our_keys(const struct smap *ids);
+
 /* Fills 'ids' with the external_ids that record 'net' (on its gateway
  * Port), and 'ep' (on its Interface). */
 void state_network_to_smap(const struct state_network *, struct smap *ids);

@@ -52,6 +52,14 @@ MAC=$MAC1 GW=198.51.100.1 \
     link_attach "$(jraw .InterfaceName.SrcName)" "$C1" eth0 198.51.100.2/24
 ping_ok "$C1" 198.51.100.1
 
+# Keys another integrator put on ovsnet's rows (OVS's integration guide:
+# external_ids are for integrators) must survive every pass.
+P1=ovsep-$(short "$E1")
+vsctl set Interface "$P1" external_ids:vm-id=vm-of-another-tool \
+    -- set Port "$P1" external_ids:owner-note=kept \
+    -- set Port "$GW1" external_ids:owner-note=kept
+UUID1=$(db_get Port "$P1" _uuid)
+
 # ---------------------------------------------------------------------------
 log "=== kill -9 between two calls"
 
@@ -69,6 +77,16 @@ check_contains "endpoint/list after a restart" "${E1:0:12}" \
     "$(cat "$T/endpoint-list")"
 check_contains "endpoint/list after a restart" "${E2:0:12}" \
     "$(cat "$T/endpoint-list")"
+
+# The restart's full reconcile pass kept the port, and the other writers'
+# keys, and its own.
+check_eq "the endpoint's port after a restart" "$UUID1" "$(db_get Port "$P1" _uuid)"
+check_eq "another writer's key on an Interface" vm-of-another-tool \
+    "$(db_get Interface "$P1" external_ids:vm-id)"
+check_eq "another writer's key on a Port" kept "$(db_get Port "$P1" external_ids:owner-note)"
+check_eq "another writer's key on a gateway Port" kept \
+    "$(db_get Port "$GW1" external_ids:owner-note)"
+check_eq "ovsnet's iface-id" "$E1" "$(db_get Interface "$P1" external_ids:iface-id)"
 
 # The call Docker makes next for the second container.
 rpc_ok NetworkDriver.Join "$(join_body "$N1" "$E2")"
