@@ -367,5 +367,10 @@ awk -v kinds="$BENCH_TUNNEL_TYPES" '
             printf "  %-13s each test, Gbit/s: %s\n", "", v["tunnel.tcp." k[i] ".all"]
         }
     }' "$BENCH_DIR/results"
+rmem=$(cat /proc/sys/net/core/rmem_default)
+echo "net.core.rmem_default: $rmem bytes (ovs-vswitchd's packet sockets; the hosts' namespaces take the machine's value)"
+if [ "$rmem" -lt 4194304 ]; then
+    echo "  below the 4 MiB contrib/install-and-start.sh sets on the userspace datapath: kvxlan overflows them (see retr.)"
+fi
 grep -h '|WARN|\||ERR|' "$BENCH_DIR"/h*/ovsnetd.log | head -n 5 | sed 's/^/ovsnetd: /'
 bench_log "done"

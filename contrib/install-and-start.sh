@@ -99,6 +99,29 @@ start_ovs() {
     wait_for $WAIT "ovs-vswitchd" vswitchd_running
 }
 
+# tune_socket_buffers: on the userspace datapath ovs-vswitchd reads every
+# port through a packet socket with the kernel's default receive buffer
+# (net.core.rmem_default, 208 KB): with TSO's 64 KB packets it overflows,
+# and TCP across a kernel VXLAN device loses packets by the thousand (see
+# the README, "VXLAN through a kernel device").  Raise the default to 4 MiB,
+# for sockets made from now on (ovs-vswitchd makes one per port as ports
+# are added), and keep it in /etc/sysctl.d.  Nothing to do with the
+# kernel datapath, or where it is already larger.
+SYSCTL_CONF=/etc/sysctl.d/60-ovsnet.conf
+tune_socket_buffers() {
+    local want=4194304 have
+    [ ! -d /sys/module/openvswitch ] || return 0
+    have=$(cat /proc/sys/net/core/rmem_default 2> /dev/null || echo 0)
+    [ "$have" -lt "$want" ] || return 0
+    say "userspace datapath: net.core.rmem_default $have -> $want (in $SYSCTL_CONF)"
+    printf '%s\n' \
+        "# ovsnet (contrib/install-and-start.sh): ovs-vswitchd's packet sockets" \
+        "# on the userspace datapath need more than the 208 KB default." \
+        "net.core.rmem_default = $want" > "$SYSCTL_CONF"
+    echo "$want" > /proc/sys/net/core/rmem_default \
+        || say "could not set net.core.rmem_default (set it in $SYSCTL_CONF's way)"
+}
+
 # ---------------------------------------------------------------------------
 # ovsnetd.
 
@@ -224,6 +247,7 @@ fi
 install_packages
 build_and_install
 start_ovs
+tune_socket_buffers
 start_ovsnetd
 start_docker
 echo "ready: docker network create -d ovs --subnet 198.51.100.0/24 mynet"
