@@ -17,20 +17,24 @@ FUZZ_DRIVER_WRAPS = $(DRIVER_WRAPS) \
 	-Wl,--wrap=route_is_local
 FUZZ_LIBS = plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a $(OVS_LIBS)
 
-check_PROGRAMS += tests/fuzz/replay-driver tests/fuzz/replay-parse
+check_PROGRAMS += tests/fuzz/replay-driver tests/fuzz/replay-parse \
+	tests/fuzz/replay-http
 tests_fuzz_replay_driver_SOURCES = tests/fuzz/fuzz-driver.c tests/fuzz/replay.c
 tests_fuzz_replay_driver_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_DRIVER_WRAPS)
 tests_fuzz_replay_driver_LDADD = $(FUZZ_LIBS)
 tests_fuzz_replay_parse_SOURCES = tests/fuzz/fuzz-parse.c tests/fuzz/replay.c
 tests_fuzz_replay_parse_LDADD = $(FUZZ_LIBS)
+tests_fuzz_replay_http_SOURCES = tests/fuzz/fuzz-http.c tests/fuzz/replay.c
+tests_fuzz_replay_http_LDADD = $(FUZZ_LIBS) $(MHD_LIBS)
 
 TESTS += tests/test-fuzz-replay.sh
 # The corpus directories go into the tarball whole.
 EXTRA_DIST += tests/test-fuzz-replay.sh tests/fuzz/run.sh \
-	tests/fuzz/driver tests/fuzz/parse
+	tests/fuzz/driver tests/fuzz/parse tests/fuzz/http
 
 if FUZZING
-noinst_PROGRAMS += tests/fuzz/fuzz-driver tests/fuzz/fuzz-parse
+noinst_PROGRAMS += tests/fuzz/fuzz-driver tests/fuzz/fuzz-parse \
+	tests/fuzz/fuzz-http
 tests_fuzz_fuzz_driver_SOURCES = tests/fuzz/fuzz-driver.c
 tests_fuzz_fuzz_driver_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer \
 	$(FUZZ_DRIVER_WRAPS)
@@ -38,4 +42,7 @@ tests_fuzz_fuzz_driver_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_parse_SOURCES = tests/fuzz/fuzz-parse.c
 tests_fuzz_fuzz_parse_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_parse_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz-http.c
+tests_fuzz_fuzz_http_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_http_LDADD = $(FUZZ_LIBS) $(MHD_LIBS)
 endif

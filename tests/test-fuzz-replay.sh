@@ -7,7 +7,7 @@ set -eu
 
 fuzz=${top_srcdir:-$(dirname "$0")/..}/tests/fuzz
 bin=${top_builddir:-.}/tests/fuzz
-for target in driver parse; do
+for target in driver parse http; do
     n=$(find "$fuzz/$target" -type f | wc -l)
     [ "$n" -gt 0 ] || { echo "no corpus in $fuzz/$target"; exit 1; }
     "$bin/replay-$target" "$fuzz/$target"

@@ -14,7 +14,7 @@ set -eu
 seconds=${1:-60}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 status=0
-for target in driver parse; do
+for target in driver parse http; do
     bin=tests/fuzz/fuzz-$target
     [ -x "$bin" ] || { echo "$bin: not built (configure CC=clang --enable-fuzzing)" >&2; exit 2; }
     mkdir -p "fuzz-corpus/$target" "fuzz-crashes/$target"
