@@ -17,7 +17,7 @@
 #
 # Environment: TESTS="tests/x.sh ..." runs only those tests (and skips
 # distcheck and fuzzing); SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_DISTCHECK=1 skip
-# those stages; FUZZ_SECONDS (default 45) is how long each fuzz target
+# those stages; FUZZ_SECONDS (default 40) is how long each fuzz target
 # runs; CHECK_JOBS (default 1) runs that many tests at once.
 set -eu
 
@@ -133,9 +133,9 @@ fi
 if [ "${SKIP_FUZZ:-0}" != 1 ] && [ -z "${TESTS:-}" ]; then
     # shellcheck disable=SC2097,SC2098
     if CC=clang build _build-fuzz --enable-fuzzing --enable-sanitizers; then
-        say "fuzzing, ${FUZZ_SECONDS:-45} s per target"
+        say "fuzzing, ${FUZZ_SECONDS:-40} s per target"
         if (cd "$SRCDIR/_build-fuzz" \
-                && "$SRCDIR/tests/fuzz/run.sh" "${FUZZ_SECONDS:-45}"); then
+                && "$SRCDIR/tests/fuzz/run.sh" "${FUZZ_SECONDS:-40}"); then
             stage_passed "fuzzing"
         else
             stage_failed "fuzzing"
