@@ -19,7 +19,18 @@ if pgrep -x firewalld > /dev/null; then
 fi
 # Later flags win: this dockerd manages iptables.
 DOCKERD_ARGS="--iptables=true"
-docker_sandbox_start
+# docker_sandbox_start, with forwarding off in the namespace before dockerd
+# starts, whatever the machine's own setting (a new namespace takes it from
+# the machine's, and a machine that runs Docker has it on).
+docker_find_tools
+sandbox_init
+trap docker_cleanup EXIT
+ovs_start
+ovsnetd_start
+in_ns sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward' \
+    || fail "cannot turn IPv4 forwarding off in $NS"
+docker_start
+docker_image
 nat_outside
 
 check_eq "FORWARD policy" "-P FORWARD DROP" \
