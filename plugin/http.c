@@ -299,7 +299,10 @@ http_server_create(const struct http_server_options *opts,
         error = errno;
         goto error;
     }
-    if (listen(fd, 128)) {
+    /* A backlog as large as the connection limit (the kernel caps it at
+     * net.core.somaxconn): a burst of connections waits to be accepted
+     * instead of being refused (EAGAIN on a unix socket). */
+    if (listen(fd, opts->max_connections)) {
         error = errno;
         goto error;
     }
