@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
@@ -316,6 +317,15 @@ state_proto_name(uint8_t proto)
             : NULL);
 }
 
+uint8_t
+state_proto_from_name(const char *name)
+{
+    return (!strcmp(name, "tcp") ? IPPROTO_TCP
+            : !strcmp(name, "udp") ? IPPROTO_UDP
+            : !strcmp(name, "sctp") ? IPPROTO_SCTP
+            : 0);
+}
+
 /* Returns the published ports 'ports' as OVSDB stores them, a comma-separated
  * list of PROTO/HOSTPORT/PORT[/HOSTIP] (e.g. "tcp/8080/80,udp/53/53/
  * 192.0.2.1"; IPv6 addresses have no '/' or ','), or NULL if 'n' is 0.  The
@@ -369,7 +379,6 @@ state_ports_from_string(const char *s, struct state_port **portsp, size_t *n)
         unsigned int host_port, port;
         struct state_port p;
         int len = 0;
-        uint8_t buf[16];
 
         memset(&p, 0, sizeof p);
         if (!ovs_scan_len(t, &len, "%7[a-z]/%u/%u", proto, &host_port,
@@ -377,15 +386,10 @@ state_ports_from_string(const char *s, struct state_port **portsp, size_t *n)
             || (t[len] && !ovs_scan_len(t, &len, "/%63[0-9a-fA-F.:]", ip))
             || t[len]) {
             error = xasprintf("%.80s: not PROTO/HOSTPORT/PORT[/HOSTIP]", t);
-        } else if (!strcmp(proto, "tcp") || !strcmp(proto, "udp")
-                   || !strcmp(proto, "sctp")) {
-            p.proto = (!strcmp(proto, "tcp") ? IPPROTO_TCP
-                       : !strcmp(proto, "udp") ? IPPROTO_UDP
-                       : IPPROTO_SCTP);
+        } else if ((p.proto = state_proto_from_name(proto)) != 0) {
             if (!host_port || host_port > 65535 || !port || port > 65535) {
                 error = xasprintf("%.80s: ports go from 1 to 65535", t);
-            } else if (ip[0] && inet_pton(AF_INET, ip, buf) != 1
-                       && inet_pton(AF_INET6, ip, buf) != 1) {
+            } else if (ip[0] && !route_ip_valid(ip, NULL)) {
                 error = xasprintf("%.80s: %s is not an IP address", t, ip);
             }
             p.host_port = host_port;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netns/route.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "util.h"
@@ -60,9 +61,7 @@ get_proto(const struct json *item, size_t i, uint8_t *proto)
     }
     if (v && v->type == JSON_STRING) {
         const char *s = json_string(v);
-        *proto = (!strcmp(s, "tcp") ? IPPROTO_TCP
-                  : !strcmp(s, "udp") ? IPPROTO_UDP
-                  : !strcmp(s, "sctp") ? IPPROTO_SCTP : 0);
+        *proto = state_proto_from_name(s);
         if (*proto) {
             return NULL;
         }
@@ -117,9 +116,9 @@ parse_binding(const struct json *item, size_t i, struct portmap_binding *b)
     if (ip && ip->type != JSON_NULL) {
         uint8_t buf[16];
         const char *s = ip->type == JSON_STRING ? json_string(ip) : NULL;
+        int family = AF_UNSPEC;
         if (!s || strlen(s) >= sizeof b->port.host_ip
-            || (s[0] && inet_pton(AF_INET, s, buf) != 1
-                && inet_pton(AF_INET6, s, buf) != 1)) {
+            || (s[0] && !route_ip_valid(s, &family))) {
             char *text = json_to_string(ip, 0);
             error = xasprintf(PORTMAP_KEY "[%"PRIuSIZE"].HostIP=%.80s: not "
                               "an IPv4 or IPv6 address", i, text);
@@ -127,7 +126,6 @@ parse_binding(const struct json *item, size_t i, struct portmap_binding *b)
             return error;
         }
         /* One spelling of each address, so that two can be compared. */
-        int family = strchr(s, ':') ? AF_INET6 : AF_INET;
         if (s[0]) {
             inet_pton(family, s, buf);
             inet_ntop(family, buf, b->port.host_ip, sizeof b->port.host_ip);
