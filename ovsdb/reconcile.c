@@ -399,7 +399,10 @@ out:
 }
 
 /* Deletes the links of ovsnet (by name prefix) that no endpoint or network
- * owns. */
+ * owns.  Doomed links (of endpoints and networks just removed) are left to
+ * reconcile_links(), which deletes them once their ports' removal is
+ * committed: deleting them here would take a device from under a port that
+ * ovs-vswitchd still has. */
 static void
 sweep_orphan_links(void)
 {
@@ -418,6 +421,10 @@ sweep_orphan_links(void)
         if (net->vx_dev) {
             sset_add(&used, net->vx_dev);
         }
+    }
+    struct shash_node *doomed;
+    SHASH_FOR_EACH (doomed, state_doomed_links()) {
+        sset_add(&used, doomed->name);
     }
     for (size_t p = 0; p < ARRAY_SIZE(prefixes); p++) {
         char **names;
