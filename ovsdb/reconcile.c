@@ -239,20 +239,6 @@ fix_gateway_link(const struct ovsdb_idl *idl, struct state_network *net)
     }
 }
 
-void
-reconcile_remote_peers(const struct state_netcfg *cfg, struct svec *remotes)
-{
-    const char *peer;
-    size_t i;
-
-    SVEC_FOR_EACH (i, peer, &cfg->peers) {
-        if (!(cfg->local_ip && !strcmp(cfg->local_ip, peer))
-            && !route_is_local(peer)) {
-            svec_add(remotes, peer);
-        }
-    }
-}
-
 /* Works out the underlay of the kernel VXLAN device of 'net': its remote
  * peers into 'remotes'; as the return value, the tunnel source (ovs.local_ip,
  * else the source address of the route to the first remote peer; NULL if
@@ -268,7 +254,7 @@ vxlan_underlay(const struct state_network *net, struct svec *remotes,
     int mtu;
 
     *via_ovs = false;
-    reconcile_remote_peers(&net->cfg, remotes);
+    state_netcfg_split_peers(&net->cfg, remotes, NULL);
     if (remotes->n) {
         int error = route_lookup(remotes->names[0], &mtu, &local, &dev);
         if (error) {
@@ -946,7 +932,7 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
     }
 
     struct svec remotes = SVEC_EMPTY_INITIALIZER;
-    reconcile_remote_peers(cfg, &remotes);
+    state_netcfg_split_peers(cfg, &remotes, NULL);
     SVEC_FOR_EACH (i, peer, &remotes) {
         struct smap ids = SMAP_INITIALIZER(&ids);
         smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_TUNNEL);

@@ -39,9 +39,4 @@ void reconcile_nat(bool full);
 /* The OVSDB side: bridges, ports and interfaces, written into 'txn'. */
 void reconcile_ovsdb(const struct ovsdb_idl *, struct ovsdb_idl_txn *txn);
 
-/* Adds to 'remotes' the peers of tunnel network 'cfg' that are not this
- * host (not its ovs.local_ip, not an address of this host). */
-void reconcile_remote_peers(const struct state_netcfg *,
-                            struct svec *remotes);
-
 #endif /* ovsdb/reconcile.h */

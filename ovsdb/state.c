@@ -57,6 +57,28 @@ state_netcfg_destroy(struct state_netcfg *cfg)
     }
 }
 
+/* Adds the peers of tunnel network 'cfg' that are not this host to
+ * 'remotes' and, if 'self' is nonnull, those that are (its ovs.local_ip, an
+ * address of this host) to 'self'. */
+void
+state_netcfg_split_peers(const struct state_netcfg *cfg,
+                         struct svec *remotes, struct svec *self)
+{
+    const char *peer;
+    size_t i;
+
+    SVEC_FOR_EACH (i, peer, &cfg->peers) {
+        if ((cfg->local_ip && !strcmp(cfg->local_ip, peer))
+            || route_is_local(peer)) {
+            if (self) {
+                svec_add(self, peer);
+            }
+        } else {
+            svec_add(remotes, peer);
+        }
+    }
+}
+
 static void
 state_changed(void)
 {

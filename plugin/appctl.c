@@ -81,14 +81,8 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
             /* The effective peers: the configured ones less this host. */
             struct svec remote = SVEC_EMPTY_INITIALIZER;
             struct svec self = SVEC_EMPTY_INITIALIZER;
-            const char *peer;
-            size_t i;
 
-            SVEC_FOR_EACH (i, peer, &cfg->peers) {
-                bool local = ((cfg->local_ip && !strcmp(cfg->local_ip, peer))
-                              || route_is_local(peer));
-                svec_add(local ? &self : &remote, peer);
-            }
+            state_netcfg_split_peers(cfg, &remote, &self);
             ds_put_format(&s, "    tunnel: %s", cfg->tunnel);
             if (net->vx_dev) {
                 ds_put_format(&s, " (kernel VXLAN device %s%s)", net->vx_dev,
@@ -288,7 +282,7 @@ tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
             struct svec remotes = SVEC_EMPTY_INITIALIZER;
             struct ds r = DS_EMPTY_INITIALIZER;
 
-            reconcile_remote_peers(&net->cfg, &remotes);
+            state_netcfg_split_peers(&net->cfg, &remotes, NULL);
             put_list(&r, &remotes);
             svec_destroy(&remotes);
             type = "vxlan(kernel)";

@@ -206,24 +206,24 @@ static int
 tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
 {
     int overhead = netopts_tunnel_overhead(cfg->tunnel);
+    struct svec remotes = SVEC_EMPTY_INITIALIZER;
     int best = 0;
     const char *peer;
     size_t i;
 
     *why = NULL;
     *errorp = NULL;
-    SVEC_FOR_EACH (i, peer, &cfg->peers) {
+    state_netcfg_split_peers(cfg, &remotes, NULL);
+    SVEC_FOR_EACH (i, peer, &remotes) {
         int family, mtu;
 
-        if (route_is_local(peer)) {
-            continue;
-        }
         int error = route_lookup(peer, &mtu, NULL, NULL);
         if (error) {
             *errorp = xasprintf("option " NETOPTS_PEERS ": no route to peer "
                                 "%s (%s)", peer, ovs_strerror(error));
             free(*why);
             *why = NULL;
+            svec_destroy(&remotes);
             return 0;
         }
         route_ip_valid(peer, &family);
@@ -237,6 +237,7 @@ tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
                              overhead + (family == AF_INET6 ? 20 : 0));
         }
     }
+    svec_destroy(&remotes);
     if (!best) {
         best = NETOPTS_DEFAULT_MTU - overhead;
         *why = xasprintf("no peer other than this host yet: assuming an "
