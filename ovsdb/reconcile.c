@@ -342,14 +342,17 @@ fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
                                   alias);
         if (!error) {
             error = link_set_stackless(dev);
+            if (error) {
+                /* Made again by the next pass, stackless this time. */
+                link_delete(dev);
+            }
         }
         if (!error) {
             VLOG_INFO("network %s: created VXLAN device %s (VNI %"PRIu64", "
                       "local %s, port %d)", net->id, dev, net->cfg.vni,
                       local ? local : "any", LINK_VXLAN_PORT);
         }
-    }
-    if (!error) {
+    } else if (!error) {
         error = link_set_up(dev, net->cfg.mtu);
     }
     if (!error) {
