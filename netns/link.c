@@ -784,8 +784,11 @@ link_vxlan_new(const char *name, uint32_t vni, const struct link_ip *local,
 
 /* Returns true if the kernel can create VXLAN devices: the first call
  * creates one called 'probe', down, and deletes it again (the kernel answers
- * EOPNOTSUPP for a kind of link it does not have); later calls give the same
- * answer. */
+ * EOPNOTSUPP for a kind of link it does not have, and EEXIST when another
+ * VXLAN device has the probe's VNI and port, which proves it has them);
+ * later calls give the same answer.  A failure that says nothing about the
+ * kernel (out of memory, say) is not remembered: the next call tries
+ * again. */
 bool
 link_vxlan_supported(const char *probe)
 {
@@ -793,18 +796,20 @@ link_vxlan_supported(const char *probe)
 
     if (supported < 0) {
         int error = link_vxlan_new(probe, 0, NULL, 0);
-        if (error == EEXIST) {
+        if (error == EEXIST && link_exists(probe)) {
             /* Left over by a daemon that died right here. */
             link_delete(probe);
             error = link_vxlan_new(probe, 0, NULL, 0);
         }
         if (!error) {
             link_delete(probe);
-        } else if (error != EOPNOTSUPP) {
-            VLOG_WARN("cannot create a VXLAN device (%s): taking it that "
-                      "this kernel has none", ovs_strerror(error));
+        } else if (error != EEXIST && error != EOPNOTSUPP) {
+            VLOG_WARN_RL(&rl, "cannot create a VXLAN device (%s): taking it "
+                         "that this kernel has none, for now",
+                         ovs_strerror(error));
+            return false;
         }
-        supported = !error;
+        supported = error != EOPNOTSUPP;
         VLOG_INFO("this kernel %s VXLAN devices",
                   supported ? "has" : "does not have");
     }
@@ -854,13 +859,12 @@ link_vxlan_create(const char *name, uint32_t vni, const char *local,
     return 0;
 }
 
-/* Stores in '*same' whether link 'name' is a VXLAN device with 'vni', UDP
- * port LINK_VXLAN_PORT and, unless 'local' is NULL, tunnel source 'local'.
- * Returns 0, ENODEV if there is no such link, EINVAL for a bad 'local', or
- * another positive errno value (and then '*same' is false). */
-int
-link_vxlan_check(const char *name, uint32_t vni, const char *local,
-                 bool *same)
+/* Parses the IFLA_LINKINFO of 'reply', an RTM_NEWLINK message from
+ * link_get() about link 'name', into 'info' (IFLA_INFO_KIND and
+ * IFLA_INFO_DATA, each NULL if absent).  Returns 0 or EPROTO. */
+static int
+link_parse_info(const char *name, struct ofpbuf *reply,
+                struct nlattr *info[IFLA_INFO_DATA + 1])
 {
     static const struct nl_policy policy[] = {
         [IFLA_LINKINFO] = { .type = NL_A_NESTED, .optional = true },
@@ -869,6 +873,61 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
         [IFLA_INFO_KIND] = { .type = NL_A_STRING, .optional = true },
         [IFLA_INFO_DATA] = { .type = NL_A_NESTED, .optional = true },
     };
+    struct nlattr *attrs[ARRAY_SIZE(policy)];
+
+    memset(info, 0, (IFLA_INFO_DATA + 1) * sizeof *info);
+    if (!nl_policy_parse(reply, NLMSG_HDRLEN + sizeof(struct ifinfomsg),
+                         policy, attrs, ARRAY_SIZE(policy))
+        || (attrs[IFLA_LINKINFO]
+            && !nl_parse_nested(attrs[IFLA_LINKINFO], info_policy, info,
+                                ARRAY_SIZE(info_policy)))) {
+        VLOG_WARN_RL(&rl, "%s: unparseable RTM_NEWLINK reply", name);
+        return EPROTO;
+    }
+    return 0;
+}
+
+int
+link_get_kind(const char *name, char **kind)
+{
+    struct nlattr *info[IFLA_INFO_DATA + 1];
+    struct ofpbuf *reply;
+    int error;
+
+    *kind = NULL;
+    error = link_get(name, &reply);
+    if (!error) {
+        error = link_parse_info(name, reply, info);
+    }
+    if (!error) {
+        *kind = xstrdup(info[IFLA_INFO_KIND]
+                        ? nl_attr_get_string(info[IFLA_INFO_KIND]) : "");
+    }
+    ofpbuf_delete(reply);
+    return error;
+}
+
+/* Returns true if 'addr' is the IPv4 or IPv6 any address. */
+static bool
+link_ip_is_any(const struct link_ip *addr)
+{
+    static const struct in6_addr any;
+
+    return !memcmp(&addr->in6, &any, link_ip_size(addr));
+}
+
+/* Stores in '*same' whether link 'name' is a VXLAN device with 'vni', UDP
+ * port LINK_VXLAN_PORT and, unless 'local' is NULL, tunnel source 'local'
+ * (the any address "0.0.0.0" or "::": none, the route chooses).  The kernel
+ * does not tell the address family of a device without a tunnel source: one
+ * of the other family looks the same, and refuses FDB entries of this one
+ * (EAFNOSUPPORT).  Returns 0, ENODEV if there is no such link, EINVAL for a
+ * bad 'local', or another positive errno value (and then '*same' is
+ * false). */
+int
+link_vxlan_check(const char *name, uint32_t vni, const char *local,
+                 bool *same)
+{
     static const struct nl_policy vxlan_policy[] = {
         [IFLA_VXLAN_ID] = { .type = NL_A_U32, .optional = true },
         [IFLA_VXLAN_LOCAL] = { .type = NL_A_UNSPEC, .optional = true,
@@ -877,8 +936,7 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
         [IFLA_VXLAN_LOCAL6] = { .type = NL_A_UNSPEC, .optional = true,
                                 .min_len = 16, .max_len = 16 },
     };
-    struct nlattr *attrs[ARRAY_SIZE(policy)];
-    struct nlattr *info[ARRAY_SIZE(info_policy)];
+    struct nlattr *info[IFLA_INFO_DATA + 1];
     struct nlattr *vx[ARRAY_SIZE(vxlan_policy)];
     struct ofpbuf *reply;
     struct link_ip want;
@@ -889,19 +947,13 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
         return EINVAL;
     }
     error = link_get(name, &reply);
-    if (error) {
-        return error;
+    if (!error) {
+        error = link_parse_info(name, reply, info);
     }
-    if (!nl_policy_parse(reply, NLMSG_HDRLEN + sizeof(struct ifinfomsg),
-                         policy, attrs, ARRAY_SIZE(policy))
-        || (attrs[IFLA_LINKINFO]
-            && !nl_parse_nested(attrs[IFLA_LINKINFO], info_policy, info,
-                                ARRAY_SIZE(info_policy)))) {
-        VLOG_WARN_RL(&rl, "%s: unparseable RTM_NEWLINK reply", name);
-        error = EPROTO;
+    if (error) {
         goto out;
     }
-    if (!attrs[IFLA_LINKINFO] || !info[IFLA_INFO_KIND]
+    if (!info[IFLA_INFO_KIND]
         || strcmp(nl_attr_get_string(info[IFLA_INFO_KIND]), "vxlan")
         || !info[IFLA_INFO_DATA]
         || !nl_parse_nested(info[IFLA_INFO_DATA], vxlan_policy, vx,
@@ -917,8 +969,23 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
         const struct nlattr *have = vx[want.family == AF_INET
                                        ? IFLA_VXLAN_LOCAL
                                        : IFLA_VXLAN_LOCAL6];
-        *same = have && !memcmp(nl_attr_get(have), &want.in6,
-                                link_ip_size(&want));
+        const struct nlattr *other = vx[want.family == AF_INET
+                                        ? IFLA_VXLAN_LOCAL6
+                                        : IFLA_VXLAN_LOCAL];
+        struct link_ip zero;
+
+        memset(&zero, 0, sizeof zero);
+        if (link_ip_is_any(&want)) {
+            /* No tunnel source: the kernel leaves the attribute out (or
+             * gives the any address). */
+            *same = ((!have || !memcmp(nl_attr_get(have), &zero.in6,
+                                       nl_attr_get_size(have)))
+                     && (!other || !memcmp(nl_attr_get(other), &zero.in6,
+                                           nl_attr_get_size(other))));
+        } else {
+            *same = have && !memcmp(nl_attr_get(have), &want.in6,
+                                    link_ip_size(&want));
+        }
     }
 
 out:

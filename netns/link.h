@@ -55,6 +55,11 @@ bool link_exists(const char *name);
  * has none). */
 int link_get_alias(const char *name, char **alias);
 
+/* Stores in '*kind' the IFLA_INFO_KIND of link 'name' ("veth", "vxlan",
+ * "openvswitch", "tun"...; "" for a device without one, e.g. a physical
+ * interface), for the caller to free.  ENODEV if there is no such link. */
+int link_get_kind(const char *name, char **kind);
+
 /* Sets the administrative state of 'name' up, and its MTU when 'mtu' > 0. */
 int link_set_up(const char *name, int mtu);
 
@@ -107,8 +112,8 @@ int link_vxlan_create(const char *name, uint32_t vni, const char *local,
                       int mtu, const char *alias);
 
 /* Reports in '*same' whether link 'name' is a VXLAN device with VNI 'vni',
- * UDP port LINK_VXLAN_PORT and tunnel source 'local' (NULL: any).  ENODEV
- * if there is no such link. */
+ * UDP port LINK_VXLAN_PORT and tunnel source 'local' (NULL: do not look;
+ * "0.0.0.0" or "::": none).  ENODEV if there is no such link. */
 int link_vxlan_check(const char *name, uint32_t vni, const char *local,
                      bool *same);
 

@@ -240,23 +240,24 @@ fix_gateway_link(const struct ovsdb_idl *idl, struct state_network *net)
 }
 
 /* Works out the underlay of the kernel VXLAN device of 'net': its remote
- * peers into 'remotes'; as the return value, the tunnel source (ovs.local_ip,
- * else the source address of the route to the first remote peer; NULL if
- * neither is known), for the caller to free; and in '*via_ovs' whether the
- * route to that peer leaves through an internal port of Open vSwitch (the
- * underlay address on br-phy, as the userspace datapath's own tunnels need
- * it). */
+ * peers into 'remotes'; as the return value, the tunnel source for the
+ * device (ovs.local_ip, else the any address of the peers' family, so that
+ * the route chooses it for every packet; NULL if no address says the
+ * family), for the caller to free; and in '*via_ovs' whether the route to
+ * the first remote peer leaves through an internal port of Open vSwitch
+ * (the underlay address on br-phy, as the userspace datapath's own tunnels
+ * need it). */
 static char *
 vxlan_underlay(const struct state_network *net, struct svec *remotes,
                bool *via_ovs)
 {
-    char *local = NULL, *dev = NULL;
+    char *dev = NULL;
     int mtu;
 
     *via_ovs = false;
     state_netcfg_split_peers(&net->cfg, remotes, NULL);
     if (remotes->n) {
-        int error = route_lookup(remotes->names[0], &mtu, &local, &dev);
+        int error = route_lookup(remotes->names[0], &mtu, NULL, &dev);
         if (error) {
             VLOG_WARN_RL(&rl, "network %s: no route to peer %s (%s)",
                          net->id, remotes->names[0], ovs_strerror(error));
@@ -268,10 +269,16 @@ vxlan_underlay(const struct state_network *net, struct svec *remotes,
         free(dev);
     }
     if (net->cfg.local_ip) {
-        free(local);
-        local = xstrdup(net->cfg.local_ip);
+        return xstrdup(net->cfg.local_ip);
     }
-    return local;
+    switch (state_netcfg_peer_family(&net->cfg)) {
+    case AF_INET:
+        return xstrdup("0.0.0.0");
+    case AF_INET6:
+        return xstrdup("::");
+    default:
+        return NULL;
+    }
 }
 
 /* Makes the kernel VXLAN device of 'net' what it should be, if there is a
@@ -373,6 +380,14 @@ fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
     }
     if (!error) {
         error = link_vxlan_set_remotes(dev, &remotes);
+        if (error == EAFNOSUPPORT) {
+            /* The peers went over to the other address family, which a
+             * device without a tunnel source does not show: deleted, it is
+             * made again as one that vanished. */
+            VLOG_INFO("network %s: VXLAN device %s has the other address "
+                      "family than its peers: replacing it", net->id, dev);
+            link_delete(dev);
+        }
     }
 
     if (error) {

@@ -79,6 +79,31 @@ state_netcfg_split_peers(const struct state_netcfg *cfg,
     }
 }
 
+/* Returns the address family of the underlay of tunnel network 'cfg' (of
+ * its peers and ovs.local_ip): AF_INET or AF_INET6, 0 if it has none of
+ * them, -1 if they mix the two. */
+int
+state_netcfg_peer_family(const struct state_netcfg *cfg)
+{
+    int family = 0;
+    const char *peer;
+    size_t i;
+
+    if (cfg->local_ip) {
+        route_ip_valid(cfg->local_ip, &family);
+    }
+    SVEC_FOR_EACH (i, peer, &cfg->peers) {
+        int f;
+        if (route_ip_valid(peer, &f)) {
+            if (family && f != family) {
+                return -1;
+            }
+            family = f;
+        }
+    }
+    return family;
+}
+
 static void
 state_changed(void)
 {

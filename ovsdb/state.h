@@ -86,6 +86,7 @@ void state_netcfg_init(struct state_netcfg *);
 void state_netcfg_destroy(struct state_netcfg *);
 void state_netcfg_split_peers(const struct state_netcfg *,
                               struct svec *remotes, struct svec *self);
+int state_netcfg_peer_family(const struct state_netcfg *);
 
 struct state_network {
     struct hmap_node node;      /* In the networks map, by hash of 'id'. */

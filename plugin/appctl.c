@@ -204,8 +204,18 @@ change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
                                     "without ovs.tunnel)");
         return;
     }
-    if (!route_ip_valid(ip, NULL)) {
+    int family;
+    if (!route_ip_valid(ip, &family)) {
         unixctl_command_reply_error(conn, "not an IPv4 or IPv6 address");
+        return;
+    }
+    int have = state_netcfg_peer_family(&net->cfg);
+    if (add && net->vx_dev && have > 0 && have != family) {
+        char *msg = xasprintf("the network's kernel VXLAN device has an "
+                              "IPv%d underlay, and a device has one address "
+                              "family", have == AF_INET ? 4 : 6);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
         return;
     }
 

@@ -258,14 +258,14 @@ vxlan_device_name(enum state_vxlan_device device)
  * Linux VXLAN device if the kernel has them, because OVS's own userspace
  * vxlan port is many times slower (and cannot carry TSO packets); on the
  * kernel datapath, OVS's port, which is the kernel's VXLAN there anyway.
- * Logs the choice and the reason when they differ from the last ones.
+ * A kernel VXLAN device has one address family, so an underlay that mixes
+ * IPv4 and IPv6 needs OVS's ports.  Logs the choice and the reason.
  * Replies and returns false if the choice cannot work. */
 static bool
 choose_vxlan_device(struct http_request *req, const char *id,
                     struct state_netcfg *cfg)
 {
-    static char *last_why;
-    bool has_kernel = link_vxlan_supported(NAMES_VXLAN_PREFIX "probe");
+    bool mixed = state_netcfg_peer_family(cfg) < 0;
 
     /* Both kinds take UDP port 4789: where OVS's userspace vxlan ports
      * terminate tunnels, they would take the kernel device's packets too.
@@ -278,8 +278,8 @@ choose_vxlan_device(struct http_request *req, const char *id,
         }
     }
 
+    const char *why = "as option " NETOPTS_VXLAN_DEVICE " says";
     if (cfg->vxlan_device == STATE_VXLAN_AUTO) {
-        const char *why;
         if (other) {
             cfg->vxlan_device = other->cfg.vxlan_device;
             why = "as the other vxlan networks of this host";
@@ -287,7 +287,11 @@ choose_vxlan_device(struct http_request *req, const char *id,
             cfg->vxlan_device = STATE_VXLAN_OVS;
             why = "on the kernel datapath, Open vSwitch's vxlan ports are "
                   "the kernel's VXLAN";
-        } else if (has_kernel) {
+        } else if (mixed) {
+            cfg->vxlan_device = STATE_VXLAN_OVS;
+            why = "ovs.peers mixes IPv4 and IPv6, and a kernel VXLAN device "
+                  "has one address family";
+        } else if (link_vxlan_supported(NAMES_VXLAN_PREFIX "probe")) {
             cfg->vxlan_device = STATE_VXLAN_KERNEL;
             why = "on the userspace datapath a Linux VXLAN device is several "
                   "times faster than Open vSwitch's vxlan port, and this "
@@ -296,26 +300,14 @@ choose_vxlan_device(struct http_request *req, const char *id,
             cfg->vxlan_device = STATE_VXLAN_OVS;
             why = "this kernel cannot create VXLAN devices";
         }
-        char *msg = xasprintf("vxlan networks get %s: %s (option "
-                              NETOPTS_VXLAN_DEVICE " chooses)",
-                              (cfg->vxlan_device == STATE_VXLAN_KERNEL
-                               ? "a kernel VXLAN device"
-                               : "Open vSwitch's vxlan ports"), why);
-        if (!last_why || strcmp(last_why, msg)) {
-            VLOG_INFO("%s", msg);
-            free(last_why);
-            last_why = msg;
-        } else {
-            free(msg);
-        }
-    }
-
-    if (cfg->vxlan_device == STATE_VXLAN_KERNEL && !has_kernel) {
+    } else if (cfg->vxlan_device == STATE_VXLAN_KERNEL
+               && !link_vxlan_supported(NAMES_VXLAN_PREFIX "probe")) {
         http_request_reply_error(req, 400, "option " NETOPTS_VXLAN_DEVICE
                                  "=kernel: this kernel cannot create VXLAN "
                                  "devices; use " NETOPTS_VXLAN_DEVICE "=ovs");
         return false;
     }
+
     if (other && other->cfg.vxlan_device != cfg->vxlan_device) {
         http_request_reply_error(req, 409, "option " NETOPTS_VXLAN_DEVICE
                                  "=%s: network %s of this host has %s, and "
@@ -328,9 +320,20 @@ choose_vxlan_device(struct http_request *req, const char *id,
                                  vxlan_device_name(other->cfg.vxlan_device));
         return false;
     }
-    VLOG_INFO("network %s: vxlan through %s", id,
+    if (mixed && cfg->vxlan_device == STATE_VXLAN_KERNEL) {
+        http_request_reply_error(req, 400, "option " NETOPTS_PEERS ": a "
+                                 "kernel VXLAN device (" NETOPTS_VXLAN_DEVICE
+                                 "=kernel%s) has one address family, and "
+                                 "the peers and " NETOPTS_LOCAL_IP " mix "
+                                 "IPv4 and IPv6",
+                                 other ? ", as the other vxlan networks of "
+                                 "this host" : "");
+        return false;
+    }
+    VLOG_INFO("network %s: vxlan through %s: %s", id,
               (cfg->vxlan_device == STATE_VXLAN_KERNEL
-               ? "a kernel VXLAN device" : "Open vSwitch's vxlan ports"));
+               ? "a kernel VXLAN device" : "Open vSwitch's vxlan ports"),
+              why);
     return true;
 }
 
