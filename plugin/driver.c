@@ -198,6 +198,23 @@ bridge_datapath(const char *name)
     return NULL;
 }
 
+/* Returns true if OVS can make bridge 'name', which has no Bridge row: no
+ * link has that name, or only the device of a bridge just deleted, which
+ * ovs-vswitchd is about to remove (an "openvswitch" link on the kernel
+ * datapath, a tap on the userspace one). */
+static bool
+bridge_name_free(const char *name)
+{
+    char *kind;
+    bool free_ = true;
+
+    if (!link_get_kind(name, &kind)) {
+        free_ = !strcmp(kind, "openvswitch") || !strcmp(kind, "tun");
+        free(kind);
+    }
+    return free_;
+}
+
 /* Works out the largest MTU a tunnel network 'cfg' can have: the MTU of the
  * route to each peer that is not this host, less the encapsulation.
  * Returns it, or 0 with an error message in '*errorp'.  '*why' says where
@@ -427,7 +444,7 @@ handle_create_network(struct http_request *req, const struct json *body)
                                  cfg.bridge, have);
         goto out;
     }
-    if (!have && link_exists(cfg.bridge)) {
+    if (!have && !bridge_name_free(cfg.bridge)) {
         /* OVS would make a bridge whose own port cannot open its device. */
         http_request_reply_error(req, 409, "option " NETOPTS_BRIDGE "=%s: "
                                  "a network device of that name exists and "

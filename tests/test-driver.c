@@ -18,6 +18,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -213,14 +214,21 @@ __wrap_db_default_datapath(void)
 /* The one network device that link_exists() reports, or NULL.  Reset by
  * setup(). */
 static const char *existing_link;
+static const char *existing_kind;  /* Its IFLA_INFO_KIND; NULL for "". */
 
-bool __wrap_link_exists(const char *name);
+int __wrap_link_get_kind(const char *name, char **kind);
 
-/* Replaces link_exists().  No mock queue: only 'existing_link' exists. */
-bool
-__wrap_link_exists(const char *name)
+/* Replaces link_get_kind().  No mock queue: only 'existing_link' exists,
+ * of kind 'existing_kind'. */
+int
+__wrap_link_get_kind(const char *name, char **kind)
 {
-    return existing_link && !strcmp(name, existing_link);
+    if (!existing_link || strcmp(name, existing_link)) {
+        *kind = NULL;
+        return ENODEV;
+    }
+    *kind = xstrdup(existing_kind ? existing_kind : "");
+    return 0;
 }
 
 /* The endpoint port that db_foreign_port_exists() reports as someone
@@ -613,6 +621,7 @@ setup(void **state OVS_UNUSED)
     gateway_ofport = 1;
     gateway_error = NULL;
     existing_link = NULL;
+    existing_kind = NULL;
     catch_up();
     return 0;
 }
@@ -913,6 +922,44 @@ test_create_network_bridge_is_a_device(void **state OVS_UNUSED)
                                     net_a);
     assert_error(req, 409, "ovs.bridge=eth1", "not an Open vSwitch bridge");
     assert_null(state_network_find(net_a));
+
+    /* A veth is no better. */
+    existing_link = "br9";
+    existing_kind = "veth";
+    expect_bridge("br9", NULL);
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': "
+               "{'com.docker.network.generic': {'ovs.bridge': 'br9'}}}",
+               net_a);
+    assert_error(req, 409, "ovs.bridge=br9", "not an Open vSwitch bridge");
+    assert_null(state_network_find(net_a));
+}
+
+static void
+test_create_network_bridge_device_lingers(void **state OVS_UNUSED)
+{
+    /* "docker network rm" then "create" with the same ovs.bridge: the
+     * Bridge row is gone, but ovs-vswitchd has not yet removed the bridge's
+     * own device (a tap on the userspace datapath, an "openvswitch" link on
+     * the kernel's).  That name is free. */
+    static const char *kinds[] = { "tun", "openvswitch" };
+    const char *nets[] = { net_a, net_b };
+
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+        existing_link = "br0";
+        existing_kind = kinds[i];
+        expect_bridge("br0", NULL);
+        if (!i) {
+            /* The second takes the first one's. */
+            expect_default_datapath("netdev");
+        }
+        expect_gateway_port(nets[i]);
+        char *more = xasprintf(", 'Options': {'com.docker.network."
+                               "generic': {'ovs.bridge': 'br0', 'ovs.vlan': "
+                               "'%d'}}", (int) i + 10);
+        create_network_more(nets[i], more);
+        free(more);
+        assert_non_null(state_network_find(nets[i]));
+    }
 }
 
 static void
@@ -1835,6 +1882,7 @@ main(void)
         TEST(test_create_network_bad_options),
         TEST(test_create_network_existing_bridge),
         TEST(test_create_network_bridge_is_a_device),
+        TEST(test_create_network_bridge_device_lingers),
         TEST(test_create_network_vlan_conflict),
         TEST(test_create_network_datapath_conflict),
         TEST(test_create_network_gateway_collision),

@@ -53,7 +53,7 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=db_default_datapath \
 	-Wl,--wrap=db_is_connected \
 	-Wl,--wrap=state_is_loaded \
-	-Wl,--wrap=link_exists
+	-Wl,--wrap=link_get_kind
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \

@@ -22,6 +22,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ bool __wrap_db_foreign_port_exists(const char *);
 bool __wrap_db_interface_state(const char *, int64_t *, const char **);
 int __wrap_route_lookup(const char *, int *, char **);
 bool __wrap_route_is_local(const char *);
-bool __wrap_link_exists(const char *);
+int __wrap_link_get_kind(const char *, char **);
 
 const char *
 __wrap_http_request_path(const struct http_request *req)
@@ -179,10 +180,11 @@ __wrap_route_is_local(const char *ip OVS_UNUSED)
     return false;
 }
 
-bool
-__wrap_link_exists(const char *name OVS_UNUSED)
+int
+__wrap_link_get_kind(const char *name OVS_UNUSED, char **kind)
 {
-    return false;
+    *kind = NULL;
+    return ENODEV;              /* No link but ours. */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
