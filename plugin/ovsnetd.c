@@ -364,12 +364,15 @@ raise_fd_limit(void)
     }
 }
 
-/* Once the sockets exist, keeps only CAP_NET_ADMIN, which veth pairs,
- * addresses, link settings and offloads need; everything else ovsnetd
+/* Run as root, keeps only CAP_NET_ADMIN once the sockets exist: veth pairs,
+ * addresses, link settings and offloads need it; everything else ovsnetd
  * opens (the OVSDB socket, its log) belongs to its own user.  The bounding
- * set is emptied: ovsnetd never runs another program.  With --user,
- * daemonize_start() already switched user and kept CAP_NET_ADMIN (and
- * CAP_NET_RAW, CAP_NET_BROADCAST, as for every OVS daemon). */
+ * set is emptied: ovsnetd never runs another program.  With --user there
+ * is nothing to do here: daemonize_start() switched user before the
+ * sockets existed, and OVS's daemon_become_new_user_linux() kept what it
+ * keeps for every daemon that uses the datapath (CAP_NET_ADMIN,
+ * CAP_NET_RAW, CAP_NET_BROADCAST, CAP_NET_BIND_SERVICE, CAP_IPC_LOCK),
+ * emptied the bounding set and dropped the supplementary groups. */
 static void
 drop_capabilities(void)
 {
