@@ -314,24 +314,25 @@ usage(void)
     printf("%s: Open vSwitch network driver for Docker\n"
            "usage: %s [OPTIONS]\n"
            "\nOptions:\n"
-           "  --db=REMOTE             Open vSwitch database "
-           "(default: unix:%s/db.sock)\n"
+           "  --db=REMOTE             Open vSwitch database\n"
+           "                          (default: unix:%s/db.sock)\n"
            "  --socket=PATH           plugin socket; the driver's name is "
            "its base name\n"
            "                          (default: " DEFAULT_SOCKET ")\n"
            "  --socket-group=GROUP    group that may use the plugin socket\n"
            "                          (default: the daemon's group, root "
            "unless --user)\n"
-           "  --max-connections=N     connections served at once "
-           "(default: 1024)\n"
-           "  --idle-timeout=SECS     close connections idle that long "
-           "(default: 60)\n"
+           "  --max-connections=N     connections served at once, 16-65536 "
+           "(default: %d)\n"
+           "  --idle-timeout=SECS     close connections idle that long, "
+           "1-3600\n"
+           "                          (default: %d)\n"
            "  --timeout=SECS          how long a call waits for OVSDB and "
            "ovs-vswitchd\n"
            "                          (default: %d)\n"
            "  --unixctl=SOCKET        control socket for ovs-appctl\n",
-           program_name, program_name, ovs_rundir(),
-           DRIVER_DEFAULT_TIMEOUT_MS / 1000);
+           program_name, program_name, ovs_rundir(), max_connections,
+           idle_timeout, DRIVER_DEFAULT_TIMEOUT_MS / 1000);
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
