@@ -8,6 +8,10 @@
 # without systemd (it checks which).  Running it again rebuilds, restarts
 # ovsnetd with the new binary and leaves running daemons alone.
 #
+# On a host without Open vSwitch's kernel datapath it also raises
+# net.core.rmem_default to 4 MiB where it is lower, now and for the next
+# boots, by writing /etc/sysctl.d/60-ovsnet.conf (see tune_socket_buffers).
+#
 # Environment: DOCKERD_OPTS, options for a dockerd this script starts
 # itself (without systemd); by default it picks what works on this machine.
 set -eu
@@ -119,7 +123,7 @@ tune_socket_buffers() {
         "# on the userspace datapath need more than the 208 KB default." \
         "net.core.rmem_default = $want" > "$SYSCTL_CONF"
     echo "$want" > /proc/sys/net/core/rmem_default \
-        || say "could not set net.core.rmem_default (set it in $SYSCTL_CONF's way)"
+        || say "could not set net.core.rmem_default now (it is in $SYSCTL_CONF for the next boot)"
 }
 
 # ---------------------------------------------------------------------------
