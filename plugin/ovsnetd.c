@@ -40,14 +40,16 @@
 VLOG_DEFINE_THIS_MODULE(ovsnetd);
 
 #define DEFAULT_SOCKET "/run/docker/plugins/ovs.sock"
+#define DEFAULT_MAX_CONNECTIONS 1024
+#define DEFAULT_IDLE_TIMEOUT 60     /* Seconds. */
 
 static char *db_remote;
 static char *socket_path;
 static char *unixctl_path;
 static int timeout_ms = DRIVER_DEFAULT_TIMEOUT_MS;
 static gid_t socket_gid = (gid_t) -1;
-static int max_connections = 1024;
-static int idle_timeout = 60;
+static int max_connections = DEFAULT_MAX_CONNECTIONS;
+static int idle_timeout = DEFAULT_IDLE_TIMEOUT;
 
 static unixctl_cb_func ovsnetd_exit;
 
@@ -331,8 +333,8 @@ usage(void)
            "ovs-vswitchd\n"
            "                          (default: %d)\n"
            "  --unixctl=SOCKET        control socket for ovs-appctl\n",
-           program_name, program_name, ovs_rundir(), max_connections,
-           idle_timeout, DRIVER_DEFAULT_TIMEOUT_MS / 1000);
+           program_name, program_name, ovs_rundir(), DEFAULT_MAX_CONNECTIONS,
+           DEFAULT_IDLE_TIMEOUT, DRIVER_DEFAULT_TIMEOUT_MS / 1000);
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
