@@ -599,6 +599,16 @@ nat_apply(const struct nat_ruleset *rs, char **errorp)
     }
 
 out:
+    if (error && nat_ruleset_is_empty(rs)
+        && (error == EPROTONOSUPPORT || error == EOPNOTSUPP
+            || error == EAFNOSUPPORT)) {
+        /* A kernel without nf_tables (or its inet family) has no table to
+         * remove either: done. */
+        VLOG_DBG("no table inet " NAT_TABLE " to remove (%s)", *errorp);
+        free(*errorp);
+        *errorp = NULL;
+        error = 0;
+    }
     if (sock) {
         mnl_socket_close(sock);
     }

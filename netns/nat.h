@@ -72,7 +72,8 @@ void nat_ruleset_format(const struct nat_ruleset *, struct ds *s);
 
 /* Replaces the contents of table inet NAT_TABLE by 'rs' (removes the table
  * if 'rs' is empty), in one transaction.  Returns 0 or a positive errno,
- * with a message in '*errorp' that the caller frees. */
+ * with a message in '*errorp' that the caller frees.  Removing the table
+ * from a kernel without nf_tables succeeds: there is none. */
 int nat_apply(const struct nat_ruleset *rs, char **errorp);
 
 /* Starts watching nf_tables events.  Idempotent. */

@@ -710,20 +710,14 @@ reconcile_nat(bool full)
     if (full || changed || retry || !applied
         || strcmp(applied, ds_cstr(&text))) {
         char *error;
-        bool empty = nat_ruleset_is_empty(&rs);
-        if (nat_apply(&rs, &error) && !empty) {
+        if (nat_apply(&rs, &error)) {
             VLOG_WARN_RL(&rl, "%s; will retry", error);
             free(applied);
             applied = NULL;
             retry_at = time_msec() + 1000;
         } else {
-            if (error) {
-                /* Nothing to put there, and no table that can be removed
-                 * (a kernel without nf_tables, say): nothing to retry. */
-                VLOG_INFO("no table inet " NAT_TABLE " to remove (%s)",
-                          error);
-            } else if (!applied || strcmp(applied, ds_cstr(&text))) {
-                if (empty) {
+            if (!applied || strcmp(applied, ds_cstr(&text))) {
+                if (nat_ruleset_is_empty(&rs)) {
                     VLOG_INFO("table inet " NAT_TABLE ": removed, or not "
                               "made (nothing to translate)");
                 } else {
