@@ -694,8 +694,6 @@ link_set_tx_csum(const char *name, bool on)
     return error;
 }
 
-/* Stores in '*on' whether TCP segmentation offload is on for link 'name'
- * (ETHTOOL_GTSO); false on error.  Returns 0 or a positive errno value. */
 /* Stores in '*on' the answer to ethtool "get" command 'cmd' for link 'name';
  * false on error.  Returns 0 or a positive errno value. */
 static int
@@ -709,6 +707,8 @@ link_ethtool_get(const char *name, uint32_t cmd, bool *on)
     return error;
 }
 
+/* Stores in '*on' whether TCP segmentation offload is on for link 'name'
+ * (ETHTOOL_GTSO); false on error.  Returns 0 or a positive errno value. */
 int
 link_get_tso(const char *name, bool *on)
 {
