@@ -220,6 +220,26 @@ error:
     return EINVAL;
 }
 
+bool
+link_ip_parse(const char *ip, struct link_addr *addr)
+{
+    memset(addr, 0, sizeof *addr);
+    if (ip && inet_pton(AF_INET, ip, &addr->in4) == 1) {
+        addr->family = AF_INET;
+        addr->plen = 32;
+    } else if (ip && inet_pton(AF_INET6, ip, &addr->in6) == 1) {
+        addr->family = AF_INET6;
+        addr->plen = 128;
+    }
+    return addr->family != 0;
+}
+
+size_t
+link_addr_len(const struct link_addr *addr)
+{
+    return addr->family == AF_INET ? sizeof addr->in4 : sizeof addr->in6;
+}
+
 /* Formats 'addr' into 'buf' of 'size' bytes in the form link_addr_parse()
  * accepts ("198.51.100.1/24", "2001:db8::1/64"); INET6_ADDRSTRLEN + 4 bytes
  * are always enough.  An address of neither family comes out as "?".  The
@@ -558,7 +578,7 @@ link_add_addr(int ifindex, const struct link_addr *addr)
     size_t len;
     int error;
 
-    len = addr->family == AF_INET ? sizeof addr->in4 : sizeof addr->in6;
+    len = link_addr_len(addr);
 
     ofpbuf_init(&request, 0);
     nl_msg_put_nlmsghdr(&request, sizeof *ifa, RTM_NEWADDR,
@@ -607,9 +627,7 @@ link_forget_neighbor(const char *name, const struct link_addr *addr)
     ndm = ofpbuf_put_zeros(&request, sizeof *ndm);
     ndm->ndm_family = addr->family;
     ndm->ndm_ifindex = ifindex;
-    nl_msg_put_unspec(&request, NDA_DST, &addr->in6,
-                      addr->family == AF_INET ? sizeof addr->in4
-                      : sizeof addr->in6);
+    nl_msg_put_unspec(&request, NDA_DST, &addr->in6, link_addr_len(addr));
     error = link_transact(&request, NULL);
     ofpbuf_uninit(&request);
     return error == ENOENT ? 0 : error;
@@ -724,40 +742,11 @@ link_get_tx_csum(const char *name, bool *on)
     return link_ethtool_get(name, ETHTOOL_GTXCSUM, on);
 }
 
-/* An IPv4 or IPv6 address without prefix length. */
-struct link_ip {
-    int family;
-    union {
-        struct in_addr in4;
-        struct in6_addr in6;
-    };
-};
-
-/* Parses 'ip', a bare IPv4 or IPv6 address, into '*addr'.  Returns true if
- * it is one. */
-static bool
-link_ip_parse(const char *ip, struct link_ip *addr)
-{
-    memset(addr, 0, sizeof *addr);
-    if (ip && inet_pton(AF_INET, ip, &addr->in4) == 1) {
-        addr->family = AF_INET;
-    } else if (ip && inet_pton(AF_INET6, ip, &addr->in6) == 1) {
-        addr->family = AF_INET6;
-    }
-    return addr->family != 0;
-}
-
-static size_t
-link_ip_size(const struct link_ip *addr)
-{
-    return addr->family == AF_INET ? sizeof addr->in4 : sizeof addr->in6;
-}
-
 /* Sends the RTM_NEWLINK that creates VXLAN device 'name' (see
  * link_vxlan_create()), down and without alias.  Returns 0 or a positive
  * errno value. */
 static int
-link_vxlan_new(const char *name, uint32_t vni, const struct link_ip *local,
+link_vxlan_new(const char *name, uint32_t vni, const struct link_addr *local,
                int mtu)
 {
     struct ofpbuf request;
@@ -770,7 +759,7 @@ link_vxlan_new(const char *name, uint32_t vni, const struct link_ip *local,
     if (local) {
         nl_msg_put_unspec(&request, (local->family == AF_INET
                                      ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6),
-                          &local->in6, link_ip_size(local));
+                          &local->in6, link_addr_len(local));
     }
     nl_msg_put_be16(&request, IFLA_VXLAN_PORT, htons(LINK_VXLAN_PORT));
     nl_msg_put_u8(&request, IFLA_VXLAN_LEARNING, 1);
@@ -830,7 +819,7 @@ int
 link_vxlan_create(const char *name, uint32_t vni, const char *local,
                   int mtu, const char *alias)
 {
-    struct link_ip addr;
+    struct link_addr addr;
     int error;
 
     if (!link_name_is_valid(name) || vni > 0xffffff || mtu < 0
@@ -909,11 +898,11 @@ link_get_kind(const char *name, char **kind)
 
 /* Returns true if 'addr' is the IPv4 or IPv6 any address. */
 static bool
-link_ip_is_any(const struct link_ip *addr)
+link_ip_is_any(const struct link_addr *addr)
 {
     static const struct in6_addr any;
 
-    return !memcmp(&addr->in6, &any, link_ip_size(addr));
+    return !memcmp(&addr->in6, &any, link_addr_len(addr));
 }
 
 /* Stores in '*same' whether link 'name' is a VXLAN device with 'vni', UDP
@@ -939,7 +928,7 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
     struct nlattr *info[IFLA_INFO_DATA + 1];
     struct nlattr *vx[ARRAY_SIZE(vxlan_policy)];
     struct ofpbuf *reply;
-    struct link_ip want;
+    struct link_addr want;
     int error;
 
     *same = false;
@@ -972,7 +961,7 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
         const struct nlattr *other = vx[want.family == AF_INET
                                         ? IFLA_VXLAN_LOCAL6
                                         : IFLA_VXLAN_LOCAL];
-        struct link_ip zero;
+        struct link_addr zero;
 
         memset(&zero, 0, sizeof zero);
         if (link_ip_is_any(&want)) {
@@ -984,7 +973,7 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
                                            nl_attr_get_size(other))));
         } else {
             *same = have && !memcmp(nl_attr_get(have), &want.in6,
-                                    link_ip_size(&want));
+                                    link_addr_len(&want));
         }
     }
 
@@ -999,7 +988,7 @@ out:
  * a positive errno value. */
 static int
 link_fdb_change(int ifindex, uint16_t type, const struct eth_addr *mac,
-                const struct link_ip *remote)
+                const struct link_addr *remote)
 {
     struct ofpbuf request;
     struct ndmsg *ndm;
@@ -1016,7 +1005,7 @@ link_fdb_change(int ifindex, uint16_t type, const struct eth_addr *mac,
     ndm->ndm_flags = NTF_SELF;
     ndm->ndm_state = NUD_NOARP | NUD_PERMANENT;
     nl_msg_put_unspec(&request, NDA_LLADDR, mac->ea, sizeof mac->ea);
-    nl_msg_put_unspec(&request, NDA_DST, &remote->in6, link_ip_size(remote));
+    nl_msg_put_unspec(&request, NDA_DST, &remote->in6, link_addr_len(remote));
     error = link_transact(&request, NULL);
     ofpbuf_uninit(&request);
     return error;
@@ -1024,7 +1013,7 @@ link_fdb_change(int ifindex, uint16_t type, const struct eth_addr *mac,
 
 /* Formats 'addr' into a new string. */
 static char *
-link_ip_to_string(const struct link_ip *addr)
+link_ip_to_string(const struct link_addr *addr)
 {
     char buf[INET6_ADDRSTRLEN];
 
@@ -1035,7 +1024,7 @@ link_ip_to_string(const struct link_ip *addr)
 /* An FDB entry of a VXLAN device. */
 struct link_fdb_entry {
     struct eth_addr mac;
-    struct link_ip dst;
+    struct link_addr dst;
 };
 
 /* Stores in '*entries' a new array of the '*n' FDB entries of the VXLAN
@@ -1119,7 +1108,7 @@ link_vxlan_set_remotes(const char *name, const struct svec *remotes)
     struct link_fdb_entry *entries;
     const char *remote;
     unsigned int ifindex;
-    struct link_ip addr;
+    struct link_addr addr;
     size_t i, n;
     int error;
 

@@ -30,6 +30,14 @@ struct link_addr {
 int link_addr_parse(const char *cidr, struct link_addr *);
 void link_addr_format(const struct link_addr *, char *buf, size_t size);
 
+/* Parses 'ip', a bare IPv4 or IPv6 address (no prefix length), into
+ * '*addr', with a prefix length of 32 or 128.  Returns true if it is one
+ * (else '*addr' is zeroed). */
+bool link_ip_parse(const char *ip, struct link_addr *);
+
+/* The length of the address of 'addr': 4 or 16 bytes. */
+size_t link_addr_len(const struct link_addr *);
+
 /* Creates a veth pair 'name' <-> 'peer' in one RTM_NEWLINK, both with 'mtu'
  * (0: kernel default) and 'peer' with 'peer_mac' (NULL: kernel's choice), and
  * sets 'alias' (IFLA_IFALIAS, may be NULL) on both ends.  Brings 'name' up.

@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 
 #include "netlink.h"
+#include "netns/link.h"
 #include "netlink-socket.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
@@ -23,22 +24,15 @@ VLOG_DEFINE_THIS_MODULE(route);
 bool
 route_ip_valid(const char *ip, int *family)
 {
-    struct in6_addr a6;
-    struct in_addr a4;
+    struct link_addr a;
 
-    if (ip && inet_pton(AF_INET, ip, &a4) == 1) {
-        if (family) {
-            *family = AF_INET;
-        }
-        return true;
+    if (!link_ip_parse(ip, &a)) {
+        return false;
     }
-    if (ip && inet_pton(AF_INET6, ip, &a6) == 1) {
-        if (family) {
-            *family = AF_INET6;
-        }
-        return true;
+    if (family) {
+        *family = a.family;
     }
-    return false;
+    return true;
 }
 
 /* Returns the MTU of the link with 'ifindex', or 0. */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "netns/route.h"
+#include "netns/link.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "util.h"
@@ -114,11 +114,10 @@ parse_binding(const struct json *item, size_t i, struct portmap_binding *b)
 
     const struct json *ip = get(item, "HostIP");
     if (ip && ip->type != JSON_NULL) {
-        uint8_t buf[16];
         const char *s = ip->type == JSON_STRING ? json_string(ip) : NULL;
-        int family = AF_UNSPEC;
+        struct link_addr a;
         if (!s || strlen(s) >= sizeof b->port.host_ip
-            || (s[0] && !route_ip_valid(s, &family))) {
+            || (s[0] && !link_ip_parse(s, &a))) {
             char *text = json_to_string(ip, 0);
             error = xasprintf(PORTMAP_KEY "[%"PRIuSIZE"].HostIP=%.80s: not "
                               "an IPv4 or IPv6 address", i, text);
@@ -127,8 +126,8 @@ parse_binding(const struct json *item, size_t i, struct portmap_binding *b)
         }
         /* One spelling of each address, so that two can be compared. */
         if (s[0]) {
-            inet_pton(family, s, buf);
-            inet_ntop(family, buf, b->port.host_ip, sizeof b->port.host_ip);
+            inet_ntop(a.family, &a.in6, b->port.host_ip,
+                      sizeof b->port.host_ip);
         }
     }
     return NULL;
