@@ -654,18 +654,20 @@ reconcile_nat(bool full)
     const struct state_endpoint **eps = sorted_endpoints(&n_eps);
     const struct state_network **nets = sorted_networks(&n_nets);
 
-    /* Published ports first: hairpin NAT is needed only if there are. */
+    /* Published ports first: hairpin NAT is needed only on the networks
+     * that have some. */
+    struct sset publishing = SSET_INITIALIZER(&publishing);
     for (size_t k = 0; k < n_eps; k++) {
         const struct state_endpoint *ep = eps[k];
         const struct state_network *epnet = state_network_find(
             ep->network_id);
-        if (epnet && !epnet->cfg.internal) {
+        if (epnet && !epnet->cfg.internal && ep->n_ports) {
             for (size_t i = 0; i < ep->n_ports; i++) {
                 add_published_port(&rs, ep, &ep->ports[i]);
             }
+            sset_add(&publishing, epnet->id);
         }
     }
-    size_t n_published = rs.n_dnats;
 
     for (size_t k = 0; k < n_nets; k++) {
         const struct state_network *net = nets[k];
@@ -681,9 +683,9 @@ reconcile_nat(bool full)
             want6 = true;
             net6 = net;
         }
-        /* Outbound NAT if the network has it; on every network, hairpin
-         * NAT for a container that connects to a port another one of the
-         * network publishes. */
+        /* Outbound NAT if the network has it; hairpin NAT for a container
+         * that connects to a port another one of its network publishes. */
+        bool hairpin = sset_contains(&publishing, net->id);
         const struct svec *pools[] = { &cfg->ipv4_pools, &cfg->ipv6_pools };
         for (size_t i = 0; i < ARRAY_SIZE(pools); i++) {
             const char *pool;
@@ -696,12 +698,13 @@ reconcile_nat(bool full)
                 if (cfg->nat) {
                     nat_ruleset_add_masq(&rs, &a, net->gw_port, false);
                 }
-                if (n_published) {
+                if (hairpin) {
                     nat_ruleset_add_masq(&rs, &a, net->gw_port, true);
                 }
             }
         }
     }
+    sset_destroy(&publishing);
     free(eps);
     free(nets);
 

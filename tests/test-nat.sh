@@ -168,8 +168,7 @@ check_eq "masquerade rules with published ports" \
 "ip saddr 192.0.2.0/25 oifname != \"$GW1\" masquerade
 ip saddr 192.0.2.0/25 oifname \"$GW1\" ct status dnat masquerade
 ip6 saddr 2001:db8:1::/64 oifname != \"$GW1\" masquerade
-ip6 saddr 2001:db8:1::/64 oifname \"$GW1\" ct status dnat masquerade
-ip saddr 198.51.100.0/25 oifname \"$GW2\" ct status dnat masquerade" \
+ip6 saddr 2001:db8:1::/64 oifname \"$GW1\" ct status dnat masquerade" \
     "$(masq_rules)"
 rpc_ok NetworkDriver.Leave "$(ids_body "$N1" "$E4")"
 link_detach eth0 "$C4" "ovsct-$(short "$E4")"
@@ -254,11 +253,15 @@ rpc_ok NetworkDriver.ProgramExternalConnectivity "$(portmap_body "$N2" "$E2" \
       {"Proto":6,"Port":443,"HostPort":0}]')"
 check_eq "ovsnet-ports of e2" "tcp/8079/80,tcp/49154/443" \
     "$(db_get Interface "ovsep-$(short "$E2")" external_ids:ovsnet-ports)"
+check_contains "hairpin rule of n2, now that it publishes" \
+    "ip saddr 198.51.100.0/25 oifname \"$GW2\" ct status dnat masquerade" \
+    "$(masq_rules)"
 
 log "revoke"
 rpc_ok NetworkDriver.RevokeExternalConnectivity "$(ids_body "$N1" "$E1")"
 rpc_ok NetworkDriver.RevokeExternalConnectivity "$(ids_body "$N2" "$E2")"
 check_eq "port rules after revoke" "" "$(port_rules)"
+check_nomatch "hairpin rules after revoke" "ct status dnat" "$(masq_rules)"
 check_eq "ovsnet-ports after revoke" "" \
     "$(db_get Interface "ovsep-$(short "$E1")" external_ids:ovsnet-ports)"
 does_not_reach "$OUT" tcp 203.0.113.1 8080 "$C1" 192.0.2.2 80
