@@ -7,7 +7,9 @@
 # Docker starts and stops containers together; at a random moment in the
 # burst ovsnetd is killed with SIGKILL and started again (on every 10th
 # iteration ovsdb-server is restarted instead, on every 10th + 5
-# ovs-vswitchd).  Each call does what Docker does: retries transport errors
+# ovs-vswitchd).  Each fault logs how many of the burst's operations were
+# still running when the process died, and the test fails if no fault of
+# the whole run hit a running operation.  Each call does what Docker does: retries transport errors
 # for 30 s; a CreateEndpoint that fails is rolled back with DeleteEndpoint;
 # a deleted endpoint is forgotten whatever the plugin answered.
 #
@@ -25,6 +27,12 @@ set -e
 . "${top_srcdir:-$(dirname "$0")/..}/tests/ovs-sandbox.sh"
 
 : "${FAULT_ITERATIONS:=40}"
+# Zero or a word would run no iteration at all, and pass.
+if ! [[ "$FAULT_ITERATIONS" =~ ^[0-9]{1,9}$ ]] \
+        || [ $((10#$FAULT_ITERATIONS)) = 0 ]; then
+    hard_error "FAULT_ITERATIONS=$FAULT_ITERATIONS: give a positive integer"
+fi
+FAULT_ITERATIONS=$((10#$FAULT_ITERATIONS))
 SEED=${FAULT_SEED:-$RANDOM}
 RANDOM=$SEED
 MAX_ENDPOINTS=24
@@ -141,6 +149,7 @@ consistent() {
 }
 
 kills=0 ovsdb_restarts=0 vswitchd_restarts=0 n_created=0 n_deleted=0
+faults_mid_burst=0
 for ((it = 1; it <= FAULT_ITERATIONS; it++)); do
     # The burst: deletions of some present endpoints, creations of new ones.
     ops=() pids=()
@@ -170,12 +179,26 @@ for ((it = 1; it <= FAULT_ITERATIONS; it++)); do
     # The fault, at a random moment of the burst.
     sleep "0.$(printf '%03d' $((RANDOM % 300)))"
     case $((it % 10)) in
-        0)  ovsdb_stop KILL > /dev/null; ovsdb_start > /dev/null
+        0)  victim=ovsdb-server; ovsdb_stop KILL > /dev/null ;;
+        5)  victim=ovs-vswitchd; vswitchd_stop KILL > /dev/null ;;
+        *)  victim=ovsnetd
+            stop_pidfile "$T/ovsnetd.pid" KILL || fail "ovsnetd was not running" ;;
+    esac
+    # The operations that outlived the process were running when it died.
+    running=0
+    for pid in "${pids[@]}"; do
+        if pid_alive "$pid"; then
+            running=$((running + 1))
+        fi
+    done
+    log "iteration $it: $victim killed with $running of ${#ops[@]} operations running"
+    [ $running = 0 ] || faults_mid_burst=$((faults_mid_burst + 1))
+    case $victim in
+        ovsdb-server) ovsdb_start > /dev/null
             ovsdb_restarts=$((ovsdb_restarts + 1)) ;;
-        5)  vswitchd_stop KILL > /dev/null; vswitchd_start > /dev/null
+        ovs-vswitchd) vswitchd_start > /dev/null
             vswitchd_restarts=$((vswitchd_restarts + 1)) ;;
-        *)  stop_pidfile "$T/ovsnetd.pid" KILL || fail "ovsnetd was not running"
-            ovsnetd_start > /dev/null
+        ovsnetd) ovsnetd_start > /dev/null
             kills=$((kills + 1)) ;;
     esac
 
@@ -213,7 +236,11 @@ done
 
 log "survived $FAULT_ITERATIONS iterations: $kills ovsnetd kills," \
     "$ovsdb_restarts ovsdb-server and $vswitchd_restarts ovs-vswitchd" \
-    "restarts; $n_created endpoints created, $n_deleted deleted"
+    "restarts; $n_created endpoints created, $n_deleted deleted;" \
+    "$faults_mid_burst faults hit running operations"
+# Faults that all fell between bursts would have tested nothing.
+[ $faults_mid_burst -gt 0 ] \
+    || fail "no fault in $FAULT_ITERATIONS iterations hit a running operation"
 
 # Everything goes, and nothing is left.
 for eid in "${!PRESENT[@]}"; do
