@@ -9,9 +9,14 @@
 # iteration ovsdb-server is restarted instead, on every 10th + 5
 # ovs-vswitchd).  Each fault logs how many of the burst's operations were
 # still running when the process died, and the test fails if no fault of
-# the whole run hit a running operation.  Each call does what Docker does: retries transport errors
-# for 30 s; a CreateEndpoint that fails is rolled back with DeleteEndpoint;
-# a deleted endpoint is forgotten whatever the plugin answered.
+# the whole run hit a running operation.  Each call does what Docker does:
+# retries transport errors for 30 s; a CreateEndpoint that fails is rolled
+# back with DeleteEndpoint; a deleted endpoint is forgotten whatever the
+# plugin answered.  An error answer (or transport errors for 30 s) is
+# allowed only to a call under way during the fault's window, from the
+# kill until the process is back and its clients are connected to it
+# again: a call that ended before the window or began after it must
+# succeed.
 #
 # Then, once things are quiet, the invariants:
 #   - every endpoint the client believes in has its port on its network's
@@ -57,11 +62,18 @@ done
 declare -A PRESENT
 NEXT_ADDR=0
 
+# now_us: the time in microseconds (no fork).
+now_us() {
+    echo "${EPOCHREALTIME//[!0-9]/}"
+}
+
 # docker_call PATH BODY OUT: a call as Docker makes it, retrying transport
-# errors (ovsnetd down, connection cut) for 30 s.  Leaves ovsnet-call's
-# status (0: HTTP 200, 1: other status, 2: transport error) in OUT.rc.
+# errors (ovsnetd down, connection cut) for 30 s.  Writes "STATUS BEGIN END
+# PATH" to OUT.call: ovsnet-call's last status (0: HTTP 200, 1: other
+# status, 2: transport error) and when the call began and ended (now_us).
 docker_call() {
-    local path=$1 body=$2 out=$3 deadline=$((SECONDS + 30)) rc
+    local path=$1 body=$2 out=$3 deadline=$((SECONDS + 30)) rc begin
+    begin=$(now_us)
     while :; do
         rc=0
         "$OVSNET_CALL" --timeout=60 "$T/ovs.sock" "$path" "$body" \
@@ -69,7 +81,7 @@ docker_call() {
         [ $rc = 2 ] && [ $SECONDS -lt $deadline ] || break
         sleep 0.2
     done
-    echo $rc > "$out.rc"
+    echo "$rc $begin $(now_us) $path" > "$out.call"
     [ $rc = 0 ]
 }
 
@@ -90,7 +102,7 @@ op_create() {
 }
 
 # op_delete ID NET OUT: Leave + DeleteEndpoint.  Docker forgets the
-# endpoint whatever the answers.
+# endpoint whatever the answers (which the burst's check judges).
 op_delete() {
     local eid=$1 nid=$2 out=$3
     docker_call NetworkDriver.Leave "$(ids_body "$nid" "$eid")" \
@@ -142,6 +154,37 @@ expected_listed() {
     done | sort
 }
 
+# ovsnetd_connections: how many times ovsnetd logged that it connected to
+# the database (every ovsnetd of the test logs to the same file).
+ovsnetd_connections() {
+    grep -c '|connected to the database' "$T/ovsnetd.log" || true
+}
+
+ovsnetd_reconnected() {
+    [ "$(ovsnetd_connections)" -gt "$1" ]
+}
+
+# check_calls IT: every call of iteration IT that failed overlapped the
+# fault's window [FAULT_BEGIN, FAULT_END].
+check_calls() {
+    local it=$1 f rc begin end path when
+    for f in "$T"/op.$it.*.call; do
+        [ -e "$f" ] || continue
+        read -r rc begin end path < "$f"
+        [ "$rc" = 0 ] && continue
+        if [ "$end" -lt "$FAULT_BEGIN" ]; then
+            when="ended $(( (FAULT_BEGIN - end) / 1000 )) ms before"
+        elif [ "$begin" -gt "$FAULT_END" ]; then
+            when="began $(( (begin - FAULT_END) / 1000 )) ms after"
+        else
+            errors_in_faults=$((errors_in_faults + 1))
+            continue
+        fi
+        fail "iteration $it: $path failed (status $rc) and $when the" \
+             "$victim fault: $(cat "${f%.call}.err") $(cat "${f%.call}.body")"
+    done
+}
+
 consistent() {
     [ "$(expected_ports)" = "$(actual_ports)" ] \
         && [ "$(expected_links)" = "$(actual_links)" ] \
@@ -149,7 +192,7 @@ consistent() {
 }
 
 kills=0 ovsdb_restarts=0 vswitchd_restarts=0 n_created=0 n_deleted=0
-faults_mid_burst=0
+faults_mid_burst=0 errors_in_faults=0
 for ((it = 1; it <= FAULT_ITERATIONS; it++)); do
     # The burst: deletions of some present endpoints, creations of new ones.
     ops=() pids=()
@@ -178,6 +221,8 @@ for ((it = 1; it <= FAULT_ITERATIONS; it++)); do
 
     # The fault, at a random moment of the burst.
     sleep "0.$(printf '%03d' $((RANDOM % 300)))"
+    connections=$(ovsnetd_connections)
+    FAULT_BEGIN=$(now_us)
     case $((it % 10)) in
         0)  victim=ovsdb-server; ovsdb_stop KILL > /dev/null ;;
         5)  victim=ovs-vswitchd; vswitchd_stop KILL > /dev/null ;;
@@ -193,18 +238,27 @@ for ((it = 1; it <= FAULT_ITERATIONS; it++)); do
     done
     log "iteration $it: $victim killed with $running of ${#ops[@]} operations running"
     [ $running = 0 ] || faults_mid_burst=$((faults_mid_burst + 1))
+    # Back, and its clients with it: ovs-vswitchd follows the database
+    # again ("ovs-vsctl init" without --no-wait), ovsnetd has connected.
     case $victim in
         ovsdb-server) ovsdb_start > /dev/null
+            vsctl init || fail "ovs-vswitchd does not follow the new ovsdb-server"
+            wait_until "ovsnetd to connect to the new ovsdb-server" \
+                ovsnetd_reconnected "$connections"
             ovsdb_restarts=$((ovsdb_restarts + 1)) ;;
         ovs-vswitchd) vswitchd_start > /dev/null
             vswitchd_restarts=$((vswitchd_restarts + 1)) ;;
         ovsnetd) ovsnetd_start > /dev/null
+            wait_until "the new ovsnetd to connect to the database" \
+                ovsnetd_reconnected "$connections"
             kills=$((kills + 1)) ;;
     esac
+    FAULT_END=$(now_us)
 
     for pid in "${pids[@]}"; do
         wait "$pid"
     done
+    check_calls "$it"
     for ((k = 0; k < ${#ops[@]}; k++)); do
         read -r what eid net <<< "${ops[k]}"
         if [ "$(cat "$T/op.$it.$k")" = present ]; then
@@ -237,7 +291,8 @@ done
 log "survived $FAULT_ITERATIONS iterations: $kills ovsnetd kills," \
     "$ovsdb_restarts ovsdb-server and $vswitchd_restarts ovs-vswitchd" \
     "restarts; $n_created endpoints created, $n_deleted deleted;" \
-    "$faults_mid_burst faults hit running operations"
+    "$faults_mid_burst faults hit running operations;" \
+    "$errors_in_faults error answers, all to calls under way during a fault"
 # Faults that all fell between bursts would have tested nothing.
 [ $faults_mid_burst -gt 0 ] \
     || fail "no fault in $FAULT_ITERATIONS iterations hit a running operation"
