@@ -40,29 +40,72 @@ docker_crash() {
     fi
 }
 
-# endpoint_ports: the endpoint ports on both networks' bridges.
+# endpoint_ports: the endpoint ports on both networks' bridges, one a line.
 endpoint_ports() {
     { vsctl list-ports "$BRIDGE"; vsctl list-ports br-shared; } \
         | grep '^ovsep-' | sort
 }
-check_eq "endpoint ports before the crash" 4 "$(endpoint_ports | grep -c .)"
+
+# endpoint_links: the host ends of the endpoints' veth pairs in $NS.
+endpoint_links() {
+    ovsnet_links | grep '^ovsep-' | sort
+}
+
+# ports_of CONTAINER:NETWORK...: the names ovsnet gives the ports of those
+# containers' endpoints (ovsep- and the EndpointID's first 9 digits, as
+# ovsdb/names.c makes them), sorted, one a line.  Returns 1 if one of them
+# has no endpoint there.
+ports_of() {
+    local cn ep ports=
+    for cn in "$@"; do
+        ep=$(dk inspect -f \
+                 "{{(index .NetworkSettings.Networks \"${cn#*:}\").EndpointID}}" \
+                 "${cn%%:*}" 2>&1) || ep=
+        if ! [[ "$ep" =~ ^[0-9a-f]{9} ]]; then
+            log "${cn%%:*} has no endpoint on ${cn#*:}: '$ep'"
+            return 1
+        fi
+        ports="$ports ovsep-${ep:0:9}"
+    done
+    # shellcheck disable=SC2086
+    printf '%s\n' $ports | sort
+}
+
+# only_ports_of CONTAINER:NETWORK...: those containers' ports, each with
+# its veth pair, are all the endpoint ports and links there are.
+only_ports_of() {
+    local want
+    want=$(ports_of "$@") || return 1
+    [ "$(endpoint_ports)" = "$want" ] && [ "$(endpoint_links)" = "$want" ]
+}
+
+# check_ports WHAT PORTS: PORTS (as ports_of prints them) are all the
+# endpoint ports there are, and all the endpoints' veth links.
+check_ports() {
+    check_eq "$1: endpoint ports" "$2" "$(endpoint_ports)"
+    check_eq "$1: endpoint veth links" "$2" "$(endpoint_links)"
+}
+
+ALL="c1:web c2:web c3:db r1:web"
+# shellcheck disable=SC2086
+PORTS=$(ports_of $ALL) || fail "the containers' endpoints are not all there"
+check_eq "endpoint ports of 4 containers" 4 "$(grep -c . <<< "$PORTS")"
+check_ports "before the crash" "$PORTS"
 
 docker_crash
 # The containers' processes outlive dockerd (their shims hold them): the
 # data path goes on.
-check_eq "endpoint ports after the crash" 4 "$(endpoint_ports | grep -c .)"
+check_ports "after the crash" "$PORTS"
 
 docker_start
 log "dockerd is back"
 wait_for 60 "r1 restarted by Docker" \
     eval '[ "$(dk inspect -f "{{.State.Running}}" r1)" = true ]'
 # Docker stopped c1, c2 and c3 (no live restore): their ports and links go,
-# whether or not Docker told ovsnet.
-running_ports() {
-    [ "$(endpoint_ports | grep -c .)" = 1 ]
-}
-wait_for 30 "only r1's port left" \
-    running_ports
+# whether or not Docker told ovsnet.  What is left is r1's, on the endpoint
+# Docker gave it when it restarted it.
+wait_for 30 "only r1's port and veth link left" only_ports_of r1:web
+check_ports "after dockerd came back" "$(ports_of r1:web)"
 
 log "the stopped containers start again"
 dk_ok start c1 c2 c3 > /dev/null
@@ -71,7 +114,8 @@ ping_ok c1 r1
 ping_ok c2 198.51.100.1
 serve c1
 fetch_ok c2 c1
-check_eq "endpoint ports after the restart" 4 "$(endpoint_ports | grep -c .)"
+# shellcheck disable=SC2086
+check_ports "after the restart" "$(ports_of $ALL)"
 
 log "again, then everything removed"
 docker_crash
