@@ -77,9 +77,16 @@ dk_ok network create -d ovs --subnet 198.51.100.0/24 web > /dev/null
 dk_ok network create -d ovs --subnet 203.0.113.0/24 -o ovs.bridge=br-ops ops2 \
     > /dev/null
 # A vxlan network, whose kernel VXLAN device is a link of ovsnet's too
-# (its only peer is this host: no route needed).
+# (its only peer is this host, which skips its own addresses: no route
+# needed).  The host's address is on a link of its own, which is not
+# ovsnet's: a veth pair (the kernel may have no dummy links).
+ip -n "$NS" link add hostul type veth peer name hostul-peer \
+    || fail "cannot create the host's underlay link"
+ip -n "$NS" addr add 192.0.2.254/32 dev hostul
+ip -n "$NS" link set hostul-peer up
+ip -n "$NS" link set hostul up
 dk_ok network create -d ovs --subnet 192.0.2.0/25 -o ovs.tunnel=vxlan \
-    -o ovs.vni=77 -o ovs.peers=127.0.0.1 tun > /dev/null
+    -o ovs.vni=77 -o ovs.peers=192.0.2.254 tun > /dev/null
 run_container w1 web
 run_container w2 ops2
 run_container w3 tun
@@ -111,6 +118,8 @@ in_ns nft list table inet ovsnet > /dev/null 2>&1 \
     && fail "table inet ovsnet is still there after ovsnet-cleanup"
 check_eq "ports of br-ops after ovsnet-cleanup" "ops-int" \
     "$(vsctl list-ports br-ops | tr '\n' ' ' | sed 's/ $//')"
+check_eq "the host's underlay address after ovsnet-cleanup" 192.0.2.254/32 \
+    "$(addrs_of hostul)"
 out=$(ip netns exec "$NS" sh "$cleanup_tool" --db="unix:$T/db.sock" 2>&1) \
     || fail "ovsnet-cleanup (second run) failed: $out"
 check_eq "ovsnet-cleanup, second run" "nothing of ovsnet's found" "$out"
