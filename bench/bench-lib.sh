@@ -5,11 +5,14 @@
 #     . bench/bench-lib.sh
 #     bench_init                # temp dir, EXIT trap
 #     bench_host ovsnet         # a dir $T and a network namespace $NS
+#                               # (bench_host_select ovsnet: back to it)
 #     bench_ovs_start           # ovsdb-server + ovs-vswitchd in $NS
 #                               # (KEY=VALUE...: other_config first)
 #     bench_ovsnetd_start       # ovsnetd in $NS, socket $T/ovs.sock
 #     ...
 #     bench_host_stop           # stops them and deletes $NS
+#     bench_netns NAME          # another namespace ("containers"), deleted
+#                               # by the trap or by bench_netns_delete
 #
 # Everything lives in a temp dir and in network namespaces that this file
 # creates ("ovsnet-bench-PID-NAME"): databases, sockets, pidfiles, logs and
@@ -151,15 +154,22 @@ bench_netns() {
     ip -n "$BENCH_NETNS" link set lo up
 }
 
-# bench_host NAME: a simulated host: its directory T and its namespace NS.
-# The OVS_* variables point Open vSwitch's tools (ovs-vsctl, ovs-appctl,
-# and so ovs-docker) at it.
+# bench_host NAME: a simulated host: its directory T and its namespace NS,
+# selected as bench_host_select does.
 bench_host() {
-    T=$BENCH_DIR/$1
-    mkdir -p "$T"
+    mkdir -p "$BENCH_DIR/$1"
     bench_netns "$1"
-    NS=$BENCH_NETNS
-    BENCH_HOSTS+=("$T")
+    BENCH_HOSTS+=("$BENCH_DIR/$1")
+    bench_host_select "$1"
+}
+
+# bench_host_select NAME: makes host NAME, which bench_host made, the
+# current one: T, NS, and the OVS_* variables that point Open vSwitch's
+# tools (ovs-vsctl, ovs-appctl, and so ovs-docker) at it.
+bench_host_select() {
+    [ -d "$BENCH_DIR/$1" ] || bench_die "bench_host_select: no host $1"
+    T=$BENCH_DIR/$1
+    NS=$BENCH_NS_PREFIX-$1
     export OVS_RUNDIR=$T OVS_LOGDIR=$T OVS_DBDIR=$T OVS_SYSCONFDIR=$T
 }
 
@@ -247,8 +257,9 @@ _bench_stop_dir() {
     bench_stop_pidfile "$1/ovsdb-server.pid"
 }
 
-# _bench_delete_netns NAME: kills what runs in NAME and deletes it.
-_bench_delete_netns() {
+# bench_netns_delete NAME: kills what runs in namespace NAME (one that
+# bench_netns made) and deletes it, before the trap would.
+bench_netns_delete() {
     [ -e "/run/netns/$1" ] || return 0
     ip netns pids "$1" 2> /dev/null | xargs -r kill -KILL 2> /dev/null
     ip netns delete "$1" 2> /dev/null
@@ -258,7 +269,7 @@ _bench_delete_netns() {
 # namespace (its links go with it).
 bench_host_stop() {
     _bench_stop_dir "$T"
-    _bench_delete_netns "$NS"
+    bench_netns_delete "$NS"
 }
 
 # bench_tails DIR: the last lines of the logs in DIR.
@@ -284,7 +295,7 @@ bench_cleanup() {
     # Whatever still runs in our namespaces (daemons whose pidfiles are
     # gone) dies with them.  Containers' namespaces first.
     for ((i = ${#BENCH_NETNS_LIST[@]} - 1; i >= 0; i--)); do
-        _bench_delete_netns "${BENCH_NETNS_LIST[$i]}"
+        bench_netns_delete "${BENCH_NETNS_LIST[$i]}"
     done
     if [ -z "$BENCH_DIR" ] || [ ! -d "$BENCH_DIR" ]; then
         exit $rc

@@ -71,12 +71,9 @@ bench_init
 # ---------------------------------------------------------------------------
 # The hosts.
 
-# host I: selects host I (T, NS and the OVS_* directories, as bench_host
-# set them).
+# host I: selects host I (T, NS and the OVS_* directories).
 host() {
-    T=$BENCH_DIR/h$1
-    NS=$BENCH_NS_PREFIX-h$1
-    export OVS_RUNDIR=$T OVS_LOGDIR=$T OVS_DBDIR=$T OVS_SYSCONFDIR=$T
+    bench_host_select "h$1"
 }
 
 underlay_ip() {
@@ -98,8 +95,10 @@ for i in 1 2; do
     bench_ovs_start userspace-tso-enable=true
     bench_ovsnetd_start
 done
+host 1
+H1_NS=$NS
 bench_wait "$BENCH_WAIT" "the underlay" \
-    ip netns exec "$BENCH_NS_PREFIX-h1" ping -c 1 -W 1 "$(underlay_ip 2)"
+    ip netns exec "$H1_NS" ping -c 1 -W 1 "$(underlay_ip 2)"
 BRPHY=false
 
 # brphy: moves each host's underlay address onto br-phy.
@@ -111,7 +110,7 @@ brphy() {
             || bench_die "host $i: ovsnet-underlay eth1 failed: $out"
     done
     bench_wait "$BENCH_WAIT" "the underlay through br-phy" \
-        ip netns exec "$BENCH_NS_PREFIX-h1" ping -c 1 -W 1 "$(underlay_ip 2)"
+        ip netns exec "$H1_NS" ping -c 1 -W 1 "$(underlay_ip 2)"
     BRPHY=true
 }
 
@@ -211,18 +210,20 @@ bench_netns brhost
 BRHOST=$BENCH_NETNS
 ip -n "$BRHOST" link add br0 type bridge stp_state 0
 ip -n "$BRHOST" link set br0 up
+BC=()
 for j in 1 2; do
     bench_netns "bc$j"
+    BC[j]=$BENCH_NETNS
     ip -n "$BRHOST" link add "vb$j" type veth peer name eth0 netns "$BENCH_NETNS"
     ip -n "$BRHOST" link set "vb$j" master br0 up
     ip -n "$BENCH_NETNS" addr add "203.0.113.$j/24" dev eth0
     ip -n "$BENCH_NETNS" link set eth0 up
 done
-ping_ok "$BENCH_NS_PREFIX-bc1" 203.0.113.2 || bench_die "no ping across br0"
-tcp bridge "$BENCH_NS_PREFIX-bc2" "$BENCH_NS_PREFIX-bc1" 203.0.113.2
-_bench_delete_netns "$BENCH_NS_PREFIX-bc1"
-_bench_delete_netns "$BENCH_NS_PREFIX-bc2"
-_bench_delete_netns "$BRHOST"
+ping_ok "${BC[1]}" 203.0.113.2 || bench_die "no ping across br0"
+tcp bridge "${BC[2]}" "${BC[1]}" 203.0.113.2
+bench_netns_delete "${BC[1]}"
+bench_netns_delete "${BC[2]}"
+bench_netns_delete "$BRHOST"
 
 # ---------------------------------------------------------------------------
 # The tunnels.
@@ -326,8 +327,8 @@ one_kind() {
         call "$i" NetworkDriver.DeleteNetwork \
             "$(jq -nc --arg n "$net" '{NetworkID: $n}')" > /dev/null
     done
-    _bench_delete_netns "$c1"
-    _bench_delete_netns "$c2"
+    bench_netns_delete "$c1"
+    bench_netns_delete "$c2"
 }
 
 n=0
