@@ -79,6 +79,16 @@ bench_die() {
     exit 1
 }
 
+# bench_positive VAR...: each VAR holds a positive integer, or the
+# benchmark cannot run.
+bench_positive() {
+    local var
+    for var in "$@"; do
+        [[ "${!var:-}" =~ ^[1-9][0-9]*$ ]] \
+            || bench_die "$var=${!var:-}: give a positive integer"
+    done
+}
+
 # bench_skip MESSAGE: this machine cannot run the benchmark.
 bench_skip() {
     echo "$BENCH_NAME: skipped: $*" >&2

@@ -17,7 +17,8 @@
 # against, in the same run, TCP between two containers on one host over a
 # Linux bridge with veths, which is what Docker's bridge driver makes.
 #
-# The kinds, in this order:
+# The kinds, in this order (each at most once; kvxlan, if there, first,
+# since the others move the underlay addresses onto br-phy for good):
 #   kvxlan        vxlan through the kernel VXLAN device (ovsnetd's default
 #                 on the userspace datapath), the underlay address on the
 #                 hosts' own interface, as that device allows;
@@ -50,6 +51,25 @@ top_srcdir=$(cd "$bench_srcdir/.." && pwd)
 
 # shellcheck source=bench/bench-lib.sh
 . "$bench_srcdir/bench-lib.sh"
+bench_positive BENCH_TCP_SECONDS BENCH_TCP_RUNS BENCH_PEER_RUNS
+# Every kind but kvxlan moves the underlay addresses onto br-phy, for the
+# rest of the run: a kvxlan after one of them would measure kvxlan_brphy.
+kinds=" "
+for kind in $BENCH_TUNNEL_TYPES; do
+    case $kind in
+        kvxlan|kvxlan_brphy|vxlan|gre|geneve) ;;
+        *) bench_die "BENCH_TUNNEL_TYPES: unknown kind '$kind'" ;;
+    esac
+    case $kinds in
+        *" $kind "*) bench_die "BENCH_TUNNEL_TYPES: $kind twice" ;;
+    esac
+    if [ "$kind" = kvxlan ] && [ "$kinds" != " " ]; then
+        bench_die "BENCH_TUNNEL_TYPES: kvxlan must come first (the kinds" \
+                  "before it,${kinds% }, move the underlay onto br-phy)"
+    fi
+    kinds="$kinds$kind "
+done
+[ "$kinds" != " " ] || bench_die "BENCH_TUNNEL_TYPES names no kind"
 bench_programs
 
 for tool in iperf3 jq ping; do
@@ -320,12 +340,13 @@ one_kind() {
         [ "$i" = 2 ] && e=$e2
         call "$i" NetworkDriver.Leave \
             "$(jq -nc --arg n "$net" --arg e "$e" '{NetworkID: $n, EndpointID: $e}')" \
-            > /dev/null
+            > /dev/null || bench_die "Leave ($kind) on host $i failed"
         call "$i" NetworkDriver.DeleteEndpoint \
             "$(jq -nc --arg n "$net" --arg e "$e" '{NetworkID: $n, EndpointID: $e}')" \
-            > /dev/null
+            > /dev/null || bench_die "DeleteEndpoint ($kind) on host $i failed"
         call "$i" NetworkDriver.DeleteNetwork \
-            "$(jq -nc --arg n "$net" '{NetworkID: $n}')" > /dev/null
+            "$(jq -nc --arg n "$net" '{NetworkID: $n}')" > /dev/null \
+            || bench_die "DeleteNetwork ($kind) on host $i failed"
     done
     bench_netns_delete "$c1"
     bench_netns_delete "$c2"
@@ -334,10 +355,6 @@ one_kind() {
 n=0
 for kind in $BENCH_TUNNEL_TYPES; do
     n=$((n + 1))
-    case $kind in
-        kvxlan|kvxlan_brphy|vxlan|gre|geneve) ;;
-        *) bench_die "BENCH_TUNNEL_TYPES: unknown kind '$kind'" ;;
-    esac
     bench_log "$kind"
     one_kind "$kind" "$n"
 done
