@@ -34,28 +34,17 @@ bench_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top_srcdir=$(cd "$bench_srcdir/.." && pwd)
 export top_srcdir
 
-: "${OVSNETD:=./plugin/ovsnetd}"
-if [ -z "${BENCH_ATTACH:-}" ]; then
-    BENCH_ATTACH=$(dirname "$OVSNETD")/../bench/bench-attach
-fi
 : "${BENCH_DOCKER_PAIRS:=10}"
 : "${BENCH_TCP_SECONDS:=5}"
 : "${BENCH_TCP_RUNS:=2}"
 
-say() {
-    echo "bench-docker: $*" >&2
-}
-
-for var in OVSNETD BENCH_ATTACH; do
-    path=${!var}
-    if [ ! -x "$path" ]; then
-        say "$var=$path: not found or not executable (run \"make\" first)"
-        exit 1
-    fi
-    dir=$(cd "$(dirname "$path")" && pwd)
-    printf -v "$var" '%s' "$dir/$(basename "$path")"
-done
-export OVSNETD BENCH_ATTACH
+# bench-lib.sh for the programs and the measuring helpers; tests/docker-lib.sh
+# (sourced after it, so that its in_ns, vsctl... are the ones in force) for
+# the sandbox and dockerd.
+# shellcheck source=bench/bench-lib.sh
+. "$bench_srcdir/bench-lib.sh"
+bench_positive BENCH_DOCKER_PAIRS BENCH_TCP_SECONDS BENCH_TCP_RUNS
+bench_programs
 if [ -z "${BENCH_DATAPATH:-}" ]; then
     if [ -d /sys/module/openvswitch ]; then
         BENCH_DATAPATH=system
@@ -65,13 +54,11 @@ if [ -z "${BENCH_DATAPATH:-}" ]; then
 fi
 
 if [ ! -f "$top_srcdir/tests/docker-lib.sh" ]; then
-    say "skipped: tests/docker-lib.sh (a private dockerd for the tests)" \
+    bench_skip "tests/docker-lib.sh (a private dockerd for the tests)" \
         "is not there"
-    exit 77
 fi
 if ! command -v iperf3 > /dev/null; then
-    say "skipped: iperf3 is not installed (apt-get install iperf3)"
-    exit 77
+    bench_skip "iperf3 is not installed (apt-get install iperf3)"
 fi
 
 # shellcheck source=tests/docker-lib.sh
@@ -109,42 +96,13 @@ dk_ok network create -d ovs --subnet 198.51.100.0/24 \
     -o ovs.datapath="$BENCH_DATAPATH" $OVSNET > /dev/null
 dk_ok network create -d bridge --subnet 203.0.113.0/24 $BRNET > /dev/null
 
-# now_ms: CLOCK_MONOTONIC is what "date" cannot give; the realtime clock
-# in ms is good enough for runs of a second.
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
-
 # time_run NETWORK: prints how long "docker run --rm" of "true" takes.
 time_run() {
     local t0 t1
-    t0=$(now_ms)
+    t0=$(bench_now_ms)
     dk_ok run --rm --network "$1" "$IMAGE" true > /dev/null
-    t1=$(now_ms)
+    t1=$(bench_now_ms)
     echo $((t1 - t0))
-}
-
-# stats FILE PREFIX: median, min, max of the numbers in FILE, and the
-# half interquartile range as a percentage of the median.
-stats() {
-    sort -n "$1" | awk -v p="$2" '
-        { v[NR] = $1 }
-        # Nearest rank.
-        function q(x,   r) {
-            r = int(x * NR + 0.999999)
-            return v[r < 1 ? 1 : r]
-        }
-        END {
-            if (NR % 2) {
-                med = v[(NR + 1) / 2]
-            } else {
-                med = (v[NR / 2] + v[NR / 2 + 1]) / 2
-            }
-            printf "%s.median_ms %.1f\n", p, med
-            printf "%s.min_ms %.1f\n%s.max_ms %.1f\n", p, v[1], p, v[NR]
-            printf "%s.spread_pct %.1f\n", p,
-                   med ? (q(0.75) - q(0.25)) / 2 / med * 100 : 0
-        }'
 }
 
 log "docker run: $BENCH_DOCKER_PAIRS pairs, ovs and bridge in turn"
@@ -156,54 +114,20 @@ for ((i = 0; i < BENCH_DOCKER_PAIRS; i++)); do
     time_run $OVSNET >> "$T/run.ovs"
     time_run $BRNET >> "$T/run.bridge"
 done
-stats "$T/run.ovs" docker.run.ovs >&3
-stats "$T/run.bridge" docker.run.bridge >&3
-noise=$(stats "$T/run.bridge" x | awk '$1 == "x.spread_pct" { print $2 }')
+# Median, min, max, and the half interquartile range as a percentage of
+# the median.
+bench_stats docker.run.ovs 1 spread < "$T/run.ovs" >&3
+bench_stats docker.run.bridge 1 spread < "$T/run.bridge" >&3
+noise=$(bench_stats x 1 spread < "$T/run.bridge" \
+            | awk '$1 == "x.spread_pct" { print $2 }')
 result docker.run.noise_pct "$noise"
 result docker.run.pairs "$BENCH_DOCKER_PAIRS"
 
-# tcp_once SPID CPID SIP: one iperf3 test from the network namespace of
-# process CPID to SIP, served from that of SPID.  Prints "GBPS RETRANSMITS",
-# or "0 failed" if the test did not complete.
-tcp_once() {
-    local spid=$1 cpid=$2 sip=$3 server out rc=0 deadline
-    # One test, then the server exits; "timeout" bounds it anyway.
-    nsenter --net="/proc/$spid/ns/net" \
-        timeout $((BENCH_TCP_SECONDS + 40)) iperf3 -s -1 -B "$sip" \
-        > /dev/null 2>&1 &
-    server=$!
-    deadline=$((SECONDS + 10))
-    until nsenter --net="/proc/$spid/ns/net" ss -Hltn "sport = :5201" \
-            | grep -q .; do
-        if [ $SECONDS -ge $deadline ] || ! kill -0 $server 2> /dev/null; then
-            log "iperf3 server on $sip did not start"
-            echo "0 failed"
-            return
-        fi
-        sleep 0.1
-    done
-    out=$(nsenter --net="/proc/$cpid/ns/net" \
-              timeout $((BENCH_TCP_SECONDS + 20)) \
-              iperf3 -c "$sip" -t "$BENCH_TCP_SECONDS" -J 2>&1) || rc=$?
-    kill $server 2> /dev/null
-    wait $server 2> /dev/null
-    if [ $rc != 0 ]; then
-        log "iperf3 to $sip failed (exit status $rc):" \
-            "$(echo "$out" | jq -r '.error? // empty' 2> /dev/null \
-               | head -c 200)"
-        echo "0 failed"
-        return
-    fi
-    echo "$out" | jq -r '"\(.end.sum_received.bits_per_second / 1e9)
-                         \(.end.sum_sent.retransmits)"' | tr '\n' ' '
-    echo
-}
-
 # tcp NETWORK NAME: TCP throughput from one new container to another on
-# NETWORK, the best of BENCH_TCP_RUNS tests.  Prints the results as
-# docker.tcp.NAME.*.
+# NETWORK, the best of BENCH_TCP_RUNS tests (iperf3 run with nsenter in the
+# containers' network namespaces).  Prints the results as docker.tcp.NAME.*.
 tcp() {
-    local net=$1 name=$2 spid cpid sip i gbps retr best=0 best_retr= all=
+    local net=$1 name=$2 spid cpid sip
     run_container "$name-s" "$net"
     run_container "$name-c" "$net"
     spid=$(container_pid "$name-s")
@@ -211,21 +135,13 @@ tcp() {
     sip=$(container_ip "$name-s" "$net")
     [ -n "$sip" ] || fail "no address for $name-s on $net"
     ping_ok "$name-c" "$sip"
-    for ((i = 0; i < BENCH_TCP_RUNS; i++)); do
-        read -r gbps retr < <(tcp_once "$spid" "$cpid" "$sip")
-        [[ "$gbps" =~ ^[0-9.]+$ ]] || gbps=0
-        all="$all${all:+,}$(printf '%.2f' "$gbps")"
-        if awk -v a="$gbps" -v b="$best" 'BEGIN { exit !(a > b) }' \
-           || [ -z "$best_retr" ]; then
-            best=$gbps
-            best_retr=$retr
-        fi
-    done
+    bench_tcp_best "/proc/$spid/ns/net" "/proc/$cpid/ns/net" "$sip"
     dk rm -f "$name-s" "$name-c" > /dev/null 2>&1
-    result "docker.tcp.$name.gbps" "$(printf '%.3f' "$best")"
-    result "docker.tcp.$name.retransmits" "$best_retr"
-    result "docker.tcp.$name.all" "$all"
-    log "TCP on $net ($name): $all Gbit/s, retransmits in the best: $best_retr"
+    result "docker.tcp.$name.gbps" "$BENCH_TCP_GBPS"
+    result "docker.tcp.$name.retransmits" "$BENCH_TCP_RETRANSMITS"
+    result "docker.tcp.$name.all" "$BENCH_TCP_ALL"
+    log "TCP on $net ($name): $BENCH_TCP_ALL Gbit/s, retransmits in the" \
+        "best: $BENCH_TCP_RETRANSMITS"
 }
 
 log "TCP on the bridge network"
@@ -246,6 +162,7 @@ awk 'NR == FNR { ovs[$1] = $2; next } { br[$1] = $2 }
          printf "docker run median: ovs %.0f ms, bridge %.0f ms (%.2fx)\n",
                 ovs["x.median_ms"], br["x.median_ms"],
                 br["x.median_ms"] ? ovs["x.median_ms"] / br["x.median_ms"] : 0
-     }' <(stats "$T/run.ovs" x) <(stats "$T/run.bridge" x) >&2
+     }' <(bench_stats x 1 < "$T/run.ovs") \
+        <(bench_stats x 1 < "$T/run.bridge") >&2
 grep '|WARN|\||ERR|' "$T/ovsnetd.log" | head -n 5 | sed 's/^/ovsnetd: /' >&2
 log "done"

@@ -22,9 +22,14 @@
 # the temp dir (kept, with the logs' tails printed, if the script failed or
 # BENCH_KEEP=1).
 #
+# Measuring, for bench-docker.sh and bench-tunnel.sh too (which source
+# this file for these alone, or for more): bench_now_ms, bench_stats,
+# bench_iperf_once and bench_tcp_best.
+#
 # Environment: OVSNETD, BENCH_ATTACH (the programs; run.sh sets them),
 # OVSNETD_ARGS (extra ovsnetd options, e.g. "-vreconcile:dbg"), BENCH_WAIT
-# (seconds, default 30: bounds every wait), BENCH_KEEP=1.
+# (seconds, default 30: bounds every wait), BENCH_KEEP=1; for the TCP
+# tests, BENCH_TCP_SECONDS and BENCH_TCP_RUNS (which the caller sets).
 
 if [ -z "${BASH_VERSION:-}" ]; then
     echo "bench-lib.sh: needs bash" >&2
@@ -280,6 +285,96 @@ bench_netns_delete() {
 bench_host_stop() {
     _bench_stop_dir "$T"
     bench_netns_delete "$NS"
+}
+
+# ---------------------------------------------------------------------------
+# Measuring.
+
+# bench_now_ms: the time in ms.  CLOCK_MONOTONIC is what "date" cannot
+# give; the realtime clock in ms is good enough for runs of a second.
+bench_now_ms() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
+# bench_stats PREFIX DECIMALS [spread]: of the numbers (ms) on standard
+# input, one a line, prints PREFIX.median_ms, PREFIX.min_ms and
+# PREFIX.max_ms with DECIMALS decimals; with "spread", PREFIX.spread_pct
+# too: the half interquartile range as a percentage of the median.
+bench_stats() {
+    sort -n | awk -v p="$1" -v f="%.${2}f" -v spread="${3:-}" '
+        { v[NR] = $1 }
+        # Nearest rank.
+        function q(x,   r) {
+            r = int(x * NR + 0.999999)
+            return v[r < 1 ? 1 : r]
+        }
+        END {
+            if (NR % 2) {
+                med = v[(NR + 1) / 2]
+            } else {
+                med = (v[NR / 2] + v[NR / 2 + 1]) / 2
+            }
+            printf "%s.median_ms " f "\n", p, med
+            printf "%s.min_ms " f "\n%s.max_ms " f "\n", p, v[1], p, v[NR]
+            if (spread == "spread")
+                printf "%s.spread_pct %.1f\n", p,
+                       med ? (q(0.75) - q(0.25)) / 2 / med * 100 : 0
+        }'
+}
+
+# bench_iperf_once SERVER_NETNS CLIENT_NETNS SERVER_IP: one iperf3 test of
+# BENCH_TCP_SECONDS from network namespace CLIENT_NETNS to SERVER_IP,
+# served from SERVER_NETNS; each namespace a path for "nsenter --net=",
+# /run/netns/NAME or /proc/PID/ns/net.  Prints "GBPS RETRANSMITS", or
+# "0 failed" if the test did not complete.
+bench_iperf_once() {
+    local sns=$1 cns=$2 sip=$3 server out rc=0 deadline
+    # One test, then the server exits; "timeout" bounds it anyway.
+    nsenter --net="$sns" timeout $((BENCH_TCP_SECONDS + 40)) \
+        iperf3 -s -1 -B "$sip" > /dev/null 2>&1 &
+    server=$!
+    deadline=$((SECONDS + 10))
+    until nsenter --net="$sns" ss -Hltn "sport = :5201" | grep -q .; do
+        if [ $SECONDS -ge $deadline ] || ! kill -0 $server 2> /dev/null; then
+            bench_log "iperf3 server on $sip did not start"
+            echo "0 failed"
+            return
+        fi
+        sleep 0.1
+    done
+    out=$(nsenter --net="$cns" timeout $((BENCH_TCP_SECONDS + 20)) \
+              iperf3 -c "$sip" -t "$BENCH_TCP_SECONDS" -J 2>&1) || rc=$?
+    kill $server 2> /dev/null
+    wait $server 2> /dev/null
+    if [ $rc != 0 ]; then
+        bench_log "iperf3 to $sip failed (exit status $rc):" \
+            "$(jq -r '.error? // empty' <<< "$out" 2> /dev/null | head -c 200)"
+        echo "0 failed"
+        return
+    fi
+    jq -r '"\(.end.sum_received.bits_per_second / 1e9) \(.end.sum_sent.retransmits)"' \
+        <<< "$out"
+}
+
+# bench_tcp_best SERVER_NETNS CLIENT_NETNS SERVER_IP: the best of
+# BENCH_TCP_RUNS bench_iperf_once tests.  Sets BENCH_TCP_GBPS (the best,
+# 3 decimals), BENCH_TCP_RETRANSMITS (in the best; "failed" if no test
+# completed) and BENCH_TCP_ALL (each test's, 2 decimals, comma separated).
+bench_tcp_best() {
+    local i gbps retr best=0
+    BENCH_TCP_RETRANSMITS=
+    BENCH_TCP_ALL=
+    for ((i = 0; i < BENCH_TCP_RUNS; i++)); do
+        read -r gbps retr < <(bench_iperf_once "$@")
+        [[ "$gbps" =~ ^[0-9.]+$ ]] || gbps=0
+        BENCH_TCP_ALL="$BENCH_TCP_ALL${BENCH_TCP_ALL:+,}$(printf '%.2f' "$gbps")"
+        if awk -v a="$gbps" -v b="$best" 'BEGIN { exit !(a > b) }' \
+           || [ -z "$BENCH_TCP_RETRANSMITS" ]; then
+            best=$gbps
+            BENCH_TCP_RETRANSMITS=$retr
+        fi
+    done
+    BENCH_TCP_GBPS=$(printf '%.3f' "$best")
 }
 
 # bench_tails DIR: the last lines of the logs in DIR.

@@ -72,7 +72,7 @@ done
 [ "$kinds" != " " ] || bench_die "BENCH_TUNNEL_TYPES names no kind"
 bench_programs
 
-for tool in iperf3 jq ping; do
+for tool in iperf3 jq ping nsenter; do
     command -v $tool > /dev/null || bench_skip "$tool is not installed"
 done
 UNDERLAY_SCRIPT=$top_srcdir/contrib/ovsnet-underlay
@@ -173,53 +173,15 @@ ping_ok() {
     ip netns exec "$1" ping -n -q -c 1 -w 10 -i 0.1 "$2" > /dev/null 2>&1
 }
 
-# tcp_once SERVER_NETNS CLIENT_NETNS SERVER_IP: one iperf3 test; prints
-# "GBPS RETRANSMITS", or "0 failed".
-tcp_once() {
-    local sns=$1 cns=$2 sip=$3 server out rc=0 deadline
-    ip netns exec "$sns" timeout $((BENCH_TCP_SECONDS + 40)) \
-        iperf3 -s -1 -B "$sip" > /dev/null 2>&1 &
-    server=$!
-    deadline=$((SECONDS + 10))
-    until ip netns exec "$sns" ss -Hltn "sport = :5201" | grep -q .; do
-        if [ $SECONDS -ge $deadline ] || ! kill -0 $server 2> /dev/null; then
-            bench_log "iperf3 server on $sip did not start"
-            echo "0 failed"
-            return
-        fi
-        sleep 0.1
-    done
-    out=$(ip netns exec "$cns" timeout $((BENCH_TCP_SECONDS + 20)) \
-              iperf3 -c "$sip" -t "$BENCH_TCP_SECONDS" -J 2>&1) || rc=$?
-    kill $server 2> /dev/null
-    wait $server 2> /dev/null
-    if [ $rc != 0 ]; then
-        bench_log "iperf3 to $sip failed (exit status $rc):" \
-            "$(jq -r '.error? // empty' <<< "$out" 2> /dev/null | head -c 200)"
-        echo "0 failed"
-        return
-    fi
-    jq -r '"\(.end.sum_received.bits_per_second / 1e9) \(.end.sum_sent.retransmits)"' \
-        <<< "$out"
-}
-
 # tcp NAME SERVER_NETNS CLIENT_NETNS SERVER_IP: the best of BENCH_TCP_RUNS
 # tests, as results tunnel.tcp.NAME.*.
 tcp() {
-    local name=$1 i gbps retr best=0 best_retr=failed all=
-    for ((i = 0; i < BENCH_TCP_RUNS; i++)); do
-        read -r gbps retr < <(tcp_once "$2" "$3" "$4")
-        [[ "$gbps" =~ ^[0-9.]+$ ]] || gbps=0
-        all="$all${all:+,}$(printf '%.2f' "$gbps")"
-        if awk -v a="$gbps" -v b="$best" 'BEGIN { exit !(a > b) }'; then
-            best=$gbps
-            best_retr=$retr
-        fi
-    done
-    result "tunnel.tcp.$name.gbps" "$(printf '%.3f' "$best")"
-    result "tunnel.tcp.$name.retransmits" "$best_retr"
-    result "tunnel.tcp.$name.all" "$all"
-    bench_log "TCP, $name: $all Gbit/s (retransmissions in the best: $best_retr)"
+    bench_tcp_best "/run/netns/$2" "/run/netns/$3" "$4"
+    result "tunnel.tcp.$1.gbps" "$BENCH_TCP_GBPS"
+    result "tunnel.tcp.$1.retransmits" "$BENCH_TCP_RETRANSMITS"
+    result "tunnel.tcp.$1.all" "$BENCH_TCP_ALL"
+    bench_log "TCP, $1: $BENCH_TCP_ALL Gbit/s (retransmissions in the best:" \
+              "$BENCH_TCP_RETRANSMITS)"
 }
 
 # ---------------------------------------------------------------------------
@@ -248,10 +210,6 @@ bench_netns_delete "$BRHOST"
 # ---------------------------------------------------------------------------
 # The tunnels.
 
-now_ms() {
-    echo $(($(date +%s%N) / 1000000))
-}
-
 # appctl I ARGS...: ovs-appctl to host I's ovsnetd.
 appctl() {
     host "$1"
@@ -276,21 +234,16 @@ peer_time() {
         out=$(appctl 2 network/add-peer "$net" "$(underlay_ip 1)") \
             || bench_die "add-peer failed: $out"
         sleep 1
-        t0=$(now_ms)
+        t0=$(bench_now_ms)
         out=$(appctl 1 network/add-peer "$net" "$(underlay_ip 2)") \
             || bench_die "add-peer failed: $out"
         ip netns exec "$cns" ping -n -q -c 1 -w "$BENCH_WAIT" -i 0.01 "$ip2" \
             > /dev/null 2>&1 || bench_die "$kind: no reply after add-peer"
-        t1=$(now_ms)
+        t1=$(bench_now_ms)
         times+=($((t1 - t0)))
     done
-    printf '%s\n' "${times[@]}" | sort -n | awk -v k="tunnel.peer.$kind" '
-        { v[NR] = $1 }
-        END {
-            med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-            printf "%s.median_ms %.0f\n%s.min_ms %d\n%s.max_ms %d\n",
-                   k, med, k, v[1], k, v[NR]
-        }' | while read -r key value; do result "$key" "$value"; done
+    printf '%s\n' "${times[@]}" | bench_stats "tunnel.peer.$kind" 0 \
+        | while read -r key value; do result "$key" "$value"; done
     bench_log "add-peer until the first reply, $kind: ${times[*]} ms"
 }
 
