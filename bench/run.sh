@@ -31,7 +31,7 @@
 #   BENCH_TUNNEL      0 skips bench-tunnel.sh
 #   BENCH_RESULTS     also copy the raw "KEY VALUE" results to this file
 #   OVSNETD_ARGS, BENCH_KEEP, BENCH_WAIT: see bench/bench-lib.sh
-# The whole run takes about 5 minutes on a 2-core machine.
+# The whole run takes about 6 minutes on a 2-core machine.
 
 set -u
 
