@@ -6,8 +6,9 @@
  * Creates a network and a few endpoints through the socket, then keeps
  * --clients connections busy (libcurl's multi interface, one thread, each
  * connection kept alive as Docker's client does) until --requests requests
- * have been answered.  The requests are a mix of what Docker sends and of
- * what it never should:
+ * have been sent and answered, no more and no fewer (the DeleteEndpoint of
+ * each fresh endpoint included).  The requests are a mix of what Docker
+ * sends and of what it never should:
  *
  *   GetCapabilities, EndpointOperInfo and Join of the endpoints, Leave and
  *   DeleteEndpoint of unknown endpoints, CreateEndpoint + DeleteEndpoint of
@@ -294,21 +295,28 @@ create_endpoint_body(const char *eid, int n)
 }
 
 /* Gives 'c' its next request: the follow-up of a churn if one is due,
- * otherwise one drawn from the mix. */
-static void
-next_request(struct client *c)
+ * otherwise one drawn from the mix, a churn (CreateEndpoint, then
+ * DeleteEndpoint as the client's next request) only if 'room', the number
+ * of requests --requests has left, fits both.  Returns how many requests
+ * that takes from 'room': 2 for a churn, 0 for its follow-up, 1 for the
+ * rest. */
+static int
+next_request(struct client *c, long room)
 {
     char id[65];
+    int r;
 
     if (c->churn_id[0]) {
         client_prepare(c, "POST", "/NetworkDriver.DeleteEndpoint",
                        ids_body(network_id, c->churn_id), "DeleteEndpoint",
                        EXPECT_OK_EMPTY);
         c->churn_id[0] = '\0';
-        return;
+        return 0;
     }
 
-    int r = random() % 1000;
+    do {
+        r = random() % 1000;
+    } while (room < 2 && r >= 720 && r < 730);
     const char *ep = endpoint_ids[random() % N_ENDPOINTS];
     if (r < 250) {
         client_prepare(c, "POST", "/NetworkDriver.GetCapabilities",
@@ -340,6 +348,7 @@ next_request(struct client *c)
                        create_endpoint_body(c->churn_id,
                                             100 + (int) (n_churn++ % 100)),
                        "CreateEndpoint", EXPECT_OK_CREATED);
+        return 2;
     } else if (r < 810) {
         /* Malformed: a valid body cut short. */
         char *body = ids_body(network_id, ep);
@@ -376,6 +385,7 @@ next_request(struct client *c)
         client_prepare(c, "POST", "/NetworkDriver.Join", body,
                        "oversized body", EXPECT_ERR);
     }
+    return 1;
 }
 
 /* Makes one call and waits for it, for the set-up; dies unless it gets
@@ -624,18 +634,20 @@ main(int argc, char *argv[])
     CURLM *multi = curl_multi_init();
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long) n_clients);
     struct client *clients = calloc(n_clients, sizeof *clients);
-    long n_started = 0;
-    for (int i = 0; i < n_clients && n_started < n_requests; i++) {
+    /* Requests started, and follow-ups of churns due. */
+    long n_booked = 0;
+    for (int i = 0; i < n_clients && n_booked < n_requests; i++) {
         client_init(&clients[i]);
-        next_request(&clients[i]);
+        n_booked += next_request(&clients[i], n_requests - n_booked);
         curl_multi_add_handle(multi, clients[i].curl);
-        n_started++;
     }
 
     double start = now_s();
     long next_report = n_requests / 10;
-    int running = 1;
-    while (n_done < n_requests) {
+    int running;
+    /* Until every request booked is answered: none is left in flight,
+     * unchecked, nor any endpoint of a churn undeleted. */
+    while (n_done < n_booked) {
         curl_multi_perform(multi, &running);
 
         CURLMsg *msg;
@@ -660,8 +672,12 @@ main(int argc, char *argv[])
                     printf("wrong answer to %s: %s (HTTP %ld: %.200s)\n",
                            c->what, wrong, status, c->reply ? c->reply : "");
                 }
-                /* A churn whose creation failed has nothing to delete. */
-                c->churn_id[0] = '\0';
+                /* A churn whose creation failed has nothing to delete:
+                 * another request takes the follow-up's place. */
+                if (c->churn_id[0]) {
+                    c->churn_id[0] = '\0';
+                    n_booked--;
+                }
             }
             n_done++;
             if (n_done >= next_report && next_report) {
@@ -673,17 +689,13 @@ main(int argc, char *argv[])
             }
 
             curl_multi_remove_handle(multi, c->curl);
-            if (n_started < n_requests || c->churn_id[0]) {
-                next_request(c);
+            if (n_booked < n_requests || c->churn_id[0]) {
+                n_booked += next_request(c, n_requests - n_booked);
                 curl_multi_add_handle(multi, c->curl);
-                n_started++;
             }
         }
-        if (n_done < n_requests || running) {
+        if (n_done < n_booked) {
             curl_multi_poll(multi, NULL, 0, 1000, NULL);
-        }
-        if (!running && n_done >= n_started) {
-            break;
         }
     }
     double elapsed = now_s() - start;

@@ -58,6 +58,21 @@ log "load: $LOAD_REQUESTS requests from 64 clients, 300 idle connections held"
 }
 cat "$T/load.out"
 ovsnetd_running || fail "ovsnetd died under load"
+
+# Every endpoint the load made is gone (by its DeleteEndpoint, or with the
+# network's DeleteNetwork at the end): none of ovsnet's ports may stay in
+# OVSDB, nor its veths (host or container end) in the kernel.
+leftovers() {
+    vsctl --no-wait --bare --columns=name list Port | grep '^ovsep-'
+    ip -n "$NS" -o link show | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' \
+        | grep -E '^ovs(ep|ct)-'
+}
+deadline=$((SECONDS + OVSNET_WAIT))
+until [ -z "$(leftovers)" ] || [ $SECONDS -ge $deadline ]; do
+    sleep 0.2
+done
+check_eq "ovsnet's ports and links left after the load" "" \
+    "$(leftovers | tr '\n' ' ')"
 check_match "last line of the load test" '^[0-9]+ requests, 0 wrong$' \
     "$(tail -n 1 "$T/load.out")"
 
