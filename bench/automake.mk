@@ -3,9 +3,9 @@
 # (see bench/README.md).  "make" builds the programs they need.
 
 noinst_PROGRAMS += bench/bench-attach
-bench_bench_attach_SOURCES = bench/bench-attach.c
+bench_bench_attach_SOURCES = bench/bench-attach.c $(PLUGIN_CLIENT_SOURCES)
 # libcurl and the C library only: not Open vSwitch's headers.
-bench_bench_attach_CPPFLAGS = -I$(top_builddir) $(CURL_CFLAGS)
+bench_bench_attach_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir) $(CURL_CFLAGS)
 bench_bench_attach_CFLAGS = $(AM_CFLAGS) -pthread
 bench_bench_attach_LDADD = $(CURL_LIBS) -lpthread
 

@@ -56,6 +56,8 @@
 
 #include <curl/curl.h>
 
+#include "tests/plugin-client.h"
+
 #define ID_LEN 64
 
 static const char *program_name = "bench-attach";
@@ -74,42 +76,13 @@ static int populations[8] = { 10, 1000 };
 static int n_populations = 2;
 
 static void usage(void) __attribute__((noreturn));
-static void fatal(const char *format, ...)
-    __attribute__((noreturn, format(printf, 1, 2)));
-static void progress(const char *format, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static void
-fatal(const char *format, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "%s: ", program_name);
-    va_start(args, format);
-    vfprintf(stderr, format, args);
-    va_end(args);
-    fputc('\n', stderr);
-    exit(EXIT_FAILURE);
-}
-
-static void
-progress(const char *format, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "%s: ", program_name);
-    va_start(args, format);
-    vfprintf(stderr, format, args);
-    va_end(args);
-    fputc('\n', stderr);
-}
 
 static void *
 xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p) {
-        fatal("out of memory");
+        pc_fatal("out of memory");
     }
     return p;
 }
@@ -119,7 +92,7 @@ xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p) {
-        fatal("out of memory");
+        pc_fatal("out of memory");
     }
     return p;
 }
@@ -155,8 +128,8 @@ static bool
 over_budget(double start, int done)
 {
     if (budget_s && done >= 10 && now_ms() - start > budget_s * 1000.0) {
-        progress("stopping after %d cycles: the --budget of %d s is used",
-                 done, budget_s);
+        pc_message("stopping after %d cycles: the --budget of %d s is "
+                   "used", done, budget_s);
         return true;
     }
     return false;
@@ -184,7 +157,7 @@ samples_add(struct samples *s, double v)
         s->allocated = s->allocated ? 2 * s->allocated : 64;
         s->v = realloc(s->v, s->allocated * sizeof *s->v);
         if (!s->v) {
-            fatal("out of memory");
+            pc_fatal("out of memory");
         }
     }
     s->v[s->n++] = v;
@@ -233,97 +206,26 @@ samples_report(struct samples *s, const char *prefix)
 
 /* A keep-alive connection to the plugin socket, as one of Docker's. */
 
-struct buffer {
-    char *data;
-    size_t len, size;
-};
-
-static void
-buffer_put(struct buffer *b, const void *data, size_t n)
-{
-    if (b->size - b->len < n + 1) {
-        size_t size = b->size ? b->size : 1024;
-        while (size - b->len < n + 1) {
-            size *= 2;
-        }
-        b->data = realloc(b->data, size);
-        if (!b->data) {
-            fatal("out of memory");
-        }
-        b->size = size;
-    }
-    memcpy(b->data + b->len, data, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-struct client {
-    CURL *curl;
-    struct curl_slist *headers;
-    struct buffer reply;
-    char errbuf[CURL_ERROR_SIZE];
-};
-
 static const char *socket_path;
 
-static size_t
-write_cb(char *ptr, size_t size, size_t nmemb, void *b_)
-{
-    buffer_put(b_, ptr, size * nmemb);
-    return size * nmemb;
-}
-
+/* Sets up 'c' to call 'socket_path' with POST.  Free with
+ * pc_client_destroy(). */
 static void
-client_init(struct client *c)
+client_init(struct pc_client *c)
 {
-    memset(c, 0, sizeof *c);
-    c->curl = curl_easy_init();
-    if (!c->curl) {
-        fatal("cannot initialize libcurl");
-    }
-    /* moby's pkg/plugins client: Accept, no Content-Type, no Expect; Go's
-     * transport adds User-Agent and Accept-Encoding. */
-    c->headers = curl_slist_append(
-        c->headers, "Accept: application/vnd.docker.plugins.v1.2+json");
-    c->headers = curl_slist_append(c->headers, "Content-Type:");
-    c->headers = curl_slist_append(c->headers, "Expect:");
-    c->headers = curl_slist_append(c->headers,
-                                   "User-Agent: Go-http-client/1.1");
-    if (!c->headers) {
-        fatal("out of memory");
-    }
-    curl_easy_setopt(c->curl, CURLOPT_UNIX_SOCKET_PATH, socket_path);
-    curl_easy_setopt(c->curl, CURLOPT_HTTP_VERSION,
-                     (long) CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
-    curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING, "gzip");
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, write_cb);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &c->reply);
-    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->errbuf);
-    curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, call_timeout);
+    pc_client_init(c, socket_path, call_timeout, true);
     curl_easy_setopt(c->curl, CURLOPT_POST, 1L);
-}
-
-static void
-client_destroy(struct client *c)
-{
-    curl_easy_cleanup(c->curl);
-    curl_slist_free_all(c->headers);
-    free(c->reply.data);
 }
 
 /* Calls 'method' (e.g. "NetworkDriver.Join") with 'body' (NULL for an
  * empty body) and returns the reply body, which 'c' owns until the next
  * call.  Dies on anything but an HTTP 200 without an "Err". */
 static const char *
-call(struct client *c, const char *method, const char *body)
+call(struct pc_client *c, const char *method, const char *body)
 {
-    char url[128];
     char *text;
     long code = 0;
 
-    snprintf(url, sizeof url, "http://plugin.moby.localhost/%s", method);
     if (body) {
         /* Go's json.Encoder ends the value with a newline. */
         size_t len = strlen(body);
@@ -334,25 +236,24 @@ call(struct client *c, const char *method, const char *body)
         text = xcalloc(1, 1);
     }
 
-    c->reply.len = 0;
-    buffer_put(&c->reply, "", 0);
+    pc_buffer_clear(&c->reply);
     c->errbuf[0] = '\0';
-    curl_easy_setopt(c->curl, CURLOPT_URL, url);
+    pc_client_set_path(c, method);
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, text);
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      (curl_off_t) strlen(text));
     CURLcode error = curl_easy_perform(c->curl);
     free(text);
     if (error != CURLE_OK) {
-        fatal("%s: %s: %s", socket_path, method,
-              c->errbuf[0] ? c->errbuf : curl_easy_strerror(error));
+        pc_fatal("%s: %s: %s", socket_path, method,
+                 c->errbuf[0] ? c->errbuf : curl_easy_strerror(error));
     }
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
 
     const char *err = strstr(c->reply.data, "\"Err\"");
     if (code != 200 || (err && !strstr(err, "\"Err\":\"\"")
                         && !strstr(err, "\"Err\": \"\""))) {
-        fatal("%s: HTTP %ld: %s", method, code, c->reply.data);
+        pc_fatal("%s: HTTP %ld: %s", method, code, c->reply.data);
     }
     return c->reply.data;
 }
@@ -419,7 +320,7 @@ endpoint_init(struct endpoint *ep, unsigned int n)
 }
 
 static void
-create_endpoint(struct client *c, struct endpoint *ep, bool with_ipv4)
+create_endpoint(struct pc_client *c, struct endpoint *ep, bool with_ipv4)
 {
     char ipv4[32] = "";
     char body[512];
@@ -442,7 +343,7 @@ create_endpoint(struct client *c, struct endpoint *ep, bool with_ipv4)
 }
 
 static void
-join(struct client *c, struct endpoint *ep)
+join(struct pc_client *c, struct endpoint *ep)
 {
     char body[512];
 
@@ -452,13 +353,13 @@ join(struct client *c, struct endpoint *ep)
              network_id, ep->id, ep->id);
     const char *reply = call(c, "NetworkDriver.Join", body);
     if (!find_string(reply, "SrcName", ep->src_name, sizeof ep->src_name)) {
-        fatal("Join: no InterfaceName.SrcName in %s", reply);
+        pc_fatal("Join: no InterfaceName.SrcName in %s", reply);
     }
 }
 
 /* Leave, DeleteEndpoint and everything that takes only the IDs. */
 static void
-ids_call(struct client *c, const char *method, const struct endpoint *ep)
+ids_call(struct pc_client *c, const char *method, const struct endpoint *ep)
 {
     char body[256];
 
@@ -476,7 +377,7 @@ run(char *const argv[])
     int status;
 
     if (pid < 0) {
-        fatal("fork: %s", strerror(errno));
+        pc_fatal("fork: %s", strerror(errno));
     }
     if (!pid) {
         execvp(argv[0], argv);
@@ -485,13 +386,13 @@ run(char *const argv[])
     }
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
-            fatal("waitpid: %s", strerror(errno));
+            pc_fatal("waitpid: %s", strerror(errno));
         }
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-        fatal("\"%s %s %s...\" failed (status %d)", argv[0],
-              argv[1] ? argv[1] : "", argv[1] && argv[2] ? argv[2] : "",
-              status);
+        pc_fatal("\"%s %s %s...\" failed (status %d)", argv[0],
+                 argv[1] ? argv[1] : "", argv[1] && argv[2] ? argv[2] : "",
+                 status);
     }
 }
 
@@ -534,7 +435,7 @@ report_memory(const char *prefix)
     snprintf(path, sizeof path, "/proc/%ld/status", daemon_pid);
     f = fopen(path, "r");
     if (!f) {
-        fatal("%s: %s (did ovsnetd die?)", path, strerror(errno));
+        pc_fatal("%s: %s (did ovsnetd die?)", path, strerror(errno));
     }
     while (fgets(line, sizeof line, f)) {
         long kb;
@@ -569,7 +470,7 @@ static void *
 batch_thread(void *b_)
 {
     struct batch *b = b_;
-    struct client c;
+    struct pc_client c;
 
     client_init(&c);
     if (b->use_barrier) {
@@ -602,7 +503,7 @@ batch_thread(void *b_)
         b->latency[i] = t1 - t0;
         b->done[i] = t1 - b->start;
     }
-    client_destroy(&c);
+    pc_client_destroy(&c);
     return NULL;
 }
 
@@ -642,7 +543,7 @@ run_batch(struct endpoint *eps, int n, int what, int threads, bool burst,
     for (int i = 0; i < threads; i++) {
         int error = pthread_create(&tids[i], NULL, batch_thread, &b);
         if (error) {
-            fatal("pthread_create: %s", strerror(error));
+            pc_fatal("pthread_create: %s", strerror(error));
         }
     }
     if (burst) {
@@ -676,7 +577,7 @@ run_batch(struct endpoint *eps, int n, int what, int threads, bool burst,
 static int
 bench_ovsnet(const char *path)
 {
-    struct client c;
+    struct pc_client c;
     char key[128];
     unsigned int serial = 0;
 
@@ -707,7 +608,7 @@ bench_ovsnet(const char *path)
     double t0 = now_ms();
     call(&c, "NetworkDriver.CreateNetwork", body);
     result("ovsnet.create_network_ms", now_ms() - t0);
-    progress("network %.12s created", network_id);
+    pc_message("network %.12s created", network_id);
     report_memory("ovsnet.mem.0");
 
     /* A first container on the new network, which also waits for
@@ -727,7 +628,7 @@ bench_ovsnet(const char *path)
     for (int i = 0; i < n_burst; i++) {
         endpoint_init(&burst[i], serial++);
     }
-    progress("burst: %d CreateEndpoint+Join at once", n_burst);
+    pc_message("burst: %d CreateEndpoint+Join at once", n_burst);
     snprintf(key, sizeof key, "ovsnet.burst.%d", n_burst);
     double wall = run_batch(burst, n_burst, BATCH_ATTACH, n_burst, true,
                             &lat);
@@ -759,8 +660,8 @@ bench_ovsnet(const char *path)
             for (int i = n_fill; i < pop; i++) {
                 endpoint_init(&fill[i], serial++);
             }
-            progress("adding %d endpoints (%d at a time)", pop - n_fill,
-                     fill_concurrency);
+            pc_message("adding %d endpoints (%d at a time)", pop - n_fill,
+                       fill_concurrency);
             wall = run_batch(&fill[n_fill], pop - n_fill, BATCH_CREATE,
                              fill_concurrency, false, NULL);
             snprintf(key, sizeof key, "ovsnet.fill.%d.wall_ms", pop);
@@ -772,8 +673,8 @@ bench_ovsnet(const char *path)
         snprintf(key, sizeof key, "ovsnet.mem.%d", pop);
         report_memory(key);
 
-        progress("%d attach/detach cycles with %d endpoints on the network",
-                 n_cycles, pop);
+        pc_message("%d attach/detach cycles with %d endpoints on the "
+                   "network", n_cycles, pop);
         double cycles_start = now_ms();
         for (int i = 0; i < n_cycles && !over_budget(cycles_start, i); i++) {
             struct endpoint ep;
@@ -833,8 +734,8 @@ bench_ovsnet(const char *path)
         for (int i = 0; i < n_burst; i++) {
             endpoint_init(&burst[i], serial++);
         }
-        progress("burst: %d CreateEndpoint+Join at once, %d endpoints "
-                 "already there", n_burst, n_fill);
+        pc_message("burst: %d CreateEndpoint+Join at once, %d endpoints "
+                   "already there", n_burst, n_fill);
         wall = run_batch(burst, n_burst, BATCH_ATTACH, n_burst, true, &lat);
         snprintf(key, sizeof key, "ovsnet.burst.%d.at.%d.wall_ms", n_burst,
                  n_fill);
@@ -846,7 +747,7 @@ bench_ovsnet(const char *path)
         free(burst);
     }
 
-    progress("deleting the %d endpoints", n_fill);
+    pc_message("deleting the %d endpoints", n_fill);
     wall = run_batch(fill, n_fill, BATCH_DELETE, fill_concurrency, false,
                      NULL);
     snprintf(key, sizeof key, "ovsnet.drain.%d.wall_ms", n_fill);
@@ -866,7 +767,7 @@ bench_ovsnet(const char *path)
     free(leave.v);
     free(delete.v);
     free(lat.v);
-    client_destroy(&c);
+    pc_client_destroy(&c);
     return 0;
 }
 
@@ -896,8 +797,8 @@ bench_ovs_docker(const char *bridge, const char *container,
     char key[128];
 
     if (n_cycles) {
-        progress("%d ovs-docker add-port/del-port cycles (%s)", n_cycles,
-                 label);
+        pc_message("%d ovs-docker add-port/del-port cycles (%s)",
+                   n_cycles, label);
         double start = now_ms();
         for (int i = 0; i < n_cycles && !over_budget(start, i); i++) {
             samples_add(&add, ovs_docker("add-port", bridge, "eth1",
@@ -912,8 +813,8 @@ bench_ovs_docker(const char *bridge, const char *container,
     }
 
     if (n_burst) {
-        progress("%d ovs-docker add-port one after the other (%s)", n_burst,
-                 label);
+        pc_message("%d ovs-docker add-port one after the other (%s)",
+                   n_burst, label);
         double t0 = now_ms();
         for (int i = 0; i < n_burst; i++) {
             char iface[16];
@@ -998,20 +899,6 @@ usage(void)
     exit(EXIT_SUCCESS);
 }
 
-static int
-parse_int(const char *s, const char *what, int min, int max)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max) {
-        fatal("%s: %s must be an integer from %d to %d", s, what, min, max);
-    }
-    return v;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -1046,6 +933,7 @@ main(int argc, char *argv[])
     };
     const char *label = "0";
 
+    pc_set_program(program_name, EXIT_FAILURE);
     for (;;) {
         int c = getopt_long(argc, argv, "", long_options, NULL);
         if (c == -1) {
@@ -1053,10 +941,10 @@ main(int argc, char *argv[])
         }
         switch (c) {
         case OPT_CYCLES:
-            n_cycles = parse_int(optarg, "--cycles", 0, 100000);
+            n_cycles = pc_parse_int(optarg, "--cycles", 0, 100000);
             break;
         case OPT_BURST:
-            n_burst = parse_int(optarg, "--burst", 0, 1000);
+            n_burst = pc_parse_int(optarg, "--burst", 0, 1000);
             break;
         case OPT_POPULATIONS: {
             char *copy = strdup(optarg), *save = NULL;
@@ -1064,11 +952,11 @@ main(int argc, char *argv[])
             for (char *t = strtok_r(copy, ",", &save); t;
                  t = strtok_r(NULL, ",", &save)) {
                 if (n_populations >= 8) {
-                    fatal("--populations: at most 8");
+                    pc_fatal("--populations: at most 8");
                 }
-                int pop = parse_int(t, "a population", 0, 100000);
+                int pop = pc_parse_int(t, "a population", 0, 100000);
                 if (n_populations && pop < populations[n_populations - 1]) {
-                    fatal("--populations: give them in increasing order");
+                    pc_fatal("--populations: give them in increasing order");
                 }
                 populations[n_populations++] = pop;
             }
@@ -1076,34 +964,34 @@ main(int argc, char *argv[])
             break;
         }
         case OPT_FILL:
-            fill_concurrency = parse_int(optarg, "--fill-concurrency", 1,
-                                         256);
+            fill_concurrency = pc_parse_int(optarg, "--fill-concurrency",
+                                            1, 256);
             break;
         case OPT_CONTAINER:
             container_netns = optarg;
             break;
         case OPT_DATAPATH:
             if (strcmp(optarg, "system") && strcmp(optarg, "netdev")) {
-                fatal("--datapath=%s: give system or netdev", optarg);
+                pc_fatal("--datapath=%s: give system or netdev", optarg);
             }
             datapath = optarg;
             break;
         case OPT_PID:
-            daemon_pid = parse_int(optarg, "--pid", 1, INT32_MAX);
+            daemon_pid = pc_parse_int(optarg, "--pid", 1, INT32_MAX);
             break;
         case OPT_LABEL:
             label = optarg;
             break;
         case OPT_TIMEOUT:
-            call_timeout = parse_int(optarg, "--timeout", 1, 3600);
+            call_timeout = pc_parse_int(optarg, "--timeout", 1, 3600);
             break;
         case OPT_BUDGET:
-            budget_s = parse_int(optarg, "--budget", 0, 86400);
+            budget_s = pc_parse_int(optarg, "--budget", 0, 86400);
             break;
         case OPT_TRACE:
             trace = fopen(optarg, "w");
             if (!trace) {
-                fatal("%s: %s", optarg, strerror(errno));
+                pc_fatal("%s: %s", optarg, strerror(errno));
             }
             setvbuf(trace, NULL, _IOLBF, 0);
             break;
@@ -1117,12 +1005,12 @@ main(int argc, char *argv[])
     argc -= optind;
     argv += optind;
     if (argc < 1) {
-        fatal("need a mode: ovsnet, ovs-docker, activate or call (--help "
-              "for help)");
+        pc_fatal("need a mode: ovsnet, ovs-docker, activate or call "
+                 "(--help for help)");
     }
     srandom((unsigned int) (now_ms() * 1000) ^ (unsigned int) getpid());
     if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
-        fatal("cannot initialize libcurl");
+        pc_fatal("cannot initialize libcurl");
     }
 
     int status;
@@ -1131,24 +1019,24 @@ main(int argc, char *argv[])
     } else if (!strcmp(argv[0], "ovs-docker") && argc == 3) {
         status = bench_ovs_docker(argv[1], argv[2], label);
     } else if (!strcmp(argv[0], "activate") && argc == 2) {
-        struct client c;
+        struct pc_client c;
 
         socket_path = argv[1];
         call_timeout = 5;
         client_init(&c);
         call(&c, "Plugin.Activate", NULL);
-        client_destroy(&c);
+        pc_client_destroy(&c);
         status = 0;
     } else if (!strcmp(argv[0], "call") && (argc == 3 || argc == 4)) {
-        struct client c;
+        struct pc_client c;
 
         socket_path = argv[1];
         client_init(&c);
         printf("%s\n", call(&c, argv[2], argc == 4 ? argv[3] : NULL));
-        client_destroy(&c);
+        pc_client_destroy(&c);
         status = 0;
     } else {
-        fatal("bad arguments (--help for help)");
+        pc_fatal("bad arguments (--help for help)");
     }
     curl_global_cleanup();
     return status;

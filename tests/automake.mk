@@ -19,3 +19,10 @@ include tests/integration.mk
 include tests/e2e.mk
 include tests/multihost.mk
 include tests/fuzz.mk
+
+# What the programs that call the plugin socket as Docker does share
+# (tests/ovsnet-call and tests/ovsnet-load, above in integration.mk, and
+# bench/bench-attach): libcurl and the C library only.
+PLUGIN_CLIENT_SOURCES = tests/plugin-client.c tests/plugin-client.h
+tests_ovsnet_call_SOURCES += $(PLUGIN_CLIENT_SOURCES)
+tests_ovsnet_load_SOURCES += $(PLUGIN_CLIENT_SOURCES)

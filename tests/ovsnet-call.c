@@ -25,30 +25,22 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
 
+#include "tests/plugin-client.h"
+
 #define EXIT_HTTP_ERROR 1
 #define EXIT_TRANSPORT 2
-
-/* A growable byte buffer. */
-struct buffer {
-    char *data;
-    size_t len;
-    size_t size;
-};
 
 static const char *program_name = "ovsnet-call";
 
 static void usage(void) __attribute__((noreturn));
-static void fatal(const char *format, ...)
-    __attribute__((noreturn, format(printf, 1, 2)));
 
 static void
 usage(void)
@@ -80,62 +72,20 @@ usage(void)
     exit(EXIT_SUCCESS);
 }
 
-static void
-fatal(const char *format, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "%s: ", program_name);
-    va_start(args, format);
-    vfprintf(stderr, format, args);
-    va_end(args);
-    fputc('\n', stderr);
-    exit(EXIT_TRANSPORT);
-}
-
-static void
-buffer_reserve(struct buffer *b, size_t n)
-{
-    if (b->size - b->len < n) {
-        size_t size = b->size ? b->size : 4096;
-
-        while (size - b->len < n) {
-            if (size > SIZE_MAX / 2) {
-                fatal("out of memory");
-            }
-            size *= 2;
-        }
-        b->data = realloc(b->data, size);
-        if (!b->data) {
-            fatal("out of memory");
-        }
-        b->size = size;
-    }
-}
-
-static void
-buffer_put(struct buffer *b, const void *data, size_t n)
-{
-    buffer_reserve(b, n);
-    if (n) {
-        memcpy(b->data + b->len, data, n);
-        b->len += n;
-    }
-}
-
 /* Appends everything 'stream' holds to 'b'. */
 static void
-buffer_read_stream(struct buffer *b, FILE *stream, const char *name)
+buffer_read_stream(struct pc_buffer *b, FILE *stream, const char *name)
 {
     for (;;) {
         size_t n;
 
-        buffer_reserve(b, 65536);
-        n = fread(b->data + b->len, 1, b->size - b->len, stream);
+        pc_buffer_reserve(b, 65536);
+        n = fread(b->data + b->len, 1, b->size - b->len - 1, stream);
         b->len += n;
+        b->data[b->len] = '\0';
         if (n == 0) {
             if (ferror(stream)) {
-                fatal("%s: read error: %s", name, strerror(errno));
+                pc_fatal("%s: read error: %s", name, strerror(errno));
             }
             break;
         }
@@ -144,7 +94,7 @@ buffer_read_stream(struct buffer *b, FILE *stream, const char *name)
 
 /* The body of the request, as the command line gives it. */
 static void
-read_body(struct buffer *b, const char *arg)
+read_body(struct pc_buffer *b, const char *arg)
 {
     if (!strcmp(arg, "-")) {
         buffer_read_stream(b, stdin, "standard input");
@@ -152,34 +102,13 @@ read_body(struct buffer *b, const char *arg)
         FILE *stream = fopen(arg + 1, "rb");
 
         if (!stream) {
-            fatal("%s: %s", arg + 1, strerror(errno));
+            pc_fatal("%s: %s", arg + 1, strerror(errno));
         }
         buffer_read_stream(b, stream, arg + 1);
         fclose(stream);
     } else {
-        buffer_put(b, arg, strlen(arg));
+        pc_buffer_put(b, arg, strlen(arg));
     }
-}
-
-static size_t
-write_cb(char *ptr, size_t size, size_t nmemb, void *b_)
-{
-    struct buffer *b = b_;
-
-    buffer_put(b, ptr, size * nmemb);
-    return size * nmemb;
-}
-
-/* Adds 'header' to 'list', dying if libcurl cannot. */
-static struct curl_slist *
-add_header(struct curl_slist *list, const char *header)
-{
-    struct curl_slist *new = curl_slist_append(list, header);
-
-    if (!new) {
-        fatal("out of memory");
-    }
-    return new;
 }
 
 int
@@ -209,19 +138,15 @@ main(int argc, char *argv[])
     long repeat = 1;
     long n_connects = 0;
     int status = EXIT_SUCCESS;
-    struct buffer body = { NULL, 0, 0 };
-    struct buffer reply = { NULL, 0, 0 };
-    struct curl_slist *headers = NULL;
+    struct pc_buffer body = { NULL, 0, 0, 0 };
     const char *socket_path, *path;
-    char errbuf[CURL_ERROR_SIZE];
-    char *url;
-    size_t url_len;
+    struct pc_client client;
     CURLcode error;
     CURL *curl;
 
+    pc_set_program(program_name, EXIT_TRANSPORT);
     for (;;) {
         int c = getopt_long(argc, argv, "", long_options, NULL);
-        char *end;
 
         if (c == -1) {
             break;
@@ -230,7 +155,7 @@ main(int argc, char *argv[])
         case OPT_METHOD:
             method = optarg;
             if (!method[0] || strpbrk(method, " \t\r\n")) {
-                fatal("%s: invalid method", method);
+                pc_fatal("%s: invalid method", method);
             }
             break;
 
@@ -239,19 +164,11 @@ main(int argc, char *argv[])
             break;
 
         case OPT_TIMEOUT:
-            errno = 0;
-            timeout = strtol(optarg, &end, 10);
-            if (errno || end == optarg || *end || timeout < 0) {
-                fatal("%s: invalid timeout", optarg);
-            }
+            timeout = pc_parse_int(optarg, "--timeout", 0, LONG_MAX);
             break;
 
         case OPT_REPEAT:
-            errno = 0;
-            repeat = strtol(optarg, &end, 10);
-            if (errno || end == optarg || *end || repeat < 1) {
-                fatal("%s: invalid repeat count", optarg);
-            }
+            repeat = pc_parse_int(optarg, "--repeat", 1, LONG_MAX);
             break;
 
         case OPT_VERBOSE:
@@ -266,7 +183,7 @@ main(int argc, char *argv[])
         }
     }
     if (argc - optind < 2 || argc - optind > 3) {
-        fatal("need SOCKET PATH [BODY] (use --help for help)");
+        pc_fatal("need SOCKET PATH [BODY] (use --help for help)");
     }
     socket_path = argv[optind];
     path = argv[optind + 1];
@@ -277,54 +194,18 @@ main(int argc, char *argv[])
     /* Go's json.Encoder ends every value with a newline.  A call with no
      * argument has an empty body, without one. */
     if (!raw && body.len) {
-        buffer_put(&body, "\n", 1);
+        pc_buffer_put(&body, "\n", 1);
     }
     /* libcurl wants a pointer even for an empty body. */
-    buffer_put(&body, "", 0);
-
-    /* Docker's URL for a unix socket names the host "plugin.moby.localhost"
-     * (the Host header) and the call as the path. */
-    while (*path == '/') {
-        path++;
-    }
-    url_len = strlen("http://plugin.moby.localhost/") + strlen(path) + 1;
-    url = malloc(url_len);
-    if (!url) {
-        fatal("out of memory");
-    }
-    snprintf(url, url_len, "http://plugin.moby.localhost/%s", path);
+    pc_buffer_put(&body, "", 0);
 
     if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
-        fatal("cannot initialize libcurl");
+        pc_fatal("cannot initialize libcurl");
     }
-    curl = curl_easy_init();
-    if (!curl) {
-        fatal("cannot initialize libcurl");
-    }
-
-    /* The headers of moby's pkg/plugins client: Accept, and none of
-     * libcurl's own (Content-Type for a POST, Expect for a large body).
-     * Go's transport adds User-Agent and Accept-Encoding. */
-    headers = add_header(headers,
-                         "Accept: application/vnd.docker.plugins.v1.2+json");
-    headers = add_header(headers, "Content-Type:");
-    headers = add_header(headers, "Expect:");
-    headers = add_header(headers, "User-Agent: Go-http-client/1.1");
-
-    errbuf[0] = '\0';
-    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    pc_client_init(&client, socket_path, timeout, true);
+    pc_client_set_path(&client, path);
+    curl = client.curl;
     curl_easy_setopt(curl, CURLOPT_VERBOSE, verbose ? 1L : 0L);
-    if (timeout) {
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout);
-    }
 
     if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) && !body.len) {
         curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -342,17 +223,19 @@ main(int argc, char *argv[])
     }
 
     for (long i = 0; i < repeat; i++) {
+        struct pc_buffer *reply = &client.reply;
         long connects = 0;
         long code = 0;
 
-        reply.len = 0;
+        pc_buffer_clear(reply);
         error = curl_easy_perform(curl);
         if (error != CURLE_OK) {
             fprintf(stderr, "%s: %s: %s\n", program_name, socket_path,
-                    errbuf[0] ? errbuf : curl_easy_strerror(error));
+                    client.errbuf[0] ? client.errbuf
+                    : curl_easy_strerror(error));
             /* Whatever arrived before the failure may help a test's log. */
-            if (reply.len) {
-                fwrite(reply.data, 1, reply.len, stdout);
+            if (reply->len) {
+                fwrite(reply->data, 1, reply->len, stdout);
             }
             exit(EXIT_TRANSPORT);
         }
@@ -362,15 +245,16 @@ main(int argc, char *argv[])
             n_connects += connects;
         }
 
-        if (reply.len
-            && fwrite(reply.data, 1, reply.len, stdout) != reply.len) {
-            fatal("write error: %s", strerror(errno));
+        if (reply->len
+            && fwrite(reply->data, 1, reply->len, stdout) != reply->len) {
+            pc_fatal("write error: %s", strerror(errno));
         }
-        if (repeat > 1 && (!reply.len || reply.data[reply.len - 1] != '\n')) {
+        if (repeat > 1
+            && (!reply->len || reply->data[reply->len - 1] != '\n')) {
             putchar('\n');
         }
         if (fflush(stdout)) {
-            fatal("write error: %s", strerror(errno));
+            pc_fatal("write error: %s", strerror(errno));
         }
         if (code != 200) {
             fprintf(stderr, "HTTP %ld\n", code);
@@ -383,12 +267,9 @@ main(int argc, char *argv[])
                 program_name, repeat, n_connects);
     }
 
-    curl_easy_cleanup(curl);
-    curl_slist_free_all(headers);
+    pc_client_destroy(&client);
     curl_global_cleanup();
-    free(url);
-    free(body.data);
-    free(reply.data);
+    pc_buffer_destroy(&body);
 
     return status;
 }

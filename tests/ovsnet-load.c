@@ -51,6 +51,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "tests/plugin-client.h"
+
 #define MAX_BODY (1024 * 1024)
 
 static const char *program_name = "ovsnet-load";
@@ -80,31 +82,12 @@ enum expect {
 };
 
 struct client {
-    CURL *curl;
-    struct curl_slist *headers;
+    struct pc_client pc;        /* Its reply is capped at MAX_BODY. */
     char *body;                 /* What was sent. */
-    char *reply;
-    size_t reply_len;
     const char *what;           /* Name of the kind of request. */
     enum expect expect;
     char churn_id[65];          /* A fresh endpoint to delete next. */
 };
-
-static void fatal(const char *format, ...)
-    __attribute__((noreturn, format(printf, 1, 2)));
-
-static void
-fatal(const char *format, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "%s: ", program_name);
-    va_start(args, format);
-    vfprintf(stderr, format, args);
-    va_end(args);
-    fputc('\n', stderr);
-    exit(2);
-}
 
 static char *
 xasprintf_(const char *format, ...)
@@ -114,7 +97,7 @@ xasprintf_(const char *format, ...)
 
     va_start(args, format);
     if (vasprintf(&s, format, args) < 0) {
-        fatal("out of memory");
+        pc_fatal("out of memory");
     }
     va_end(args);
     return s;
@@ -130,52 +113,29 @@ random_id(char id[65])
     id[64] = '\0';
 }
 
-static size_t
-write_cb(char *ptr, size_t size, size_t nmemb, void *c_)
-{
-    struct client *c = c_;
-    size_t n = size * nmemb;
-
-    if (c->reply_len + n > MAX_BODY) {
-        return 0;
-    }
-    char *p = realloc(c->reply, c->reply_len + n + 1);
-    if (!p) {
-        return 0;
-    }
-    c->reply = p;
-    memcpy(c->reply + c->reply_len, ptr, n);
-    c->reply_len += n;
-    c->reply[c->reply_len] = '\0';
-    return n;
-}
-
 /* Sets up 'c''s easy handle for "METHOD /PATH" with 'body' (taken), as
  * Docker sends it: no Content-Type, the body followed by a newline. */
 static void
 client_prepare(struct client *c, const char *method, const char *path,
                char *body, const char *what, enum expect expect)
 {
-    char *url = xasprintf_("http://plugin.moby.localhost%s", path);
+    CURL *curl = c->pc.curl;
 
     free(c->body);
     c->body = body;
-    free(c->reply);
-    c->reply = NULL;
-    c->reply_len = 0;
+    pc_buffer_clear(&c->pc.reply);
     c->what = what;
     c->expect = expect;
 
-    curl_easy_setopt(c->curl, CURLOPT_URL, url);
-    free(url);
+    pc_client_set_path(&c->pc, path);
     if (!strcmp(method, "POST")) {
-        curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, NULL);
-        curl_easy_setopt(c->curl, CURLOPT_POST, 1L);
-        curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, c->body);
-        curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, NULL);
+        curl_easy_setopt(curl, CURLOPT_POST, 1L);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, c->body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t) strlen(c->body));
     } else {
-        curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     }
 }
 
@@ -183,34 +143,16 @@ static void
 client_init(struct client *c)
 {
     memset(c, 0, sizeof *c);
-    c->curl = curl_easy_init();
-    if (!c->curl) {
-        fatal("curl_easy_init failed");
-    }
-    c->headers = curl_slist_append(NULL,
-                                   "Accept: application/vnd.docker.plugins."
-                                   "v1.2+json");
-    /* Docker sends no Content-Type and no Expect: 100-continue. */
-    c->headers = curl_slist_append(c->headers, "Content-Type:");
-    c->headers = curl_slist_append(c->headers, "Expect:");
-    curl_easy_setopt(c->curl, CURLOPT_UNIX_SOCKET_PATH, socket_path);
-    curl_easy_setopt(c->curl, CURLOPT_HTTP_VERSION,
-                     (long) CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, write_cb);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c);
-    curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, 120L);
-    curl_easy_setopt(c->curl, CURLOPT_PRIVATE, c);
+    pc_client_init(&c->pc, socket_path, 120, false);
+    c->pc.reply.max = MAX_BODY;
+    curl_easy_setopt(c->pc.curl, CURLOPT_PRIVATE, c);
 }
 
 static void
 client_destroy(struct client *c)
 {
-    curl_easy_cleanup(c->curl);
-    curl_slist_free_all(c->headers);
+    pc_client_destroy(&c->pc);
     free(c->body);
-    free(c->reply);
 }
 
 /* Checks the answer 'c' got: HTTP 'status' and its body.  Returns NULL if
@@ -219,7 +161,7 @@ static const char *
 check_answer(const struct client *c, long status)
 {
     json_error_t jerr;
-    json_t *j = c->reply ? json_loads(c->reply, 0, &jerr) : NULL;
+    json_t *j = json_loads(c->pc.reply.data, 0, &jerr);
     const char *wrong = NULL;
 
     if (!j || !json_is_object(j)) {
@@ -376,7 +318,7 @@ next_request(struct client *c, long room)
         size_t n = MAX_BODY + 1024;
         char *body = malloc(n + 1);
         if (!body) {
-            fatal("out of memory");
+            pc_fatal("out of memory");
         }
         memset(body, ' ', n);
         body[0] = '{';
@@ -398,15 +340,15 @@ call_once(const char *path, char *body, enum expect expect)
 
     client_init(&c);
     client_prepare(&c, "POST", path, body, path, expect);
-    CURLcode rc = curl_easy_perform(c.curl);
+    CURLcode rc = curl_easy_perform(c.pc.curl);
     if (rc != CURLE_OK) {
-        fatal("%s: %s", path, curl_easy_strerror(rc));
+        pc_fatal("%s: %s", path, curl_easy_strerror(rc));
     }
-    curl_easy_getinfo(c.curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(c.pc.curl, CURLINFO_RESPONSE_CODE, &status);
     const char *wrong = check_answer(&c, status);
     if (wrong) {
-        fatal("%s: %s (HTTP %ld: %s)", path, wrong, status,
-              c.reply ? c.reply : "");
+        pc_fatal("%s: %s (HTTP %ld: %s)", path, wrong, status,
+                 c.pc.reply.data);
     }
     client_destroy(&c);
 }
@@ -464,14 +406,14 @@ hold_connections(int n)
         fds[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fds[i] < 0
             || connect(fds[i], (struct sockaddr *) &sun, sizeof sun)) {
-            fatal("%s: connect: %s", socket_path, strerror(errno));
+            pc_fatal("%s: connect: %s", socket_path, strerror(errno));
         }
     }
     static const char half[] = "POST /NetworkDriver.Join HTTP/1.1\r\n"
                                "Host: plugin.moby.localhost\r\n"
                                "Content-Length: 100\r\n\r\n{\"Netw";
     if (n && write(fds[0], half, strlen(half)) != (ssize_t) strlen(half)) {
-        fatal("write: %s", strerror(errno));
+        pc_fatal("write: %s", strerror(errno));
     }
     return fds;
 }
@@ -493,7 +435,7 @@ wait_for_close(int *fds, int n, int secs)
     }
     while (closed < n && now_s() < deadline) {
         if (poll(pfds, n, 100) < 0 && errno != EINTR) {
-            fatal("poll: %s", strerror(errno));
+            pc_fatal("poll: %s", strerror(errno));
         }
         for (int i = 0; i < n; i++) {
             char buf[4096];
@@ -582,7 +524,7 @@ parse_options(int argc, char *argv[])
     }
     if (optind != argc - 1 || n_clients < 1 || n_clients > 4096
         || n_requests < 1 || n_hold < 0) {
-        fatal("usage: %s [OPTIONS] SOCKET (--help for help)", program_name);
+        pc_fatal("usage: %s [OPTIONS] SOCKET (--help for help)", program_name);
     }
     socket_path = argv[optind];
     srandom(seed);
@@ -592,6 +534,7 @@ parse_options(int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
+    pc_set_program(program_name, 2);
     parse_options(argc, argv);
 
     if (idle_check) {
@@ -639,7 +582,7 @@ main(int argc, char *argv[])
     for (int i = 0; i < n_clients && n_booked < n_requests; i++) {
         client_init(&clients[i]);
         n_booked += next_request(&clients[i], n_requests - n_booked);
-        curl_multi_add_handle(multi, clients[i].curl);
+        curl_multi_add_handle(multi, clients[i].pc.curl);
     }
 
     double start = now_s();
@@ -670,7 +613,7 @@ main(int argc, char *argv[])
             if (wrong) {
                 if (n_wrong++ < 10) {
                     printf("wrong answer to %s: %s (HTTP %ld: %.200s)\n",
-                           c->what, wrong, status, c->reply ? c->reply : "");
+                           c->what, wrong, status, c->pc.reply.data);
                 }
                 /* A churn whose creation failed has nothing to delete:
                  * another request takes the follow-up's place. */
@@ -688,10 +631,10 @@ main(int argc, char *argv[])
                 next_report += n_requests / 10;
             }
 
-            curl_multi_remove_handle(multi, c->curl);
+            curl_multi_remove_handle(multi, c->pc.curl);
             if (n_booked < n_requests || c->churn_id[0]) {
                 n_booked += next_request(c, n_requests - n_booked);
-                curl_multi_add_handle(multi, c->curl);
+                curl_multi_add_handle(multi, c->pc.curl);
             }
         }
         if (n_done < n_booked) {
@@ -701,8 +644,8 @@ main(int argc, char *argv[])
     double elapsed = now_s() - start;
 
     for (int i = 0; i < n_clients; i++) {
-        if (clients[i].curl) {
-            curl_multi_remove_handle(multi, clients[i].curl);
+        if (clients[i].pc.curl) {
+            curl_multi_remove_handle(multi, clients[i].pc.curl);
             client_destroy(&clients[i]);
         }
     }
