@@ -36,6 +36,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -459,19 +460,24 @@ now_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void usage(void) __attribute__((noreturn));
+
 static void
 usage(void)
 {
     printf("%s: load test of a Docker network plugin socket\n"
            "usage: %s [OPTIONS] SOCKET\n"
            "\n"
-           "  --clients=N    connections kept busy at once (default 64)\n"
-           "  --requests=N   requests in all (default 100000)\n"
+           "  --clients=N    connections kept busy at once, 1 to 4096\n"
+           "                 (default 64)\n"
+           "  --requests=N   requests in all, 1 to 1000000000 (default\n"
+           "                 100000)\n"
            "  --hold=N       idle connections held open meanwhile, one with\n"
-           "                 half a request (default 0)\n"
+           "                 half a request, 0 to 65536 (default 0)\n"
            "  --pid=PID      the daemon, to print its memory and fds\n"
            "  --idle-check=SECS  only hold the --hold connections, and\n"
-           "                 wait up to SECS s for the daemon to close them\n"
+           "                 wait up to SECS s (1 to 86400) for the daemon\n"
+           "                 to close them\n"
            "  --seed=N       seed of the mix (default: the time)\n",
            program_name, program_name);
     exit(0);
@@ -499,22 +505,23 @@ parse_options(int argc, char *argv[])
         }
         switch (c) {
         case 'c':
-            n_clients = atoi(optarg);
+            n_clients = pc_parse_int(optarg, "--clients", 1, 4096);
             break;
         case 'n':
-            n_requests = atol(optarg);
+            n_requests = pc_parse_int(optarg, "--requests", 1, 1000000000);
             break;
         case 'H':
-            n_hold = atoi(optarg);
+            n_hold = pc_parse_int(optarg, "--hold", 0, 65536);
             break;
         case 'p':
-            daemon_pid = atoi(optarg);
+            daemon_pid = pc_parse_int(optarg, "--pid", 1, INT_MAX);
             break;
         case 'i':
-            idle_check = atoi(optarg);
+            idle_check = pc_parse_int(optarg, "--idle-check", 1, 86400);
             break;
         case 's':
-            seed = strtoul(optarg, NULL, 10);
+            seed = pc_parse_int(optarg, "--seed", 0,
+                                UINT_MAX < LONG_MAX ? UINT_MAX : LONG_MAX);
             break;
         case 'h':
             usage();
@@ -522,8 +529,7 @@ parse_options(int argc, char *argv[])
             exit(2);
         }
     }
-    if (optind != argc - 1 || n_clients < 1 || n_clients > 4096
-        || n_requests < 1 || n_hold < 0) {
+    if (optind != argc - 1) {
         pc_fatal("usage: %s [OPTIONS] SOCKET (--help for help)", program_name);
     }
     socket_path = argv[optind];
