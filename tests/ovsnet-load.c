@@ -21,14 +21,17 @@
  * file descriptors are printed ten times along the run.  With --hold=N,
  * N more connections are opened first and left idle, one of them with half
  * a request sent, for the whole run: they must not keep the mix from being
- * served.  At the end the network is deleted.
+ * served, and the daemon must not close them (run it with an idle timeout
+ * longer than the run); how many it closed is printed and counts as
+ * failure.  At the end the network is deleted.
  *
  * With --idle-check=SECS, only holds the --hold connections (no network,
  * no load) and waits up to SECS seconds for the daemon to close all of
  * them, as its idle timeout must; exit status 0 if it did.
  *
- * Exit status: 0 if every answer was right, 1 otherwise, 2 on bad usage or
- * if the set-up failed.  The last line is "N requests, N wrong".
+ * Exit status: 0 if every answer was right (and no held connection was
+ * closed), 1 otherwise, 2 on bad usage or if the set-up failed.  The last
+ * line is "N requests, N wrong".
  */
 
 #include <config.h>
@@ -421,6 +424,36 @@ hold_connections(int n)
 
 static double now_s(void);
 
+/* Returns true if the daemon closed 'fd' (end of file, or an error such as
+ * a reset), false if it is still open.  Reads and drops what the daemon
+ * sent meanwhile; does not wait. */
+static bool
+connection_closed(int fd)
+{
+    for (;;) {
+        char buf[4096];
+        ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+
+        if (n == 0) {
+            return true;
+        } else if (n < 0 && errno != EINTR) {
+            return errno != EAGAIN && errno != EWOULDBLOCK;
+        }
+    }
+}
+
+/* Returns how many of the 'n' connections in 'fds' the daemon closed. */
+static int
+count_closed(const int *fds, int n)
+{
+    int closed = 0;
+
+    for (int i = 0; i < n; i++) {
+        closed += connection_closed(fds[i]);
+    }
+    return closed;
+}
+
 /* Waits up to 'secs' seconds for the daemon to close each of the 'n'
  * connections in 'fds'.  Returns how many it closed. */
 static int
@@ -439,10 +472,8 @@ wait_for_close(int *fds, int n, int secs)
             pc_fatal("poll: %s", strerror(errno));
         }
         for (int i = 0; i < n; i++) {
-            char buf[4096];
             if (pfds[i].fd >= 0 && pfds[i].revents
-                && read(pfds[i].fd, buf, sizeof buf) <= 0) {
-                /* EOF (or reset): closed by the daemon. */
+                && connection_closed(pfds[i].fd)) {
                 pfds[i].fd = -1;
                 closed++;
             }
@@ -473,7 +504,8 @@ usage(void)
            "  --requests=N   requests in all, 1 to 1000000000 (default\n"
            "                 100000)\n"
            "  --hold=N       idle connections held open meanwhile, one with\n"
-           "                 half a request, 0 to 65536 (default 0)\n"
+           "                 half a request, 0 to 65536 (default 0); the\n"
+           "                 daemon must not close any\n"
            "  --pid=PID      the daemon, to print its memory and fds\n"
            "  --idle-check=SECS  only hold the --hold connections, and\n"
            "                 wait up to SECS s (1 to 86400) for the daemon\n"
@@ -648,6 +680,7 @@ main(int argc, char *argv[])
         }
     }
     double elapsed = now_s() - start;
+    int n_held_closed = count_closed(held, n_hold);
 
     for (int i = 0; i < n_clients; i++) {
         if (clients[i].pc.curl) {
@@ -674,6 +707,10 @@ main(int argc, char *argv[])
     printf("%ld requests from %d clients in %.1f s (%.0f/s), %ld endpoints "
            "created and deleted\n", n_done, n_clients, elapsed,
            n_done / elapsed, n_churn);
+    if (n_hold) {
+        printf("%d of %d held connections closed by the daemon during the "
+               "load\n", n_held_closed, n_hold);
+    }
     printf("%ld requests, %ld wrong\n", n_done, n_wrong);
-    return n_wrong ? 1 : 0;
+    return n_wrong || n_held_closed ? 1 : 0;
 }
