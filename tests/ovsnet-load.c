@@ -27,7 +27,8 @@
  *
  * With --idle-check=SECS, only holds the --hold connections (no network,
  * no load) and waits up to SECS seconds for the daemon to close all of
- * them, as its idle timeout must; exit status 0 if it did.
+ * them, as its idle timeout must, but none sooner than --idle-min seconds
+ * after the first was opened; exit status 0 if it did.
  *
  * Exit status: 0 if every answer was right (and no held connection was
  * closed), 1 otherwise, 2 on bad usage or if the set-up failed.  The last
@@ -66,6 +67,7 @@ static long n_requests = 100000;
 static int n_hold;
 static int daemon_pid;
 static int idle_check;
+static int idle_min;
 
 static char network_id[65];
 #define N_ENDPOINTS 8
@@ -454,13 +456,15 @@ count_closed(const int *fds, int n)
     return closed;
 }
 
-/* Waits up to 'secs' seconds for the daemon to close each of the 'n'
- * connections in 'fds'.  Returns how many it closed. */
+/* Waits until 'deadline' (now_s()) for the daemon to close each of the
+ * 'n' connections in 'fds'.  Returns how many it closed; stores in
+ * '*first' and '*last' when it saw the first and the last close
+ * (now_s()), if it closed any. */
 static int
-wait_for_close(int *fds, int n, int secs)
+wait_for_close(int *fds, int n, double deadline, double *first,
+               double *last)
 {
     struct pollfd *pfds = calloc(n, sizeof *pfds);
-    double deadline = now_s() + secs;
     int closed = 0;
 
     for (int i = 0; i < n; i++) {
@@ -475,7 +479,10 @@ wait_for_close(int *fds, int n, int secs)
             if (pfds[i].fd >= 0 && pfds[i].revents
                 && connection_closed(pfds[i].fd)) {
                 pfds[i].fd = -1;
-                closed++;
+                *last = now_s();
+                if (!closed++) {
+                    *first = *last;
+                }
             }
         }
     }
@@ -510,6 +517,8 @@ usage(void)
            "  --idle-check=SECS  only hold the --hold connections, and\n"
            "                 wait up to SECS s (1 to 86400) for the daemon\n"
            "                 to close them\n"
+           "  --idle-min=SECS  with --idle-check: fail if the daemon closes\n"
+           "                 any sooner than SECS s (default 0)\n"
            "  --seed=N       seed of the mix (default: the time)\n",
            program_name, program_name);
     exit(0);
@@ -524,6 +533,7 @@ parse_options(int argc, char *argv[])
         {"hold", required_argument, NULL, 'H'},
         {"pid", required_argument, NULL, 'p'},
         {"idle-check", required_argument, NULL, 'i'},
+        {"idle-min", required_argument, NULL, 'm'},
         {"seed", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -551,6 +561,9 @@ parse_options(int argc, char *argv[])
         case 'i':
             idle_check = pc_parse_int(optarg, "--idle-check", 1, 86400);
             break;
+        case 'm':
+            idle_min = pc_parse_int(optarg, "--idle-min", 0, 86400);
+            break;
         case 's':
             seed = pc_parse_int(optarg, "--seed", 0,
                                 UINT_MAX < LONG_MAX ? UINT_MAX : LONG_MAX);
@@ -564,6 +577,16 @@ parse_options(int argc, char *argv[])
     if (optind != argc - 1) {
         pc_fatal("usage: %s [OPTIONS] SOCKET (--help for help)", program_name);
     }
+    if (idle_check && !n_hold) {
+        pc_fatal("--idle-check needs connections to watch: give --hold=N");
+    }
+    if (idle_min && !idle_check) {
+        pc_fatal("--idle-min goes with --idle-check");
+    }
+    if (idle_min > idle_check) {
+        pc_fatal("--idle-min=%d is longer than --idle-check=%d", idle_min,
+                 idle_check);
+    }
     socket_path = argv[optind];
     srandom(seed);
     printf("seed %u\n", seed);
@@ -576,16 +599,31 @@ main(int argc, char *argv[])
     parse_options(argc, argv);
 
     if (idle_check) {
-        int *held = hold_connections(n_hold);
+        /* The daemon's timer for a connection starts once it accepts it,
+         * no sooner than this. */
         double start = now_s();
-        int closed = wait_for_close(held, n_hold, idle_check);
-        printf("%d of %d idle connections closed by the daemon after "
-               "%.1f s\n", closed, n_hold, now_s() - start);
+        int *held = hold_connections(n_hold);
+        double first, last;
+        int closed = wait_for_close(held, n_hold, start + idle_check,
+                                    &first, &last);
+        bool early = closed && first - start < idle_min;
+
+        if (closed) {
+            printf("%d of %d idle connections closed by the daemon, after "
+                   "%.1f s to %.1f s\n", closed, n_hold, first - start,
+                   last - start);
+        } else {
+            printf("0 of %d idle connections closed by the daemon in %d s\n",
+                   n_hold, idle_check);
+        }
+        if (early) {
+            printf("closed sooner than --idle-min=%d s\n", idle_min);
+        }
         for (int i = 0; i < n_hold; i++) {
             close(held[i]);
         }
         free(held);
-        return closed == n_hold ? 0 : 1;
+        return closed == n_hold && !early ? 0 : 1;
     }
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
