@@ -102,7 +102,7 @@ until [ -z "$(leftovers)" ] || [ $SECONDS -ge $deadline ]; do
 done
 check_eq "ovsnet's ports and links left after the load" "" \
     "$(leftovers | tr '\n' ' ')"
-check_match "last line of the load test" '^[0-9]+ requests, 0 wrong$' \
+check_eq "last line of the load test" "$LOAD_REQUESTS requests, 0 wrong" \
     "$(tail -n 1 "$T/load.out")"
 
 # The load test closed its connections; the daemon closes its side as it
