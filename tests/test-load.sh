@@ -79,6 +79,7 @@ check_eq "bounding set (empty)" 0000000000000000 \
 "$OVSNET_LOAD" --clients=4 --requests=500 "$T/ovs.sock" > "$T/warmup.out" 2>&1 \
     || { cat "$T/warmup.out"; fail "wrong answers in the warm-up"; }
 fds_before=$(fds)
+log "ovsnetd: $fds_before fds after the warm-up"
 log "load: $LOAD_REQUESTS requests from 64 clients, 300 idle connections held"
 "$OVSNET_LOAD" --clients=64 --requests="$LOAD_REQUESTS" --hold=300 \
     --pid="$OVSNETD_PID" "$T/ovs.sock" > "$T/load.out" 2>&1 || {
@@ -108,6 +109,7 @@ check_eq "last line of the load test" "$LOAD_REQUESTS requests, 0 wrong" \
 # The load test closed its connections; the daemon closes its side as it
 # sees them go.
 wait_until "ovsnetd's fds back to $fds_before (now $(fds))" fds_back
+log "ovsnetd: $(fds) fds after the load"
 ovsnetd_exit
 
 log "idle connections are closed after --idle-timeout=$IDLE_TIMEOUT"
