@@ -194,11 +194,14 @@ struct nat_txn {
     size_t n_acks;              /* Messages that want an ack. */
 };
 
-/* Returns room for the next message of 'txn'. */
+/* Returns room for the next message of 'txn', zeroed: libmnl aligns
+ * attributes without writing their padding, which the kernel is sent
+ * too. */
 static char *
 txn_room(struct nat_txn *txn)
 {
     ofpbuf_prealloc_tailroom(&txn->buf, NAT_MSG_ROOM);
+    memset(ofpbuf_tail(&txn->buf), 0, NAT_MSG_ROOM);
     return ofpbuf_tail(&txn->buf);
 }
 
