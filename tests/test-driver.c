@@ -15,6 +15,8 @@
  *
  *   - state_is_loaded(): loading the state needs a replica of the database,
  *     so whether it has been loaded is the test's to say.
+ *
+ * (tests/driver-wraps.h declares the replacements.)
  */
 #include <config.h>
 
@@ -38,6 +40,7 @@
 #include "plugin/driver.h"
 #include "plugin/http.h"
 #include "svec.h"
+#include "tests/driver-wraps.h"
 #include "util.h"
 
 /* Timeout for the calls of every test but those about timeouts, which use
@@ -86,16 +89,6 @@ struct http_request {
 
 /* Every request of the current test, freed by teardown(). */
 static struct ovs_list requests = OVS_LIST_INITIALIZER(&requests);
-
-const char *__wrap_http_request_path(const struct http_request *);
-const char *__wrap_http_request_body(const struct http_request *,
-                                     size_t *len);
-void __wrap_http_request_reply(struct http_request *, unsigned int status,
-                               const char *body);
-void __wrap_http_request_reply_error(struct http_request *,
-                                     unsigned int status,
-                                     const char *format, ...)
-    OVS_PRINTF_FORMAT(3, 4);
 
 /* Replaces http_request_path().  No mock queue: returns the path the test
  * gave the request. */
@@ -162,15 +155,6 @@ static uint64_t applied_seqno;  /* What db_applied_seqno() returns. */
 static bool connected;          /* What db_is_connected() returns. */
 static bool loaded;             /* What state_is_loaded() returns. */
 
-uint64_t __wrap_db_applied_seqno(void);
-bool __wrap_db_is_connected(void);
-bool __wrap_state_is_loaded(void);
-const char *__wrap_db_bridge_datapath(const char *name);
-const char *__wrap_db_default_datapath(void);
-bool __wrap_db_foreign_port_exists(const char *name);
-bool __wrap_db_interface_state(const char *name, int64_t *ofport,
-                               const char **error);
-
 /* Replaces db_applied_seqno().  No mock queue (the driver polls it as often
  * as it likes): returns 'applied_seqno'. */
 uint64_t
@@ -211,12 +195,10 @@ __wrap_db_default_datapath(void)
     return mock_ptr_type(const char *);
 }
 
-/* The one network device that link_exists() reports, or NULL.  Reset by
+/* The one network device that link_get_kind() reports, or NULL.  Reset by
  * setup(). */
 static const char *existing_link;
 static const char *existing_kind;  /* Its IFLA_INFO_KIND; NULL for "". */
-
-int __wrap_link_get_kind(const char *name, char **kind);
 
 /* Replaces link_get_kind().  No mock queue: only 'existing_link' exists,
  * of kind 'existing_kind'. */

@@ -38,9 +38,10 @@ tests_test_portmap_LDADD = \
 # loaded from OVSDB is the test's to say.
 check_PROGRAMS += tests/test-driver
 TESTS += tests/test-driver
-tests_test_driver_SOURCES = tests/test-driver.c
+tests_test_driver_SOURCES = tests/test-driver.c tests/driver-wraps.h
 tests_test_driver_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-# (The fuzz target of plugin/driver, tests/fuzz.mk, replaces the same.)
+# (The fuzz target of plugin/driver, tests/fuzz.mk, replaces the same;
+# tests/driver-wraps.h declares the replacements.)
 DRIVER_WRAPS = \
 	-Wl,--wrap=http_request_path \
 	-Wl,--wrap=http_request_body \

@@ -14,7 +14,8 @@
  *   - ovsdb/db: every change is committed at once, and ovs-vswitchd adds
  *     every port at once (ofport 1); no bridge or foreign port exists;
  *
- *   - netns/route: every peer has a route with MTU 1500, none is local;
+ *   - netns/route: every peer has a route with MTU 1500 through eth0,
+ *     none is local;
  *
  *   - netns/link: no network device is in the way of a new bridge.
  *
@@ -28,12 +29,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netns/route.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb/state.h"
 #include "plugin/driver.h"
-#include "plugin/http.h"
+#include "tests/driver-wraps.h"
 #include "util.h"
 
 struct http_request {
@@ -43,23 +45,9 @@ struct http_request {
     int n_replies;
 };
 
-const char *__wrap_http_request_path(const struct http_request *);
-const char *__wrap_http_request_body(const struct http_request *, size_t *);
-void __wrap_http_request_reply(struct http_request *, unsigned int,
-                               const char *);
-void __wrap_http_request_reply_error(struct http_request *, unsigned int,
-                                     const char *, ...)
-    OVS_PRINTF_FORMAT(3, 4);
-uint64_t __wrap_db_applied_seqno(void);
-bool __wrap_db_is_connected(void);
-bool __wrap_state_is_loaded(void);
-const char *__wrap_db_bridge_datapath(const char *);
-const char *__wrap_db_default_datapath(void);
-bool __wrap_db_foreign_port_exists(const char *);
-bool __wrap_db_interface_state(const char *, int64_t *, const char **);
-int __wrap_route_lookup(const char *, int *, char **);
-bool __wrap_route_is_local(const char *);
-int __wrap_link_get_kind(const char *, char **);
+/* Not in DRIVER_WRAPS (see tests/fuzz.mk). */
+__typeof__(route_lookup) __wrap_route_lookup;
+__typeof__(route_is_local) __wrap_route_is_local;
 
 const char *
 __wrap_http_request_path(const struct http_request *req)
@@ -165,11 +153,15 @@ __wrap_db_interface_state(const char *name OVS_UNUSED, int64_t *ofport,
 }
 
 int
-__wrap_route_lookup(const char *ip OVS_UNUSED, int *mtu, char **src)
+__wrap_route_lookup(const char *ip OVS_UNUSED, int *mtu, char **src,
+                    char **dev)
 {
     *mtu = 1500;
     if (src) {
         *src = xstrdup("192.0.2.1");
+    }
+    if (dev) {
+        *dev = xstrdup("eth0");
     }
     return 0;
 }

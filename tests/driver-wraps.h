@@ -1,0 +1,31 @@
+/*
+ * The replacements of plugin/driver's collaborators that tests/test-driver.c
+ * and tests/fuzz/fuzz-driver.c define, one for each -Wl,--wrap of
+ * DRIVER_WRAPS (tests/unit.mk).
+ *
+ * Each is declared with the type of the function it replaces, so that a
+ * change of a real signature fails to compile until the replacement
+ * follows: the linker would not notice.
+ */
+#ifndef TESTS_DRIVER_WRAPS_H
+#define TESTS_DRIVER_WRAPS_H 1
+
+#include "netns/link.h"
+#include "ovsdb/db.h"
+#include "ovsdb/state.h"
+#include "plugin/http.h"
+
+__typeof__(http_request_path) __wrap_http_request_path;
+__typeof__(http_request_body) __wrap_http_request_body;
+__typeof__(http_request_reply) __wrap_http_request_reply;
+__typeof__(http_request_reply_error) __wrap_http_request_reply_error;
+__typeof__(db_applied_seqno) __wrap_db_applied_seqno;
+__typeof__(db_interface_state) __wrap_db_interface_state;
+__typeof__(db_bridge_datapath) __wrap_db_bridge_datapath;
+__typeof__(db_foreign_port_exists) __wrap_db_foreign_port_exists;
+__typeof__(db_default_datapath) __wrap_db_default_datapath;
+__typeof__(db_is_connected) __wrap_db_is_connected;
+__typeof__(state_is_loaded) __wrap_state_is_loaded;
+__typeof__(link_get_kind) __wrap_link_get_kind;
+
+#endif /* tests/driver-wraps.h */
