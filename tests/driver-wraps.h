@@ -27,5 +27,6 @@ __typeof__(db_default_datapath) __wrap_db_default_datapath;
 __typeof__(db_is_connected) __wrap_db_is_connected;
 __typeof__(state_is_loaded) __wrap_state_is_loaded;
 __typeof__(link_get_kind) __wrap_link_get_kind;
+__typeof__(link_vxlan_supported) __wrap_link_vxlan_supported;
 
 #endif /* tests/driver-wraps.h */

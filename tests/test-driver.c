@@ -13,6 +13,9 @@
  *     (bridges, ports, interfaces) from cmocka mock queues, which also check
  *     the names asked about;
  *
+ *   - netns/link: which network devices exist, and whether the kernel can
+ *     create VXLAN devices, are the test's to say;
+ *
  *   - state_is_loaded(): loading the state needs a replica of the database,
  *     so whether it has been loaded is the test's to say.
  *
@@ -211,6 +214,15 @@ __wrap_link_get_kind(const char *name, char **kind)
     }
     *kind = xstrdup(existing_kind ? existing_kind : "");
     return 0;
+}
+
+/* Replaces link_vxlan_supported(), so that no test creates a device on the
+ * host.  Mock queue: per call, whether the kernel can create VXLAN devices
+ * (bool). */
+bool
+__wrap_link_vxlan_supported(const char *probe OVS_UNUSED)
+{
+    return mock_type(bool);
 }
 
 /* The endpoint port that db_foreign_port_exists() reports as someone

@@ -32,10 +32,11 @@ tests_test_portmap_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
 	$(OVS_LIBS) $(CMOCKA_LIBS)
 
-# plugin/driver: Docker's NetworkDriver calls.  The HTTP server (plugin/http)
-# and the database (ovsdb/db) are replaced; the desired state (ovsdb/state),
-# names and netopts are the real ones, except that whether the state has been
-# loaded from OVSDB is the test's to say.
+# plugin/driver: Docker's NetworkDriver calls.  The HTTP server (plugin/http),
+# the database (ovsdb/db) and what the driver asks the kernel (netns/link) are
+# replaced; the desired state (ovsdb/state), names and netopts are the real
+# ones, except that whether the state has been loaded from OVSDB is the
+# test's to say.
 check_PROGRAMS += tests/test-driver
 TESTS += tests/test-driver
 tests_test_driver_SOURCES = tests/test-driver.c tests/driver-wraps.h
@@ -54,7 +55,8 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=db_default_datapath \
 	-Wl,--wrap=db_is_connected \
 	-Wl,--wrap=state_is_loaded \
-	-Wl,--wrap=link_get_kind
+	-Wl,--wrap=link_get_kind \
+	-Wl,--wrap=link_vxlan_supported
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \

@@ -1,11 +1,12 @@
 /*
  * Fuzz target: Docker's NetworkDriver calls, as plugin/driver handles them.
  *
- * An input is a sequence of requests separated by NUL bytes; each request is
- * a path ("/NetworkDriver.CreateNetwork"), a newline and the JSON body.  The
- * requests go through driver_handle() and driver_run() one after another, so
- * that one input can create a network, then endpoints on it, then join and
- * delete them, as Docker does.  The desired state (ovsdb/state), names and
+ * An input is one byte that says what the host is like (FUZZ_HOST_*; the
+ * seeds make it a digit), then a sequence of requests separated by NUL
+ * bytes; each request is a path ("/NetworkDriver.CreateNetwork"), a newline
+ * and the JSON body.  The requests go through driver_handle() and
+ * driver_run() one after another, so that one input can create a network,
+ * then endpoints on it, then join and delete them, as Docker does.  The desired state (ovsdb/state), names and
  * options are the real ones; linked with -Wl,--wrap (see tests/fuzz.mk):
  *
  *   - plugin/http: a request is this file's own struct http_request, which
@@ -17,7 +18,9 @@
  *   - netns/route: every peer has a route with MTU 1500 through eth0,
  *     none is local;
  *
- *   - netns/link: no network device is in the way of a new bridge.
+ *   - netns/link: no network device is in the way of a new bridge, and the
+ *     kernel can create VXLAN devices if the first byte says so (nothing
+ *     is created on the host).
  *
  * Between inputs the state is cleared, so that inputs are independent.
  */
@@ -37,6 +40,12 @@
 #include "plugin/driver.h"
 #include "tests/driver-wraps.h"
 #include "util.h"
+
+/* Bits of an input's first byte. */
+#define FUZZ_HOST_VXLAN 0x01    /* The kernel can create VXLAN devices. */
+
+/* What the current input's first byte says. */
+static uint8_t host;
 
 struct http_request {
     char *path;
@@ -179,6 +188,12 @@ __wrap_link_get_kind(const char *name OVS_UNUSED, char **kind)
     return ENODEV;              /* No link but ours. */
 }
 
+bool
+__wrap_link_vxlan_supported(const char *probe OVS_UNUSED)
+{
+    return host & FUZZ_HOST_VXLAN;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -191,8 +206,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         driver_init(1000);
     }
 
-    const char *p = (const char *) data;
-    const char *end = p + size;
+    if (!size) {
+        return 0;
+    }
+    host = data[0];
+
+    const char *p = (const char *) data + 1;
+    const char *end = (const char *) data + size;
     while (p < end) {
         const char *nul = memchr(p, '\0', end - p);
         const char *stop = nul ? nul : end;
