@@ -11,6 +11,7 @@
 #define TESTS_DRIVER_WRAPS_H 1
 
 #include "netns/link.h"
+#include "netns/route.h"
 #include "ovsdb/db.h"
 #include "ovsdb/state.h"
 #include "plugin/http.h"
@@ -28,5 +29,7 @@ __typeof__(db_is_connected) __wrap_db_is_connected;
 __typeof__(state_is_loaded) __wrap_state_is_loaded;
 __typeof__(link_get_kind) __wrap_link_get_kind;
 __typeof__(link_vxlan_supported) __wrap_link_vxlan_supported;
+__typeof__(route_lookup) __wrap_route_lookup;
+__typeof__(route_is_local) __wrap_route_is_local;
 
 #endif /* tests/driver-wraps.h */

@@ -10,18 +10,13 @@
 #     tests/fuzz/fuzz-TARGET, the libFuzzer binaries that
 #     tests/fuzz/run.sh runs (see the README's "Reliability").
 
-# plugin/driver's collaborators, as its unit test replaces them
-# (tests/unit.mk), and the route lookups of tunnel networks.
-FUZZ_DRIVER_WRAPS = $(DRIVER_WRAPS) \
-	-Wl,--wrap=route_lookup \
-	-Wl,--wrap=route_is_local
 FUZZ_LIBS = plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a $(OVS_LIBS)
 
 check_PROGRAMS += tests/fuzz/replay-driver tests/fuzz/replay-parse \
 	tests/fuzz/replay-http
 tests_fuzz_replay_driver_SOURCES = \
 	tests/fuzz/fuzz-driver.c tests/fuzz/replay.c tests/driver-wraps.h
-tests_fuzz_replay_driver_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_DRIVER_WRAPS)
+tests_fuzz_replay_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_fuzz_replay_driver_LDADD = $(FUZZ_LIBS)
 tests_fuzz_replay_parse_SOURCES = tests/fuzz/fuzz-parse.c tests/fuzz/replay.c
 tests_fuzz_replay_parse_LDADD = $(FUZZ_LIBS)
@@ -38,7 +33,7 @@ noinst_PROGRAMS += tests/fuzz/fuzz-driver tests/fuzz/fuzz-parse \
 	tests/fuzz/fuzz-http
 tests_fuzz_fuzz_driver_SOURCES = tests/fuzz/fuzz-driver.c tests/driver-wraps.h
 tests_fuzz_fuzz_driver_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer \
-	$(FUZZ_DRIVER_WRAPS)
+	$(DRIVER_WRAPS)
 tests_fuzz_fuzz_driver_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_parse_SOURCES = tests/fuzz/fuzz-parse.c
 tests_fuzz_fuzz_parse_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer

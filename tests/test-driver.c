@@ -16,6 +16,9 @@
  *   - netns/link: which network devices exist, and whether the kernel can
  *     create VXLAN devices, are the test's to say;
  *
+ *   - netns/route: which tunnel peers are this host, and the routes to the
+ *     others, come from mock queues;
+ *
  *   - state_is_loaded(): loading the state needs a replica of the database,
  *     so whether it has been loaded is the test's to say.
  *
@@ -42,6 +45,7 @@
 #include "packets.h"
 #include "plugin/driver.h"
 #include "plugin/http.h"
+#include "plugin/netopts.h"
 #include "svec.h"
 #include "tests/driver-wraps.h"
 #include "util.h"
@@ -223,6 +227,38 @@ bool
 __wrap_link_vxlan_supported(const char *probe OVS_UNUSED)
 {
     return mock_type(bool);
+}
+
+/* The fake route module. */
+
+/* Replaces route_is_local().  Mock queue: per call, whether 'ip' is an
+ * address of this host (bool); 'ip' is checked with
+ * expect_string(..., ip, ...). */
+bool
+__wrap_route_is_local(const char *ip)
+{
+    check_expected(ip);
+    return mock_type(bool);
+}
+
+/* Replaces route_lookup().  Mock queue: per call, the error to return (int)
+ * and, if that is 0, the route's MTU (int); 'ip' is checked with
+ * expect_string(..., ip, ...).  The route has no source address and no
+ * known device. */
+int
+__wrap_route_lookup(const char *ip, int *mtu, char **src, char **dev)
+{
+    check_expected(ip);
+
+    int error = mock_type(int);
+    *mtu = error ? 0 : mock_type(int);
+    if (src) {
+        *src = NULL;
+    }
+    if (dev) {
+        *dev = NULL;
+    }
+    return error;
 }
 
 /* The endpoint port that db_foreign_port_exists() reports as someone
@@ -481,7 +517,7 @@ reply_get_string(const struct http_request *req, const char *key1,
     return s;
 }
 
-/* Expectations of the database lookups. */
+/* Expectations of the lookups: the database, links and routes. */
 
 /* Expects CreateNetwork to ask for bridge 'bridge' and learn that its
  * datapath type is 'datapath' (NULL: no such bridge). */
@@ -517,14 +553,53 @@ expect_gateway_port(const char *id)
 }
 
 /* Expects what a CreateNetwork of network 'id' on a new bridge of its own
+ * looks up, with 'datapath' as the default datapath. */
+static void
+expect_new_network_on(const char *id, const char *datapath)
+{
+    expect_bridge(keep(names_bridge(id)), NULL);
+    expect_default_datapath(datapath);
+    expect_gateway_port(id);
+}
+
+/* Expects what a CreateNetwork of network 'id' on a new bridge of its own
  * looks up, with "system" as the default datapath. */
 static void
 expect_new_network(const char *id)
 {
-    expect_bridge(keep(names_bridge(id)), NULL);
-    expect_default_datapath("system");
-    expect_gateway_port(id);
+    expect_new_network_on(id, "system");
 }
+
+/* Expects a vxlan CreateNetwork to ask whether the kernel can create VXLAN
+ * devices, and learn 'supported'. */
+static void
+expect_vxlan_supported(bool supported)
+{
+    will_return(__wrap_link_vxlan_supported, supported);
+}
+
+/* Expects a tunnel CreateNetwork to learn that peer 'peer' is this host. */
+static void
+expect_local_peer(const char *peer)
+{
+    expect_string(__wrap_route_is_local, ip, peer);
+    will_return(__wrap_route_is_local, true);
+}
+
+/* Expects a tunnel CreateNetwork to learn that peer 'peer' is another host,
+ * and to look up its route: 'error', or 0 and a route with 'mtu'. */
+static void
+expect_peer_route(const char *peer, int error, int mtu)
+{
+    expect_string(__wrap_route_is_local, ip, peer);
+    will_return(__wrap_route_is_local, false);
+    expect_string(__wrap_route_lookup, ip, peer);
+    will_return(__wrap_route_lookup, error);
+    if (!error) {
+        will_return(__wrap_route_lookup, mtu);
+    }
+}
+
 
 /* Expects one db_interface_state() call for endpoint 'eid''s port. */
 static void
@@ -550,6 +625,27 @@ create_network_more(const char *id, const char *more)
     catch_up();
     driver_run();
     assert_reply(req, 200, "{}");
+}
+
+/* Makes a CreateNetwork call of network 'id' with -o options 'generic'
+ * (the members of com.docker.network.generic, with ' for "), and returns
+ * it. */
+static struct http_request *
+call_create_network(const char *id, const char *generic)
+{
+    return call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': "
+                "{'com.docker.network.generic': {%s}}}", id, generic);
+}
+
+/* Runs CreateNetwork for 'id' with -o options 'generic' (as for
+ * call_create_network()) through to its reply, and checks that it is {}.
+ * The caller must have set up the lookups it expects. */
+static void
+create_network_with(const char *id, const char *generic)
+{
+    create_network_more(id, keep(xasprintf(", 'Options': "
+                                           "{'com.docker.network.generic': "
+                                           "{%s}}", generic)));
 }
 
 /* Creates network 'id' on a bridge of its own, with IPv4 pool
@@ -1143,6 +1239,202 @@ test_create_network_retry_outlives_rollback(void **state OVS_UNUSED)
                      "the desired state", req2->reply, net_a);
         }
     }
+}
+
+/* Tunnel networks: their MTU, and what carries vxlan. */
+
+static void
+test_tunnel_mtu(void **state OVS_UNUSED)
+{
+    /* The smallest route MTU to a peer, less GRE over IPv4 (42 bytes). */
+    expect_new_network(net_a);
+    expect_peer_route("192.0.2.2", 0, 1500);
+    expect_peer_route("2001:db8::3", 0, 9000);
+    create_network_with(net_a, "'ovs.tunnel': 'gre', 'ovs.vni': '7', "
+                        "'ovs.peers': '192.0.2.2,2001:db8::3'");
+    assert_int_equal(state_network_find(net_a)->cfg.mtu, 1500 - 42);
+
+    /* Geneve over IPv6 takes 20 bytes more than over IPv4 (50). */
+    expect_new_network(net_b);
+    expect_peer_route("192.0.2.2", 0, 1500);
+    expect_peer_route("2001:db8::3", 0, 1500);
+    create_network_with(net_b, "'ovs.tunnel': 'geneve', 'ovs.vni': '8', "
+                        "'ovs.peers': '192.0.2.2,2001:db8::3'");
+    assert_int_equal(state_network_find(net_b)->cfg.mtu, 1500 - 50 - 20);
+
+    /* An MTU given that does not fit is refused, with the figures. */
+    expect_new_network(net_c);
+    expect_peer_route("192.0.2.2", 0, 1500);
+    struct http_request *req;
+    req = call_create_network(net_c, "'ovs.tunnel': 'gre', 'ovs.vni': '9', "
+                              "'ovs.peers': '192.0.2.2', "
+                              "'" NETOPTS_MTU "': '1459'");
+    assert_error(req, 400, "1459", "1458", "192.0.2.2");
+    assert_null(state_network_find(net_c));
+
+    /* One that fits is kept. */
+    expect_new_network(net_c);
+    expect_peer_route("192.0.2.2", 0, 1500);
+    create_network_with(net_c, "'ovs.tunnel': 'gre', 'ovs.vni': '9', "
+                        "'ovs.peers': '192.0.2.2', "
+                        "'" NETOPTS_MTU "': '1400'");
+    assert_int_equal(state_network_find(net_c)->cfg.mtu, 1400);
+}
+
+static void
+test_tunnel_local_peer(void **state OVS_UNUSED)
+{
+    /* This host is in the peer list of every host: its route is neither
+     * looked up nor counted. */
+    expect_new_network(net_a);
+    expect_local_peer("192.0.2.1");
+    expect_peer_route("192.0.2.2", 0, 1400);
+    create_network_with(net_a, "'ovs.tunnel': 'gre', 'ovs.vni': '7', "
+                        "'ovs.peers': '192.0.2.1,192.0.2.2'");
+    assert_int_equal(state_network_find(net_a)->cfg.mtu, 1400 - 42);
+
+    /* No other peer yet: an underlay of 1500 is assumed. */
+    expect_new_network(net_b);
+    expect_local_peer("192.0.2.1");
+    create_network_with(net_b, "'ovs.tunnel': 'gre', 'ovs.vni': '8', "
+                        "'ovs.peers': '192.0.2.1'");
+    assert_int_equal(state_network_find(net_b)->cfg.mtu, 1500 - 42);
+}
+
+static void
+test_tunnel_no_route(void **state OVS_UNUSED)
+{
+    expect_new_network(net_a);
+    expect_peer_route("192.0.2.2", 0, 1500);
+    expect_peer_route("192.0.2.3", ENETUNREACH, 0);
+    struct http_request *req;
+    req = call_create_network(net_a, "'ovs.tunnel': 'gre', 'ovs.vni': '7', "
+                              "'ovs.peers': '192.0.2.2,192.0.2.3'");
+    assert_error(req, 400, "ovs.peers", "no route", "192.0.2.3",
+                 ovs_strerror(ENETUNREACH));
+    assert_null(state_network_find(net_a));
+}
+
+static void
+test_vxlan_device_auto(void **state OVS_UNUSED)
+{
+    static const struct {
+        const char *datapath;   /* The default datapath. */
+        bool kernel_vxlan;      /* Whether the kernel has VXLAN devices. */
+        enum state_vxlan_device device;   /* What carries the tunnel. */
+    } cases[] = {
+        /* Userspace: a kernel device if there can be one. */
+        { "netdev", true, STATE_VXLAN_KERNEL },
+        { "netdev", false, STATE_VXLAN_OVS },
+        /* Kernel datapath: OVS's port, which is the kernel's VXLAN. */
+        { "system", true, STATE_VXLAN_OVS },
+        { "system", false, STATE_VXLAN_OVS },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        expect_new_network_on(net_a, cases[i].datapath);
+        if (!strcmp(cases[i].datapath, "netdev")) {
+            /* Only there does the answer matter. */
+            expect_vxlan_supported(cases[i].kernel_vxlan);
+        }
+        expect_peer_route("192.0.2.2", 0, 1500);
+        create_network_with(net_a, "'ovs.tunnel': 'vxlan', 'ovs.vni': '7', "
+                            "'ovs.peers': '192.0.2.2'");
+
+        const struct state_network *net = state_network_find(net_a);
+        assert_string_equal(net->cfg.datapath, cases[i].datapath);
+        assert_int_equal(net->cfg.vxlan_device, cases[i].device);
+        assert_int_equal(net->cfg.mtu, 1500 - 50);
+
+        struct http_request *req = call(DELETE_NETWORK,
+                                        "{'NetworkID': '%s'}", net_a);
+        catch_up();
+        driver_run();
+        assert_reply(req, 200, "{}");
+    }
+}
+
+static void
+test_vxlan_device_follows_other(void **state OVS_UNUSED)
+{
+    /* Open vSwitch's ports, chosen, on the userspace datapath (no need to
+     * ask the kernel). */
+    expect_new_network_on(net_a, "netdev");
+    expect_peer_route("192.0.2.2", 0, 1500);
+    create_network_with(net_a, "'ovs.tunnel': 'vxlan', 'ovs.vni': '7', "
+                        "'ovs.peers': '192.0.2.2', "
+                        "'ovs.vxlan_device': 'ovs'");
+    assert_int_equal(state_network_find(net_a)->cfg.vxlan_device,
+                     STATE_VXLAN_OVS);
+
+    /* The next vxlan network would get a kernel device on its own, but
+     * both kinds take UDP port 4789: it gets what the first has. */
+    expect_new_network_on(net_b, "netdev");
+    expect_peer_route("192.0.2.2", 0, 1500);
+    create_network_with(net_b, "'ovs.tunnel': 'vxlan', 'ovs.vni': '8', "
+                        "'ovs.peers': '192.0.2.2'");
+    assert_int_equal(state_network_find(net_b)->cfg.vxlan_device,
+                     STATE_VXLAN_OVS);
+
+    /* Asking for the other kind is a conflict (with either network). */
+    expect_new_network_on(net_c, "netdev");
+    expect_vxlan_supported(true);
+    struct http_request *req;
+    req = call_create_network(net_c, "'ovs.tunnel': 'vxlan', 'ovs.vni': '9', "
+                              "'ovs.peers': '192.0.2.2', "
+                              "'ovs.vxlan_device': 'kernel'");
+    assert_error(req, 409, "ovs.vxlan_device=kernel", "has ovs",
+                 "ovs.vxlan_device=ovs");
+    assert_null(state_network_find(net_c));
+}
+
+static void
+test_vxlan_device_mixed_families(void **state OVS_UNUSED)
+{
+    static const char peers[] = "'ovs.tunnel': 'vxlan', 'ovs.vni': '7', "
+                                "'ovs.peers': '192.0.2.2,2001:db8::2'";
+    struct http_request *req;
+
+    /* A kernel VXLAN device is IPv4 or IPv6: refused, asked for... */
+    expect_new_network_on(net_a, "netdev");
+    expect_vxlan_supported(true);
+    req = call_create_network(net_a, keep(xasprintf(
+                                  "%s, 'ovs.vxlan_device': 'kernel'", peers)));
+    assert_error(req, 400, "ovs.peers", "ovs.vxlan_device=kernel",
+                 "mix IPv4 and IPv6");
+    assert_null(state_network_find(net_a));
+
+    /* ...and not chosen: Open vSwitch's ports, one per peer, can. */
+    expect_new_network_on(net_a, "netdev");
+    expect_peer_route("192.0.2.2", 0, 1500);
+    expect_peer_route("2001:db8::2", 0, 1500);
+    create_network_with(net_a, peers);
+    assert_int_equal(state_network_find(net_a)->cfg.vxlan_device,
+                     STATE_VXLAN_OVS);
+    assert_int_equal(state_network_find(net_a)->cfg.mtu, 1500 - 50 - 20);
+}
+
+static void
+test_vxlan_device_kernel_unsupported(void **state OVS_UNUSED)
+{
+    static const char options[] = "'ovs.tunnel': 'vxlan', 'ovs.vni': '7', "
+                                  "'ovs.peers': '192.0.2.2', "
+                                  "'ovs.vxlan_device': 'kernel'";
+
+    expect_new_network_on(net_a, "netdev");
+    expect_vxlan_supported(false);
+    assert_error(call_create_network(net_a, options), 400,
+                 "ovs.vxlan_device=kernel", "cannot create VXLAN devices",
+                 "ovs.vxlan_device=ovs");
+    assert_null(state_network_find(net_a));
+
+    /* With a kernel that has them, the same works. */
+    expect_new_network_on(net_a, "netdev");
+    expect_vxlan_supported(true);
+    expect_peer_route("192.0.2.2", 0, 1500);
+    create_network_with(net_a, options);
+    assert_int_equal(state_network_find(net_a)->cfg.vxlan_device,
+                     STATE_VXLAN_KERNEL);
 }
 
 /* CreateEndpoint. */
@@ -1885,6 +2177,13 @@ main(void)
         TEST(test_create_network_timeout_disconnected),
         TEST(test_create_network_after_timeout),
         TEST(test_create_network_retry_outlives_rollback),
+        TEST(test_tunnel_mtu),
+        TEST(test_tunnel_local_peer),
+        TEST(test_tunnel_no_route),
+        TEST(test_vxlan_device_auto),
+        TEST(test_vxlan_device_follows_other),
+        TEST(test_vxlan_device_mixed_families),
+        TEST(test_vxlan_device_kernel_unsupported),
         TEST(test_create_endpoint_unknown_network),
         TEST(test_create_endpoint_generated_mac),
         TEST(test_create_endpoint_given_mac),

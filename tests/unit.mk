@@ -33,10 +33,10 @@ tests_test_portmap_LDADD = \
 	$(OVS_LIBS) $(CMOCKA_LIBS)
 
 # plugin/driver: Docker's NetworkDriver calls.  The HTTP server (plugin/http),
-# the database (ovsdb/db) and what the driver asks the kernel (netns/link) are
-# replaced; the desired state (ovsdb/state), names and netopts are the real
-# ones, except that whether the state has been loaded from OVSDB is the
-# test's to say.
+# the database (ovsdb/db) and what the driver asks the kernel (netns/link,
+# netns/route) are replaced; the desired state (ovsdb/state), names and
+# netopts are the real ones, except that whether the state has been loaded
+# from OVSDB is the test's to say.
 check_PROGRAMS += tests/test-driver
 TESTS += tests/test-driver
 tests_test_driver_SOURCES = tests/test-driver.c tests/driver-wraps.h
@@ -56,7 +56,9 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=db_is_connected \
 	-Wl,--wrap=state_is_loaded \
 	-Wl,--wrap=link_get_kind \
-	-Wl,--wrap=link_vxlan_supported
+	-Wl,--wrap=link_vxlan_supported \
+	-Wl,--wrap=route_lookup \
+	-Wl,--wrap=route_is_local
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \

@@ -6,8 +6,10 @@
  * bytes; each request is a path ("/NetworkDriver.CreateNetwork"), a newline
  * and the JSON body.  The requests go through driver_handle() and
  * driver_run() one after another, so that one input can create a network,
- * then endpoints on it, then join and delete them, as Docker does.  The desired state (ovsdb/state), names and
- * options are the real ones; linked with -Wl,--wrap (see tests/fuzz.mk):
+ * then endpoints on it, then join and delete them, as Docker does.  The
+ * desired state (ovsdb/state), names and options are the real ones; these
+ * are replaced with -Wl,--wrap, as in the unit test (DRIVER_WRAPS in
+ * tests/unit.mk; tests/driver-wraps.h declares the replacements):
  *
  *   - plugin/http: a request is this file's own struct http_request, which
  *     checks that it is answered exactly once, with a JSON reply;
@@ -32,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netns/route.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -53,10 +54,6 @@ struct http_request {
     size_t body_len;
     int n_replies;
 };
-
-/* Not in DRIVER_WRAPS (see tests/fuzz.mk). */
-__typeof__(route_lookup) __wrap_route_lookup;
-__typeof__(route_is_local) __wrap_route_is_local;
 
 const char *
 __wrap_http_request_path(const struct http_request *req)
