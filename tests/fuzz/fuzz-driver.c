@@ -12,7 +12,8 @@
  * tests/unit.mk; tests/driver-wraps.h declares the replacements):
  *
  *   - plugin/http: a request is this file's own struct http_request, which
- *     checks that it is answered exactly once, with a JSON reply;
+ *     checks that it is answered exactly once: with a JSON object, or an
+ *     error status (4xx or 5xx) and a message;
  *
  *   - ovsdb/db: every change is committed at once, and ovs-vswitchd adds
  *     every port at once (ofport 1); no bridge or foreign port exists;
@@ -29,6 +30,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,15 +70,23 @@ __wrap_http_request_body(const struct http_request *req, size_t *len)
     return req->body;
 }
 
-/* Checks that 'req' gets one reply, whose body is JSON. */
-void
-__wrap_http_request_reply(struct http_request *req, unsigned int status,
-                          const char *body)
+/* Counts a reply to 'req', which must be its first. */
+static void
+count_reply(struct http_request *req)
 {
     if (req->n_replies++) {
         fprintf(stderr, "%s: answered twice\n", req->path);
         abort();
     }
+}
+
+/* Checks that 'req' gets one reply, whose body is a JSON object, with Err
+ * unless the status is 200. */
+void
+__wrap_http_request_reply(struct http_request *req, unsigned int status,
+                          const char *body)
+{
+    count_reply(req);
     if (status < 200 || status > 599) {
         fprintf(stderr, "%s: HTTP status %u\n", req->path, status);
         abort();
@@ -95,21 +105,28 @@ __wrap_http_request_reply(struct http_request *req, unsigned int status,
     json_destroy(json);
 }
 
+/* Checks that 'req' gets one reply, and that this error has an error
+ * status and a message.  (plugin/http makes the JSON.) */
 void
 __wrap_http_request_reply_error(struct http_request *req, unsigned int status,
                                 const char *format, ...)
 {
+    count_reply(req);
+    if (status < 400 || status > 599) {
+        fprintf(stderr, "%s: error reply with HTTP status %u\n", req->path,
+                status);
+        abort();
+    }
+
     va_list args;
     va_start(args, format);
     char *msg = xvasprintf(format, args);
     va_end(args);
-
-    struct json *o = json_object_create();
-    json_object_put_string(o, "Err", msg);
-    char *body = json_to_string(o, 0);
-    __wrap_http_request_reply(req, status, body);
-    free(body);
-    json_destroy(o);
+    if (!msg[0]) {
+        fprintf(stderr, "%s: error reply %u without a message\n", req->path,
+                status);
+        abort();
+    }
     free(msg);
 }
 
