@@ -10,13 +10,17 @@
 #     tests/fuzz/fuzz-TARGET, the libFuzzer binaries that
 #     tests/fuzz/run.sh runs (see the README's "Reliability").
 
+# plugin/driver's collaborators, as its unit test replaces them
+# (tests/unit.mk), and random_bytes(), so that an input's random MACs are
+# the same on every run.
+FUZZ_DRIVER_WRAPS = $(DRIVER_WRAPS) -Wl,--wrap=random_bytes
 FUZZ_LIBS = plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a $(OVS_LIBS)
 
 check_PROGRAMS += tests/fuzz/replay-driver tests/fuzz/replay-parse \
 	tests/fuzz/replay-http
 tests_fuzz_replay_driver_SOURCES = \
 	tests/fuzz/fuzz-driver.c tests/fuzz/replay.c tests/driver-wraps.h
-tests_fuzz_replay_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
+tests_fuzz_replay_driver_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_DRIVER_WRAPS)
 tests_fuzz_replay_driver_LDADD = $(FUZZ_LIBS)
 tests_fuzz_replay_parse_SOURCES = tests/fuzz/fuzz-parse.c tests/fuzz/replay.c
 tests_fuzz_replay_parse_LDADD = $(FUZZ_LIBS)
@@ -33,7 +37,7 @@ noinst_PROGRAMS += tests/fuzz/fuzz-driver tests/fuzz/fuzz-parse \
 	tests/fuzz/fuzz-http
 tests_fuzz_fuzz_driver_SOURCES = tests/fuzz/fuzz-driver.c tests/driver-wraps.h
 tests_fuzz_fuzz_driver_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer \
-	$(DRIVER_WRAPS)
+	$(FUZZ_DRIVER_WRAPS)
 tests_fuzz_fuzz_driver_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_parse_SOURCES = tests/fuzz/fuzz-parse.c
 tests_fuzz_fuzz_parse_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer

@@ -23,7 +23,11 @@
  *
  *   - netns/link: no network device is in the way of a new bridge, and the
  *     kernel can create VXLAN devices if the first byte says so (nothing
- *     is created on the host).
+ *     is created on the host);
+ *
+ *   - random_bytes() (and only here, not in the unit test): the random
+ *     MACs of endpoints are 1, 2, 3... from each input's start, so that an
+ *     input always takes the same paths.
  *
  * Between inputs the state is cleared, so that inputs are independent.
  */
@@ -41,6 +45,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb/state.h"
 #include "plugin/driver.h"
+#include "random.h"
 #include "tests/driver-wraps.h"
 #include "util.h"
 
@@ -49,6 +54,9 @@
 
 /* What the current input's first byte says. */
 static uint8_t host;
+
+/* How many times random_bytes() was called during the current input. */
+static uint32_t n_random;
 
 struct http_request {
     char *path;
@@ -202,6 +210,22 @@ __wrap_link_get_kind(const char *name OVS_UNUSED, char **kind)
     return ENODEV;              /* No link but ours. */
 }
 
+__typeof__(random_bytes) __wrap_random_bytes;
+
+/* Makes the 'n' bytes at 'p' a big-endian count of the calls during the
+ * current input: different on each call, the same on every run. */
+void
+__wrap_random_bytes(void *p_, size_t n)
+{
+    uint8_t *p = p_;
+    uint32_t x = ++n_random;
+
+    for (size_t i = n; i-- > 0; ) {
+        p[i] = x;
+        x >>= 8;
+    }
+}
+
 bool
 __wrap_link_vxlan_supported(const char *probe OVS_UNUSED)
 {
@@ -224,6 +248,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     host = data[0];
+    n_random = 0;
 
     const char *p = (const char *) data + 1;
     const char *end = (const char *) data + size;
