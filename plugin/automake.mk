@@ -3,7 +3,7 @@ noinst_LIBRARIES += plugin/libplugin.a
 plugin_libplugin_a_SOURCES = \
 	plugin/appctl.c plugin/appctl.h \
 	plugin/driver.c plugin/driver.h \
-	plugin/http.c plugin/http.h \
+	plugin/http.c plugin/http.h plugin/http-error.c \
 	plugin/netopts.c plugin/netopts.h \
 	plugin/portmap.c plugin/portmap.h
 

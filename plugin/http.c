@@ -19,7 +19,6 @@
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -65,18 +64,6 @@ mhd_log(void *aux OVS_UNUSED, const char *format, va_list args)
     }
 }
 
-static char *
-error_json(const char *format, va_list args)
-{
-    char *msg = xvasprintf(format, args);
-    struct json *o = json_object_create();
-    json_object_put_string(o, "Err", msg);
-    char *s = json_to_string(o, 0);
-    json_destroy(o);
-    free(msg);
-    return s;
-}
-
 static enum MHD_Result
 queue(struct MHD_Connection *conn, unsigned int status, const char *body)
 {
@@ -99,7 +86,7 @@ queue_error(struct MHD_Connection *conn, unsigned int status,
 {
     va_list args;
     va_start(args, format);
-    char *body = error_json(format, args);
+    char *body = http_error_json(format, args);
     va_end(args);
 
     enum MHD_Result ret = queue(conn, status, body);
@@ -423,7 +410,7 @@ http_request_reply_error(struct http_request *req, unsigned int status,
 {
     va_list args;
     va_start(args, format);
-    char *body = error_json(format, args);
+    char *body = http_error_json(format, args);
     va_end(args);
 
     http_request_reply(req, status, body);

@@ -12,6 +12,7 @@
 #ifndef PLUGIN_HTTP_H
 #define PLUGIN_HTTP_H 1
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -51,5 +52,11 @@ void http_request_reply(struct http_request *req, unsigned int status,
 void http_request_reply_error(struct http_request *req, unsigned int status,
                               const char *format, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Returns {"Err": MESSAGE} as JSON text (which the caller must free), the
+ * body of the error replies above, with MESSAGE made from 'format' and
+ * 'args'.  (In plugin/http-error.c, which does not need libmicrohttpd.) */
+char *http_error_json(const char *format, va_list args)
+    __attribute__((format(printf, 1, 0)));
 
 #endif /* plugin/http.h */

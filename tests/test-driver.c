@@ -128,8 +128,9 @@ __wrap_http_request_reply(struct http_request *req, unsigned int status,
     req->reply = xstrdup(body);
 }
 
-/* Replaces http_request_reply_error().  No mock queue: records
- * {"Err": MESSAGE}, as http.c sends it, as the reply to 'req'. */
+/* Replaces http_request_reply_error().  No mock queue: records the body
+ * http.c sends, {"Err": MESSAGE} from http_error_json(), as the reply to
+ * 'req'. */
 void
 __wrap_http_request_reply_error(struct http_request *req,
                                 unsigned int status,
@@ -138,14 +139,8 @@ __wrap_http_request_reply_error(struct http_request *req,
     va_list args;
 
     va_start(args, format);
-    char *message = xvasprintf(format, args);
+    char *body = http_error_json(format, args);
     va_end(args);
-
-    struct json *err = json_object_create();
-    json_object_put_string(err, "Err", message);
-    char *body = json_to_string(err, 0);
-    json_destroy(err);
-    free(message);
 
     if (req->n_replies) {
         free(body);
