@@ -978,7 +978,9 @@ test_create_network_bad_options(void **state OVS_UNUSED)
 static void
 test_create_network_existing_bridge(void **state OVS_UNUSED)
 {
-    /* A bridge that exists takes its datapath type from OVSDB. */
+    /* A bridge that exists takes its datapath type from OVSDB.  It is a
+     * network device too, which is no reason to refuse it. */
+    existing_link = "br0";
     expect_bridge("br0", "netdev");
     expect_gateway_port(net_a);
     create_network_more(net_a, ", 'Options': {'com.docker.network.generic': "
