@@ -34,6 +34,7 @@ struct http_server {
     int fd;
     http_handler_func *handler;
     void *aux;
+    size_t max_body;            /* Largest request body, in bytes. */
     struct ovs_list suspended;  /* Contains "struct http_request"s. */
 };
 
@@ -127,13 +128,13 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
         size_t n = *upload_data_size;
 
         *upload_data_size = 0;
-        if (req->discarded || req->body.length + n > HTTP_MAX_BODY) {
+        if (req->discarded || req->body.length + n > server->max_body) {
             /* A chunked body that grew too large: drop it, and give up
              * on a client that keeps on sending. */
             ds_destroy(&req->body);
             ds_init(&req->body);
             req->discarded += n;
-            return req->discarded > 16 * HTTP_MAX_BODY ? MHD_NO : MHD_YES;
+            return req->discarded > 16 * server->max_body ? MHD_NO : MHD_YES;
         }
         ds_put_buffer(&req->body, upload_data, n);
         return MHD_YES;
@@ -146,7 +147,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     if (req->discarded) {
         return queue_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
                            "%s: request body is larger than the limit of "
-                           "%d bytes", req->path, HTTP_MAX_BODY);
+                           "%"PRIuSIZE" bytes", req->path, server->max_body);
     }
     if (req->dispatched) {
         /* MHD called us again while the reply is pending. */
@@ -299,6 +300,7 @@ http_server_create(const struct http_server_options *opts,
     server->fd = fd;
     server->handler = handler;
     server->aux = aux;
+    server->max_body = opts->max_body ? opts->max_body : HTTP_MAX_BODY;
     ovs_list_init(&server->suspended);
 
     server->mhd = MHD_start_daemon(

@@ -4,7 +4,8 @@
  * libmicrohttpd in external-select mode (epoll), driven from the daemon's
  * poll loop: http_server_wait() registers the epoll fd and MHD's timeout,
  * http_server_run() lets MHD do what is ready.  Every request body is
- * collected (up to HTTP_MAX_BODY bytes) and handed whole to the handler,
+ * collected (up to HTTP_MAX_BODY bytes, or the server's max_body) and
+ * handed whole to the handler,
  * which replies at once or later (the connection is suspended meanwhile).
  * Requests that are not POST, or whose body is too large, are answered here
  * with Docker's error shape {"Err": "..."} and never reach the handler.
@@ -31,6 +32,8 @@ struct http_server_options {
     gid_t gid;                  /* Its group, or (gid_t) -1 to leave it. */
     unsigned int max_connections;
     unsigned int idle_timeout;  /* Seconds. */
+    size_t max_body;            /* Largest request body (bytes), larger
+                                 * ones being refused; 0: HTTP_MAX_BODY. */
 };
 
 int http_server_create(const struct http_server_options *,

@@ -6,7 +6,9 @@
  * One server on a unix socket in a temporary directory serves every input.
  * An input is written whole on a new connection, whose sending side is then
  * shut; the server runs until it closes the connection or has answered
- * what it can, the reply bytes being read meanwhile.  The handler answers
+ * what it can, the reply bytes being read meanwhile.  Bodies are limited to
+ * FUZZ_MAX_BODY bytes, so that inputs within libFuzzer's -max_len (8192
+ * bytes in tests/fuzz/run.sh) reach the limit too.  The handler answers
  * every complete request at once with {} (plugin/driver, behind it, has a
  * target of its own: fuzz-driver), every second one after suspending it,
  * as the driver does when a call waits for OVSDB.
@@ -26,6 +28,8 @@
 #include "openvswitch/vlog.h"
 #include "plugin/http.h"
 #include "util.h"
+
+#define FUZZ_MAX_BODY 512
 
 static struct http_server *server;
 static char *socket_path;
@@ -69,6 +73,7 @@ init(void)
         .gid = (gid_t) -1,
         .max_connections = 64,
         .idle_timeout = 5,
+        .max_body = FUZZ_MAX_BODY,
     };
     if (http_server_create(&opts, handler, NULL, &server)) {
         ovs_fatal(0, "%s: cannot serve", socket_path);
