@@ -4,14 +4,19 @@
  * collection and its size limit, replies).
  *
  * One server on a unix socket in a temporary directory serves every input.
- * An input is written whole on a new connection, whose sending side is then
- * shut; the server runs until it closes the connection or has answered
- * what it can, the reply bytes being read meanwhile.  Bodies are limited to
- * FUZZ_MAX_BODY bytes, so that inputs within libFuzzer's -max_len (8192
- * bytes in tests/fuzz/run.sh) reach the limit too.  The handler answers
- * every complete request at once with {} (plugin/driver, behind it, has a
- * target of its own: fuzz-driver), every second one after suspending it,
- * as the driver does when a call waits for OVSDB.
+ * An input is one byte that tells the handler what to do (FUZZ_*, below;
+ * the seeds make it '@' plus those bits), then the bytes that are written
+ * whole on a new connection, whose sending side is then shut; the server
+ * runs until it closes the connection or has answered what it can, the
+ * reply bytes being read meanwhile.  Bodies are limited to FUZZ_MAX_BODY
+ * bytes, so that inputs within libFuzzer's -max_len (8192 bytes in
+ * tests/fuzz/run.sh) reach the limit too.
+ *
+ * The handler answers complete requests with {} (plugin/driver, behind it,
+ * has a target of its own: fuzz-driver), or with an error; at once, or
+ * after suspending them, as the driver does when a call waits for OVSDB:
+ * then in the next round, or only once the client has closed the
+ * connection and the server has run.
  */
 #include <config.h>
 
@@ -31,19 +36,53 @@
 
 #define FUZZ_MAX_BODY 512
 
+/* Bits of an input's first byte. */
+#define FUZZ_HOLD 0x0f          /* Bit N % 4: suspend the Nth request
+                                 * (from 0) of the connection. */
+#define FUZZ_HOLD_LATE 0x10     /* Answer a suspended request only after
+                                 * the client has gone. */
+#define FUZZ_ERROR 0x20         /* Answer with errors, not {}. */
+
 static struct http_server *server;
 static char *socket_path;
-static struct http_request *held;     /* Suspended, answered next round. */
-static unsigned int n_calls;
+
+/* The current input's. */
+static uint8_t flags;                 /* Its first byte. */
+static unsigned int n_calls;          /* Requests the handler got. */
+static struct http_request *held;     /* Suspended, answered later (always
+                                       * by the end of the input). */
+
+static void
+reply(struct http_request *req)
+{
+    if (flags & FUZZ_ERROR) {
+        http_request_reply_error(req, 500, "call %u failed", n_calls);
+    } else {
+        http_request_reply(req, 200, "{}");
+    }
+}
 
 static void
 handler(struct http_request *req, void *aux OVS_UNUSED)
 {
-    if (n_calls++ % 2 && !held) {
+    if (flags & (1u << (n_calls++ % 4)) && !held) {
         held = req;             /* Answered later, as a suspended call. */
     } else {
-        http_request_reply(req, 200, "{}");
+        reply(req);
     }
+}
+
+/* Answers the request that is held, if any. */
+static bool
+release(void)
+{
+    struct http_request *req = held;
+    if (!req) {
+        return false;
+    }
+    held = NULL;
+    reply(req);
+    return true;
 }
 
 static char *socket_dir;
@@ -89,6 +128,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!server) {
         init();
     }
+    if (!size) {
+        return 0;
+    }
+    flags = data[0];
+    n_calls = 0;
+    data++;
+    size--;
 
     struct sockaddr_un sun;
     memset(&sun, 0, sizeof sun);
@@ -121,10 +167,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
 
         http_server_run(server);
-        if (held) {
-            struct http_request *req = held;
-            held = NULL;
-            http_request_reply(req, 200, "{}");
+        if (!(flags & FUZZ_HOLD_LATE) && release()) {
             moved = true;
         }
 
@@ -148,14 +191,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     close(fd);
 
-    /* Let the server see the close and free the connection. */
+    /* Let the server see the close and free the connection; a request
+     * still held is answered to a client that has gone. */
     for (int i = 0; i < 3; i++) {
         http_server_run(server);
     }
-    if (held) {
-        http_request_reply(held, 200, "{}");
-        held = NULL;
-        http_server_run(server);
+    if (release()) {
+        for (int i = 0; i < 3; i++) {
+            http_server_run(server);
+        }
     }
     return 0;
 }
