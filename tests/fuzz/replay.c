@@ -3,7 +3,11 @@
  * libFuzzer: how "make check" replays the seed corpus and every input that
  * once crashed a target, in every build.
  *
- * usage: replay-TARGET FILE|DIR...  (a directory: every file in it)
+ * usage: replay-TARGET FILE|DIR...  (a directory: every file in it, in
+ * alphabetical order)
+ *
+ * Prints "replay: FILE" on stderr before each input, so that the last such
+ * line before a crash names the input that caused it.
  */
 #include <config.h>
 
@@ -25,6 +29,9 @@ static int n_inputs;
 static void
 replay_file(const char *name)
 {
+    fprintf(stderr, "replay: %s\n", name);
+    fflush(stderr);
+
     FILE *f = fopen(name, "rb");
     if (!f) {
         ovs_fatal(errno, "%s: cannot open", name);
@@ -57,19 +64,21 @@ replay(const char *name)
         return;
     }
 
-    DIR *dir = opendir(name);
-    if (!dir) {
+    /* In the same order on every file system and every run. */
+    struct dirent **des;
+    int n = scandir(name, &des, NULL, alphasort);
+    if (n < 0) {
         ovs_fatal(errno, "%s: cannot open", name);
     }
-    struct dirent *de;
-    while ((de = readdir(dir)) != NULL) {
-        if (de->d_name[0] != '.') {
-            char *file = xasprintf("%s/%s", name, de->d_name);
+    for (int i = 0; i < n; i++) {
+        if (des[i]->d_name[0] != '.') {
+            char *file = xasprintf("%s/%s", name, des[i]->d_name);
             replay(file);
             free(file);
         }
+        free(des[i]);
     }
-    closedir(dir);
+    free(des);
 }
 
 int
