@@ -9,6 +9,14 @@
 #   - a build configured with CC=clang --enable-fuzzing also makes
 #     tests/fuzz/fuzz-TARGET, the libFuzzer binaries that
 #     tests/fuzz/run.sh runs (see the README's "Reliability").
+#
+# FUZZ_TARGETS names them for the scripts (test-fuzz-replay.sh has it in
+# its environment; run.sh, run by hand, lists the corpus directories).
+# Automake needs each program spelled out, so a new target goes into the
+# lists below too.
+FUZZ_TARGETS = driver parse http
+AM_TESTS_ENVIRONMENT += \
+	FUZZ_TARGETS='$(FUZZ_TARGETS)'; export FUZZ_TARGETS;
 
 # plugin/driver's collaborators, as its unit test replaces them
 # (tests/unit.mk), and random_bytes(), so that an input's random MACs are

@@ -9,12 +9,18 @@
 # and leaves the input as fuzz-crashes/TARGET/crash-*: copy it into
 # tests/fuzz/TARGET/ once it is fixed, so that make check replays it.
 # Prints, per target, the executions and the time they took.
+#
+# The targets are FUZZ_TARGETS if set (as tests/fuzz.mk defines it), else
+# one per corpus directory in tests/fuzz/.
 set -eu
 
 seconds=${1:-60}
 src=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -z "${FUZZ_TARGETS:-}" ]; then
+    FUZZ_TARGETS=$(cd "$src/tests/fuzz" && for d in */; do echo "${d%/}"; done)
+fi
 status=0
-for target in driver parse http; do
+for target in $FUZZ_TARGETS; do
     bin=tests/fuzz/fuzz-$target
     [ -x "$bin" ] || { echo "$bin: not built (configure CC=clang --enable-fuzzing)" >&2; exit 2; }
     mkdir -p "fuzz-corpus/$target" "fuzz-crashes/$target"
