@@ -19,11 +19,12 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 # What running it needs.  Docker is added by need_docker only where no
 # dockerd is installed (docker-ce and docker.io conflict).
 # shellcheck disable=SC2034
-RUNTIME_DEPS="openvswitch-switch iproute2 ethtool"
+# iptables: ovsnetd's --iptables runs its iptables-restore.
+RUNTIME_DEPS="openvswitch-switch iproute2 ethtool iptables"
 # What the test suite needs besides: busybox-static makes the containers'
 # image, jq reads JSON replies, util-linux has nsenter and unshare, nftables
-# (the nft command) shows the tests the ruleset ovsnetd made, iptables sets
-# up the DOCKER-USER rules of test-docker-iptables.sh, clang and
+# (the nft command) shows the tests the ruleset ovsnetd made, iptables
+# (also a runtime dependency) is what the iptables tests read, clang and
 # libclang-rt-14-dev build the libFuzzer targets.
 # shellcheck disable=SC2034
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang

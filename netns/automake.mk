@@ -1,8 +1,11 @@
 # netns/automake.mk: the kernel links of ovsnet (rtnetlink, ethtool) and
-# their monitor; its netfilter table (nf_tables) and forwarding.
+# their monitor; its netfilter table (nf_tables) and forwarding; its chain
+# in iptables' FORWARD (netns/fwd, read through netns/xtables).
 
 noinst_LIBRARIES += netns/libnetns.a
 netns_libnetns_a_SOURCES = \
+	netns/fwd.c \
+	netns/fwd.h \
 	netns/link.c \
 	netns/link.h \
 	netns/monitor.c \
@@ -10,4 +13,6 @@ netns_libnetns_a_SOURCES = \
 	netns/nat.c \
 	netns/nat.h \
 	netns/route.c \
-	netns/route.h
+	netns/route.h \
+	netns/xtables.c \
+	netns/xtables.h

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netns/fwd.h"
 #include "netns/link.h"
 #include "netns/nat.h"
 #include "netns/route.h"
@@ -747,6 +748,46 @@ reconcile_nat(bool full)
     if (want6) {
         enable_forwarding(AF_INET6, net6);
     }
+}
+
+void
+reconcile_forward(bool full)
+{
+    static uint64_t last_seqno;
+
+    if (!full && state_seqno() == last_seqno) {
+        return;
+    }
+    last_seqno = state_seqno();
+
+    size_t n_nets;
+    const struct state_network **nets = sorted_networks(&n_nets);
+    struct fwd_network *fwd4 = xcalloc(n_nets + 1, sizeof *fwd4);
+    struct fwd_network *fwd6 = xcalloc(n_nets + 1, sizeof *fwd6);
+    size_t n4 = 0, n6 = 0;
+
+    for (size_t i = 0; i < n_nets; i++) {
+        const struct state_network *net = nets[i];
+        struct fwd_network fn = {
+            .id = net->id,
+            .ifname = net->gw_port,
+            .routed = !net->cfg.nat,
+        };
+        if (net->cfg.internal) {
+            continue;
+        }
+        if (net->cfg.ipv4_pools.n) {
+            fwd4[n4++] = fn;
+        }
+        if (net->cfg.ipv6_pools.n) {
+            fwd6[n6++] = fn;
+        }
+    }
+    fwd_set(AF_INET, fwd4, n4);
+    fwd_set(AF_INET6, fwd6, n6);
+    free(fwd4);
+    free(fwd6);
+    free(nets);
 }
 
 /* The OVSDB side. */

@@ -36,6 +36,11 @@ void reconcile_links(const struct ovsdb_idl *, bool full,
  * someone else changed it. */
 void reconcile_nat(bool full);
 
+/* The firewall side: tells netns/fwd which networks' gateway ports
+ * iptables' FORWARD must let through (the non-internal ones, per address
+ * family), when the desired state moved or when 'full'. */
+void reconcile_forward(bool full);
+
 /* The OVSDB side: bridges, ports and interfaces, written into 'txn'. */
 void reconcile_ovsdb(const struct ovsdb_idl *, struct ovsdb_idl_txn *txn);
 

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "netns/fwd.h"
 #include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -335,6 +336,17 @@ cleanup(struct unixctl_conn *conn, int argc OVS_UNUSED,
     free(msg);
 }
 
+static void
+iptables_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    fwd_format(&s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 void
 appctl_register(void)
 {
@@ -347,6 +359,8 @@ appctl_register(void)
     unixctl_command_register("network/del-peer", "NETWORK IP", 2, 2,
                              del_peer, NULL);
     unixctl_command_register("tunnel/list", "", 0, 0, tunnel_list, NULL);
+    unixctl_command_register("iptables/show", "", 0, 0, iptables_show,
+                             NULL);
 }
 
 bool

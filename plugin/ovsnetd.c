@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "dirs.h"
 #include "fatal-signal.h"
+#include "netns/fwd.h"
 #include "netns/monitor.h"
 #include "netns/nat.h"
 #include "openvswitch/poll-loop.h"
@@ -50,6 +51,7 @@ static int timeout_ms = DRIVER_DEFAULT_TIMEOUT_MS;
 static gid_t socket_gid = (gid_t) -1;
 static int max_connections = DEFAULT_MAX_CONNECTIONS;
 static int idle_timeout = DEFAULT_IDLE_TIMEOUT;
+static enum fwd_mode iptables_mode = FWD_AUTO;
 
 static unixctl_cb_func ovsnetd_exit;
 
@@ -102,6 +104,7 @@ main(int argc, char *argv[])
     db_init(db_remote);
     linkmon_init();
     nat_init();
+    fwd_init(iptables_mode);
     db_default_datapath();
 
     daemonize_complete();
@@ -124,6 +127,7 @@ main(int argc, char *argv[])
 
         linkmon_run();
         nat_run();
+        fwd_run();
         full |= linkmon_take(&gone, &changed);
         full |= appctl_take_full_sweep();
 
@@ -133,6 +137,7 @@ main(int argc, char *argv[])
         if (state_is_loaded()) {
             reconcile_links(db_idl(), full, &gone, &changed);
             reconcile_nat(full);
+            reconcile_forward(full);
             /* A CreateEndpoint that failed to make its link: answer now. */
             driver_run();
             /* A pass is needed when the database moved, or when the desired
@@ -153,6 +158,7 @@ main(int argc, char *argv[])
 
         linkmon_wait();
         nat_wait();
+        fwd_wait();
         driver_wait();
         http_server_wait(http);
         unixctl_server_wait(unixctl);
@@ -169,6 +175,7 @@ main(int argc, char *argv[])
     http_server_destroy(http);
     linkmon_destroy();
     nat_destroy();
+    fwd_destroy();
     db_destroy();
     state_destroy();
     unixctl_server_destroy(unixctl);
@@ -199,6 +206,7 @@ parse_options(int argc, char *argv[])
         OPT_SOCKET_GROUP,
         OPT_MAX_CONNECTIONS,
         OPT_IDLE_TIMEOUT,
+        OPT_IPTABLES,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -210,6 +218,7 @@ parse_options(int argc, char *argv[])
         {"socket-group", required_argument, NULL, OPT_SOCKET_GROUP},
         {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
         {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+        {"iptables", required_argument, NULL, OPT_IPTABLES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -278,6 +287,12 @@ parse_options(int argc, char *argv[])
             }
             break;
 
+        case OPT_IPTABLES:
+            if (!fwd_mode_parse(optarg, &iptables_mode)) {
+                ovs_fatal(0, "--iptables=%s: give auto, on or off", optarg);
+            }
+            break;
+
         case 'h':
             usage();
 
@@ -332,6 +347,11 @@ usage(void)
            "  --timeout=SECS          how long a call waits for OVSDB and "
            "ovs-vswitchd\n"
            "                          (default: %d)\n"
+           "  --iptables=auto|on|off  accept what ovsnet's networks forward in "
+           "a chain\n"
+           "                          of iptables' FORWARD: auto where its "
+           "policy is DROP\n"
+           "                          (default: auto)\n"
            "  --unixctl=SOCKET        control socket for ovs-appctl\n",
            program_name, program_name, ovs_rundir(), DEFAULT_MAX_CONNECTIONS,
            DEFAULT_IDLE_TIMEOUT, DRIVER_DEFAULT_TIMEOUT_MS / 1000);
@@ -368,15 +388,19 @@ raise_fd_limit(void)
     }
 }
 
-/* Run as root, keeps only CAP_NET_ADMIN once the sockets exist: veth pairs,
- * addresses, link settings and offloads need it; everything else ovsnetd
- * opens (the OVSDB socket, its log) belongs to its own user.  The bounding
- * set is emptied: ovsnetd never runs another program.  With --user there
+/* Run as root, keeps only CAP_NET_ADMIN and CAP_NET_RAW once the sockets
+ * exist: veth pairs, addresses, link settings, offloads and nf_tables need
+ * the first, reading iptables-legacy's tables the second; everything else
+ * ovsnetd opens (the OVSDB socket, its log) belongs to its own user.  The
+ * bounding set keeps the same two and nothing else: the one program
+ * ovsnetd runs, iptables-restore (netns/fwd), needs them.  With --user there
  * is nothing to do here: daemonize_start() switched user before the
  * sockets existed, and OVS's daemon_become_new_user_linux() kept what it
  * keeps for every daemon that uses the datapath (CAP_NET_ADMIN,
  * CAP_NET_RAW, CAP_NET_BROADCAST, CAP_NET_BIND_SERVICE, CAP_IPC_LOCK),
- * emptied the bounding set and dropped the supplementary groups. */
+ * emptied the bounding set and dropped the supplementary groups: the
+ * iptables-restore it would run has no capabilities, so --user goes with
+ * --iptables=off. */
 static void
 drop_capabilities(void)
 {
@@ -384,12 +408,12 @@ drop_capabilities(void)
         return;
     }
     capng_clear(CAPNG_SELECT_BOTH);
-    if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-                     CAP_NET_ADMIN)
+    if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED
+                      | CAPNG_BOUNDING_SET, CAP_NET_ADMIN, CAP_NET_RAW, -1)
         || capng_apply(CAPNG_SELECT_BOTH)) {
         VLOG_WARN("could not drop capabilities; running with all of "
                   "root's");
     } else {
-        VLOG_INFO("capabilities dropped to CAP_NET_ADMIN");
+        VLOG_INFO("capabilities dropped to CAP_NET_ADMIN and CAP_NET_RAW");
     }
 }

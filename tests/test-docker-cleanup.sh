@@ -73,6 +73,9 @@ check_eq "ports of br-ops" "ops-int" "$(vsctl list-ports br-ops | tr '\n' ' ' | 
 
 log "contrib/ovsnet-cleanup after a crash of Docker and ovsnetd"
 cleanup_tool=$top_srcdir/contrib/ovsnet-cleanup
+# A FORWARD policy that drops, as dockerd's defaults make it: ovsnetd
+# adds its iptables chain, for ovsnet-cleanup to remove.
+in_ns iptables -P FORWARD DROP
 dk_ok network create -d ovs --subnet 198.51.100.0/24 web > /dev/null
 dk_ok network create -d ovs --subnet 203.0.113.0/24 -o ovs.bridge=br-ops ops2 \
     > /dev/null
@@ -90,6 +93,7 @@ dk_ok network create -d ovs --subnet 192.0.2.0/25 -o ovs.tunnel=vxlan \
 run_container w1 web
 run_container w2 ops2
 run_container w3 tun
+wait_until "ovsnet's iptables chain" in_ns iptables -S OVSNET-FORWARD
 # Nobody will tell ovsnet anything any more.
 kill -KILL "$DOCKERD_PID"
 ovsnetd_kill
@@ -104,6 +108,10 @@ log "ovsnet-cleanup --dry-run: $out"
 check_contains "dry run" "would remove bridge ovsbr-" "$out"
 check_match "dry run" "would remove port ovsep-[0-9a-f]{9} from bridge br-ops" "$out"
 check_contains "dry run" "would remove netfilter table inet ovsnet" "$out"
+check_contains "dry run" \
+    "would remove iptables chain OVSNET-FORWARD and its jump from FORWARD" "$out"
+in_ns iptables -C FORWARD -j OVSNET-FORWARD \
+    || fail "the dry run removed the jump to OVSNET-FORWARD"
 check_eq "rows after a dry run" "$rows_before" "$(ovsnet_rows | sort)"
 check_eq "links after a dry run" "$links_before" "$(ovsnet_links | sort)"
 
@@ -113,6 +121,12 @@ log "ovsnet-cleanup: $out"
 check_contains "cleanup" "removed bridge ovsbr-" "$out"
 check_match "cleanup" "removed port ovsgw-[0-9a-f]{9} from bridge br-ops" "$out"
 check_contains "cleanup" "removed netfilter table inet ovsnet" "$out"
+check_contains "cleanup" \
+    "removed iptables chain OVSNET-FORWARD and its jump from FORWARD" "$out"
+in_ns iptables -S OVSNET-FORWARD > /dev/null 2>&1 \
+    && fail "chain OVSNET-FORWARD is still there after ovsnet-cleanup"
+in_ns iptables -S FORWARD | grep -q OVSNET-FORWARD \
+    && fail "FORWARD still jumps to OVSNET-FORWARD after ovsnet-cleanup"
 check_nothing_left
 in_ns nft list table inet ovsnet > /dev/null 2>&1 \
     && fail "table inet ovsnet is still there after ovsnet-cleanup"
