@@ -18,8 +18,8 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
     libssl-dev libcap-ng-dev libunbound-dev python3 openvswitch-source"
 # What running it needs.  Docker is added by need_docker only where no
 # dockerd is installed (docker-ce and docker.io conflict).
-# shellcheck disable=SC2034
 # iptables: ovsnetd's --iptables runs its iptables-restore.
+# shellcheck disable=SC2034
 RUNTIME_DEPS="openvswitch-switch iproute2 ethtool iptables"
 # What the test suite needs besides: busybox-static makes the containers'
 # image, jq reads JSON replies, util-linux has nsenter and unshare, nftables
