@@ -166,8 +166,12 @@ fwd_destroy(void)
         free(ff->applied);
         free(ff->restore);
         free(ff->error);
-        memset(&ff->seen, 0, sizeof ff->seen);
-        ff->rules = ff->applied = ff->restore = ff->error = NULL;
+        /* As it was before fwd_init(): a later fwd_init() must not find
+         * the old rules' count (n_rules) and write an empty chain. */
+        *ff = (struct fwd_family) {
+            .family = ff->family, .name = ff->name,
+            .pidfd = -1, .out_fd = -1,
+        };
     }
     fwd_initialized = false;
 }
