@@ -63,3 +63,18 @@ tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
 	$(OVS_LIBS) $(CMOCKA_LIBS)
+
+# netns/fwd: chain OVSNET-FORWARD and its jump from FORWARD.  What
+# iptables holds (netns/xtables) is the test's to say; iptables-restore is
+# a shell script of the test's that saves its input and exits as told.
+# (netns/xtables.o is still linked in, for xtables_forward_init() and
+# the like: hence libnftnl and libmnl.)
+check_PROGRAMS += tests/test-fwd
+TESTS += tests/test-fwd
+tests_test_fwd_SOURCES = tests/test-fwd.c
+tests_test_fwd_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_fwd_LDFLAGS = $(AM_LDFLAGS) \
+	-Wl,--wrap=xtables_read_forward \
+	-Wl,--wrap=xtables_find_restore
+tests_test_fwd_LDADD = \
+	netns/libnetns.a $(OVS_LIBS) $(NFTNL_LIBS) $(MNL_LIBS) $(CMOCKA_LIBS)
