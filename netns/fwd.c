@@ -443,6 +443,10 @@ fwd_child_done(struct fwd_family *ff, int status)
         free(ff->applied);
         ff->applied = NULL;
         fwd_schedule_retry(ff);
+        if (strcmp(ff->writing ? ff->writing : "", ff->rules)) {
+            /* The rules changed meanwhile: try them at once. */
+            ff->check_at = 0;
+        }
     }
     free(output);
     fwd_child_forget(ff);

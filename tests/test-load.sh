@@ -68,10 +68,10 @@ ovsnetd_exit() {
 
 log "the socket and the daemon's privileges"
 check_eq "socket mode and group" "660 $GROUP" "$(stat -c '%a %G' "$T/ovs.sock")"
-check_eq "effective capabilities (CAP_NET_ADMIN alone)" 0000000000001000 \
-    "$(sed -n 's/^CapEff:\t*//p' "/proc/$OVSNETD_PID/status")"
-# It never runs another program: nothing to keep for one.
-check_eq "bounding set (empty)" 0000000000000000 \
+check_eq "effective capabilities (CAP_NET_ADMIN and CAP_NET_RAW alone)" \
+    0000000000003000 "$(sed -n 's/^CapEff:\t*//p' "/proc/$OVSNETD_PID/status")"
+# The one program it runs, iptables-restore, gets the same two.
+check_eq "bounding set (CAP_NET_ADMIN and CAP_NET_RAW)" 0000000000003000 \
     "$(sed -n 's/^CapBnd:\t*//p' "/proc/$OVSNETD_PID/status")"
 
 # Warm-up: the first endpoint opens what stays open (the socket for
