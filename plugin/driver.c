@@ -984,7 +984,13 @@ driver_handle(struct http_request *req, void *aux OVS_UNUSED)
     for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
         const struct call *call = &calls[i];
         if (!strcmp(path, call->path)) {
-            VLOG_DBG("%s", path);
+            if (VLOG_IS_DBG_ENABLED()) {
+                /* What Docker sends: "vlog/set driver:file:dbg". */
+                size_t len;
+                const char *text = http_request_body(req, &len);
+                VLOG_DBG("%s %.*s", path, (int) MIN(len, 4096),
+                         text ? text : "");
+            }
             if (call->needs_state && !state_is_loaded()) {
                 struct pending *p = pending_add(req, path + 1, NULL);
                 p->state_needed = true;
