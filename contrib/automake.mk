@@ -20,6 +20,7 @@ dist_sbin_SCRIPTS = contrib/ovsnet-cleanup
 EXTRA_DIST += \
 	contrib/ovsnetd.service.in \
 	contrib/ovs-build-tree \
+	contrib/docker-engine \
 	contrib/lib-setup.sh \
 	contrib/install-and-start.sh \
 	contrib/build-and-test.sh \

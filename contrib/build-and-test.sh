@@ -2,22 +2,26 @@
 # contrib/build-and-test.sh: installs the build and test dependencies,
 # builds ovsnet and runs the whole test suite, twice: a plain build in
 # _build/ and one with AddressSanitizer and UndefinedBehaviorSanitizer in
-# _build-asan/; then the libFuzzer targets for a bounded time in
-# _build-fuzz/ (clang, ASan + UBSan); then "make distcheck" once.  What CI
-# runs (.ci/run).
+# _build-asan/; in the plain build, the Docker end-to-end tests once more
+# against Docker 28 from Debian sid (contrib/docker-engine: unpacked, not
+# installed; results in _build/docker-sid/); then the libFuzzer targets
+# for a bounded time in _build-fuzz/ (clang, ASan + UBSan); then "make
+# distcheck" once.  What CI runs (.ci/run).
 #
 # Run as root on Debian 12 from a clone of the repository, with or without
 # systemd.  Every test needs root and starts its own ovsdb-server,
 # ovs-vswitchd, ovsnetd and dockerd in network namespaces of its own: the
 # machine's own Open vSwitch and Docker are neither needed nor touched.
 #
-# Ends with "N passed, N failed, N skipped" (the automake test results of
-# both builds, plus distcheck and the sanitizers' reports as one result
-# each) and exits non-zero if anything failed.
+# Ends with the Docker tests' results on each engine, then "N passed, N
+# failed, N skipped" (the automake test results of both builds and of the
+# second Docker run, plus distcheck and the sanitizers' reports as one
+# result each) and exits non-zero if anything failed.
 #
 # Environment: TESTS="tests/x.sh ..." runs only those tests (and skips
-# distcheck and fuzzing); SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_DISTCHECK=1 skip
-# those stages; FUZZ_SECONDS (default 40) is how long each fuzz target
+# distcheck and fuzzing; the second Docker run takes the Docker tests among
+# them); SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_DISTCHECK=1, SKIP_DOCKER_SID=1
+# skip those stages; FUZZ_SECONDS (default 40) is how long each fuzz target
 # runs; CHECK_JOBS (default 1) runs that many tests at once.
 set -eu
 
@@ -42,6 +46,28 @@ stage_passed() {
     say "passed: $1"
 }
 
+# check_results RC DIR WHAT [SUFFIX]: shows the results of "make check"
+# (exit status RC, output DIR/check.out, logs in DIR/tests) and, if it
+# failed, the failed tests' logs.  SUFFIX follows each line about a test.
+check_results() {
+    local rc=$1 dir=$2 what=$3 suffix=${4:-}
+    grep -E '^(PASS|FAIL|XFAIL|XPASS|ERROR|SKIP):' "$dir/check.out" \
+        | sed "s/\$/$suffix/" >&2 || true
+    if [ "$rc" != 0 ]; then
+        # The logs of what failed, for CI's output.
+        find "$dir/tests" -name '*.trs' \
+                -exec grep -l -E '^:test-result: (FAIL|XPASS|ERROR)' {} + \
+                2> /dev/null | sed 's/\.trs$/.log/' | while read -r log; do
+            echo "======== $log$suffix" >&2
+            tail -n 150 "$log" >&2
+        done
+        if ! grep -q '^# TOTAL:' "$dir/check.out"; then
+            tail -n 40 "$dir/check.out" >&2
+            stage_failed "$what (did not run the tests)"
+        fi
+    fi
+}
+
 # check_in BUILDDIR: "make check" there; prints the failed tests' logs.
 check_in() {
     local dir=$1 rc=0 log
@@ -53,20 +79,7 @@ check_in() {
     UBSAN_OPTIONS="log_path=$SRCDIR/$dir/sanitizer-logs/ubsan:print_stacktrace=1:${UBSAN_OPTIONS:-}" \
         make -C "$SRCDIR/$dir" -j"$CHECK_JOBS" check ${TESTS:+TESTS="$TESTS"} \
         > "$SRCDIR/$dir/check.out" 2>&1 || rc=$?
-    grep -E '^(PASS|FAIL|XFAIL|XPASS|ERROR|SKIP):' "$SRCDIR/$dir/check.out" >&2 || true
-    if [ $rc != 0 ]; then
-        # The logs of what failed, for CI's output.
-        find "$SRCDIR/$dir/tests" -name '*.trs' \
-                -exec grep -l -E '^:test-result: (FAIL|XPASS|ERROR)' {} + \
-                2> /dev/null | sed 's/\.trs$/.log/' | while read -r log; do
-            echo "======== $log" >&2
-            tail -n 150 "$log" >&2
-        done
-        if ! grep -q '^# TOTAL:' "$SRCDIR/$dir/check.out"; then
-            tail -n 40 "$SRCDIR/$dir/check.out" >&2
-            stage_failed "make check in $dir (did not run the tests)"
-        fi
-    fi
+    check_results $rc "$SRCDIR/$dir" "make check in $dir"
     if [ -n "$(ls -A "$SRCDIR/$dir/sanitizer-logs")" ]; then
         for log in "$SRCDIR/$dir/sanitizer-logs"/*; do
             echo "======== $log" >&2
@@ -74,6 +87,51 @@ check_in() {
         done
         stage_failed "sanitizer reports in $dir"
     fi
+}
+
+# docker_tests: the Docker end-to-end tests (E2E_TESTS of tests/e2e.mk and
+# the multi-host one), or those of them in $TESTS when it is set.
+docker_tests() {
+    local all t
+    all="$(sed -n 's/^\t\(tests\/[^ ]*\.sh\).*/\1/p' "$SRCDIR/tests/e2e.mk")
+        tests/test-multihost-docker.sh"
+    for t in $all; do
+        case " ${TESTS:-$all} " in
+            *" $t "*) echo "$t" ;;
+        esac
+    done
+}
+
+# check_docker_sid BUILDDIR: the Docker tests in BUILDDIR again, against
+# Docker from sid.  Their .log and .trs go to BUILDDIR/docker-sid/tests,
+# those of the first run stay where they are.
+check_docker_sid() {
+    local dir=$1 tests t rc=0 log
+    local out=$SRCDIR/$dir/docker-sid keep=$SRCDIR/$dir/docker-first
+    tests=$(docker_tests | tr '\n' ' ')
+    [ -n "$tests" ] || return 0
+    say "make check in $dir, Docker tests against Docker from sid"
+    rm -rf "$out" "$keep"
+    mkdir -p "$out/tests" "$keep"
+    # "make check" removes the logs of the tests it runs.
+    for t in $tests; do
+        mv -f "$SRCDIR/$dir/${t%.sh}.log" "$SRCDIR/$dir/${t%.sh}.trs" \
+            "$keep/" 2> /dev/null || true
+    done
+    OVSNET_DOCKER_ENGINE=sid \
+        make -C "$SRCDIR/$dir" -j"$CHECK_JOBS" check TESTS="$tests" \
+        TEST_SUITE_LOG=docker-sid/test-suite.log \
+        > "$out/check.out" 2>&1 || rc=$?
+    for t in $tests; do
+        mv -f "$SRCDIR/$dir/${t%.sh}.log" "$SRCDIR/$dir/${t%.sh}.trs" \
+            "$out/tests/" 2> /dev/null || true
+        mv -f "$keep/$(basename "${t%.sh}").log" \
+            "$keep/$(basename "${t%.sh}").trs" "$SRCDIR/$dir/tests/" \
+            2> /dev/null || true
+    done
+    rmdir "$keep"
+    check_results $rc "$out" "make check in $dir against Docker from sid" \
+        " (Docker from sid)"
 }
 
 # build BUILDDIR [configure option...]: configure and make; 1 on failure.
@@ -99,9 +157,37 @@ count() {
         files="$files $(find "$SRCDIR/$dir/tests" -name '*.trs' | tr '\n' ' ')"
     done
     # shellcheck disable=SC2086
-    [ -n "${files// /}" ] || { echo 0; return; }
+    count_in "$result" $files
+}
+
+# count_in RESULT FILE...: how many of the .trs FILEs say RESULT.
+count_in() {
+    local result=$1
+    shift
+    [ $# -gt 0 ] || { echo 0; return; }
+    cat "$@" 2> /dev/null | grep -c "^:test-result: $result\$" || true
+}
+
+# docker_results LABEL DIR: "LABEL: N passed, N failed, N skipped" for the
+# Docker tests' .trs in DIR.
+docker_results() {
+    local label=$1 dir=$2 t files=
+    for t in $(docker_tests); do
+        [ -f "$dir/$(basename "${t%.sh}").trs" ] \
+            && files="$files $dir/$(basename "${t%.sh}").trs"
+    done
     # shellcheck disable=SC2086
-    cat $files | grep -c "^:test-result: $result\$" || true
+    echo "$label: $(( $(count_in PASS $files) + $(count_in XFAIL $files) )) passed," \
+         "$(( $(count_in FAIL $files) + $(count_in ERROR $files) + $(count_in XPASS $files) )) failed," \
+         "$(count_in SKIP $files) skipped"
+}
+
+# engine_version DOCKERD: "20.10", "28.5"... or "?".
+engine_version() {
+    local v
+    v=$("$1" --version 2> /dev/null \
+            | sed -n 's/^Docker version \([0-9]*\.[0-9]*\).*/\1/p')
+    echo "${v:-?}"
 }
 
 need_root
@@ -114,13 +200,35 @@ apt_install $BUILD_DEPS $RUNTIME_DEPS $TEST_DEPS $(need_docker)
 ovs_tree
 bootstrap
 
+# Docker from sid for the second Docker run: fetched before any test.
+sid_engine=
+if [ "${SKIP_DOCKER_SID:-0}" != 1 ] && [ -n "$(docker_tests)" ]; then
+    say "Docker from sid (contrib/docker-engine sid)"
+    if sid_engine=$("$SRCDIR/contrib/docker-engine" sid | tail -n 1) \
+            && [ -x "$sid_engine/usr/sbin/dockerd" ]; then
+        say "Docker from sid: $sid_engine"
+    else
+        # The tests run all the same: with CI=true each one fails.
+        stage_failed "contrib/docker-engine sid"
+        sid_engine=
+    fi
+fi
+
 builds=
 # Stale results of an earlier run must not be counted.
-rm -rf "$SRCDIR/_build/tests" "$SRCDIR/_build-asan/tests"
+rm -rf "$SRCDIR/_build/tests" "$SRCDIR/_build-asan/tests" \
+       "$SRCDIR/_build/docker-sid"
 
 if build _build; then
     builds="$builds _build"
     check_in _build
+    if [ "${SKIP_DOCKER_SID:-0}" != 1 ]; then
+        sid_start=$SECONDS
+        check_docker_sid _build
+        builds="$builds _build/docker-sid"
+        say "the Docker tests against Docker from sid took" \
+            "$(( (SECONDS - sid_start) / 60 )) min $(( (SECONDS - sid_start) % 60 )) s"
+    fi
 fi
 
 if [ "${SKIP_ASAN:-0}" != 1 ]; then
@@ -173,6 +281,18 @@ skip=$(count SKIP $builds)
 say "took $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 if [ -n "$failed_stages" ]; then
     say "failed stages:$failed_stages"
+fi
+if [ -n "$(docker_tests)" ] && [ -d "$SRCDIR/_build/tests" ]; then
+    # The plain build's Docker tests on each engine.
+    line=$(docker_results "Docker $(engine_version "$(command -v dockerd \
+                                                     || echo dockerd)")" \
+               "$SRCDIR/_build/tests")
+    if [ -d "$SRCDIR/_build/docker-sid/tests" ]; then
+        line="$line; $(docker_results "Docker $(engine_version \
+                           "${sid_engine:-none}/usr/sbin/dockerd") (sid)" \
+                           "$SRCDIR/_build/docker-sid/tests")"
+    fi
+    echo "$line"
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]

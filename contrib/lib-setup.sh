@@ -107,6 +107,14 @@ need_docker() {
     fi
 }
 
+# debian_mirror: the URI of the Debian archive the machine's apt sources
+# name (the main archive, not the security one), as apt itself read them:
+# http://deb.debian.org/debian, say.  Nothing if there is none.
+debian_mirror() {
+    apt-get indextargets --format '$(SITE) $(LABEL)' 2> /dev/null \
+        | awk '$2 == "Debian" { print $1; exit }'
+}
+
 # ovs_tree: builds (once; kept under /var/cache/ovsnet) the Open vSwitch
 # tree ovsnet compiles against, and sets OVS_TREE to it.
 ovs_tree() {

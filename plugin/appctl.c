@@ -34,6 +34,20 @@ put_list(struct ds *s, const struct svec *v)
     }
 }
 
+/* Puts the elements of 'a', a space, then those of 'b', or "-" if
+ * there are none (an IPv6-only network has no IPv4 subnet). */
+static void
+put_lists(struct ds *s, const struct svec *a, const struct svec *b)
+{
+    if (!a->n || !b->n) {
+        put_list(s, a->n ? a : b);
+    } else {
+        put_list(s, a);
+        ds_put_char(s, ' ');
+        put_list(s, b);
+    }
+}
+
 static void
 network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
@@ -56,21 +70,12 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
         ds_put_format(&s, "%-5d %-7s %-15s %-9"PRIuSIZE" ", cfg->mtu,
                       cfg->datapath, net->gw_port,
                       state_network_n_endpoints(net));
-        put_list(&s, &cfg->ipv4_pools);
-        ds_put_cstr(&s, " ");
-        if (cfg->ipv6_pools.n) {
-            put_list(&s, &cfg->ipv6_pools);
-            ds_put_cstr(&s, " ");
-        }
-        ds_put_cstr(&s, "(");
+        put_lists(&s, &cfg->ipv4_pools, &cfg->ipv6_pools);
+        ds_put_cstr(&s, " (");
         if (cfg->internal) {
             ds_put_cstr(&s, "internal: none on the host");
         } else {
-            put_list(&s, &cfg->ipv4_gateways);
-            if (cfg->ipv6_gateways.n) {
-                ds_put_cstr(&s, " ");
-                put_list(&s, &cfg->ipv6_gateways);
-            }
+            put_lists(&s, &cfg->ipv4_gateways, &cfg->ipv6_gateways);
         }
         ds_put_cstr(&s, ")\n");
         ds_put_format(&s, "    id: %s\n", net->id);

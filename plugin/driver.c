@@ -740,9 +740,21 @@ handle_leave(struct http_request *req, const struct json *body)
 {
     const char *nid = get_id(body, "NetworkID", req);
     const char *eid = nid ? get_id(body, "EndpointID", req) : NULL;
-    if (eid) {
-        /* The link is still in the container: DeleteEndpoint removes it
-         * once Docker has moved it back. */
+    if (!eid) {
+        return;
+    }
+
+    /* The link is still in the container: DeleteEndpoint removes it once
+     * Docker has moved it back.  The published ports go now, whatever
+     * Docker sent before: Docker 29 sends RevokeExternalConnectivity only
+     * when the endpoint stops being the container's gateway, and never for
+     * an endpoint it restored after a restart. */
+    struct state_endpoint *ep = state_endpoint_find(eid);
+    if (ep && !strcmp(ep->network_id, nid) && ep->n_ports) {
+        VLOG_INFO("Leave %s: removing its published ports", eid);
+        state_endpoint_set_ports(ep, NULL, 0);
+        pending_add(req, "Leave", json_object_create());
+    } else {
         reply_json(req, 200, json_object_create());
     }
 }
@@ -972,7 +984,13 @@ driver_handle(struct http_request *req, void *aux OVS_UNUSED)
     for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
         const struct call *call = &calls[i];
         if (!strcmp(path, call->path)) {
-            VLOG_DBG("%s", path);
+            if (VLOG_IS_DBG_ENABLED()) {
+                /* What Docker sends: "vlog/set driver:file:dbg". */
+                size_t len;
+                const char *text = http_request_body(req, &len);
+                VLOG_DBG("%s %.*s", path, (int) MIN(len, 4096),
+                         text ? text : "");
+            }
             if (call->needs_state && !state_is_loaded()) {
                 struct pending *p = pending_add(req, path + 1, NULL);
                 p->state_needed = true;

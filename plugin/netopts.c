@@ -231,14 +231,19 @@ netopts_parse(const struct json *req, const char *network_id,
     const struct json *options = get(req, "Options");
     const struct json *generic = NULL;
     bool enable_ipv6 = false;
+    bool enable_ipv4 = false;
     char *error = NULL;
 
     if (options && options->type != JSON_NULL) {
         if (options->type != JSON_OBJECT) {
             return xstrdup("Options must be an object");
         }
+        /* Docker 28 and later always send enable_ipv4; without IPv4
+         * (--ipv4=false) IPv4Data is empty: the pools say it all. */
         if (!parse_bool_option(options, "com.docker.network.enable_ipv6",
                                 &enable_ipv6, &error)
+            || !parse_bool_option(options, "com.docker.network.enable_ipv4",
+                                  &enable_ipv4, &error)
             || !parse_bool_option(options, "com.docker.network.internal",
                                   &cfg->internal, &error)) {
             return error;

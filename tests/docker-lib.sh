@@ -30,8 +30,14 @@
 # to the sandbox's trap (ovsnetd, OVS, namespaces, temp dir).  On failure
 # the temp dir is kept and the logs' tails are printed.
 #
-# Environment: DOCKERD and DOCKER choose the binaries (default: dockerd
-# from PATH and the docker client installed beside it); DOCKER_TIMEOUT
+# Environment: OVSNET_DOCKER_ENGINE chooses the engine: "debian" (the
+# default: dockerd from PATH, Debian 12's docker.io 20.10) or "sid" (Debian
+# sid's docker.io 28 and containerd 2, unpacked by "contrib/docker-engine
+# sid" under OVSNET_DOCKER_SID_DIR, default /var/cache/ovsnet/docker-sid;
+# its dockerd starts sid's containerd, found first in its PATH).  DOCKERD
+# and DOCKER, if set, name the binaries instead (default: the engine's
+# dockerd and the docker client installed beside it).  With CI=true a
+# missing engine fails the test instead of skipping it.  DOCKER_TIMEOUT
 # (seconds, default 120) bounds every docker command; DOCKER_WAIT (default
 # 60) bounds the waits that involve Docker.
 
@@ -59,14 +65,79 @@ exec 8>&1 9>&2
 # ---------------------------------------------------------------------------
 # Prerequisites.
 
+# The engine: "debian" or "sid".
+DOCKER_ENGINE=${OVSNET_DOCKER_ENGINE:-debian}
+# What goes first in dockerd's PATH: the engine's containerd, its shim,
+# docker-init and docker-proxy.  Empty for the installed engine.
+DOCKER_ENGINE_PATH=
+
+# engine_missing MESSAGE: the engine asked for is not here.  In CI that is
+# a failure (CI installs or fetches every engine), elsewhere a skip.
+engine_missing() {
+    if [ "${CI:-}" = true ]; then
+        fail "$* (CI=true: a missing Docker engine is a failure)"
+    fi
+    skip "$*"
+}
+
+# docker_sid_dir: the newest engine "contrib/docker-engine sid" unpacked
+# completely, or nothing.
+docker_sid_dir() {
+    local cache=${OVSNET_DOCKER_SID_DIR:-/var/cache/ovsnet/docker-sid}
+    find "$cache" -mindepth 2 -maxdepth 2 -name .ovsnet-complete \
+        -printf '%h\n' 2> /dev/null | sort -V | tail -n 1
+}
+
+# docker_find_engine: sets DOCKERD (and for sid DOCKER and
+# DOCKER_ENGINE_PATH) from OVSNET_DOCKER_ENGINE.
+docker_find_engine() {
+    local dir
+    case $DOCKER_ENGINE in
+        debian)
+            : "${DOCKERD:=$(command -v dockerd || true)}"
+            [ -n "$DOCKERD" ] \
+                || engine_missing "dockerd not found (apt-get install docker.io)"
+            ;;
+        sid)
+            dir=$(docker_sid_dir)
+            [ -n "$dir" ] \
+                || engine_missing "no Docker from sid (run contrib/docker-engine sid)"
+            : "${DOCKERD:=$dir/usr/sbin/dockerd}"
+            : "${DOCKER:=$dir/usr/bin/docker}"
+            [ -x "$DOCKERD" ] || engine_missing "$DOCKERD not found"
+            DOCKER_ENGINE_PATH=$dir/usr/bin:$dir/usr/sbin
+            ;;
+        *)
+            hard_error "OVSNET_DOCKER_ENGINE=$DOCKER_ENGINE: debian or sid"
+            ;;
+    esac
+}
+
+# docker_version: the engine's major version (20, 28...), from
+# "dockerd --version".
+docker_version() {
+    "$DOCKERD" --version | sed -n 's/^Docker version \([0-9]*\)\..*/\1/p'
+}
+
+# docker_bridge_network SUBNET: Docker 20.10 turns IP forwarding on, and
+# iptables' FORWARD policy to DROP, when it starts; Docker 28 only when it
+# makes a bridge network.  A machine's Docker has docker0; this test's
+# dockerd has --bridge=none: on 28 and later, a bridge network on SUBNET
+# stands for it.
+docker_bridge_network() {
+    if [ "$(docker_version)" -ge 28 ]; then
+        log "Docker $(docker_version): a bridge network, as docker0 would be"
+        dk_ok network create -d bridge --subnet "$1" dockerbr > /dev/null
+    fi
+}
+
 # docker_find_tools: sets DOCKERD, DOCKER and BUSYBOX, or skips the test.
 docker_find_tools() {
     local dir
     if [ "$(id -u)" != 0 ]; then
         skip "the Docker end-to-end tests need root"
     fi
-    : "${DOCKERD:=$(command -v dockerd || true)}"
-    [ -n "$DOCKERD" ] || skip "dockerd not found (apt-get install docker.io)"
+    docker_find_engine
     if [ -z "${DOCKER:-}" ]; then
         # The client that came with the daemon: another one earlier in PATH
         # may be of another version.
@@ -76,7 +147,7 @@ docker_find_tools() {
             [ -x "$DOCKER" ] && break
         done
     fi
-    [ -x "$DOCKER" ] || skip "no docker client found"
+    [ -x "$DOCKER" ] || engine_missing "no docker client found"
     for tool in nsenter unshare timeout mount jq; do
         command -v $tool > /dev/null \
             || hard_error "$tool is needed by the tests but not installed"
@@ -161,7 +232,8 @@ docker_start() {
     # may sit on them).
     mkdir -p /run/docker/plugins /etc/docker /run/containerd
 
-    log "starting dockerd ($("$DOCKERD" --version 2>&1))"
+    log "starting dockerd, engine $DOCKER_ENGINE: $DOCKERD" \
+        "($("$DOCKERD" --version 2>&1))"
     # Not "ip netns exec": its fresh /sys hides the cgroup mounts.
     # /run/containerd is hidden so that dockerd starts its own containerd
     # (under --exec-root) instead of using the machine's, whose shims would
@@ -170,7 +242,10 @@ docker_start() {
     # vfs: works on any file system, and busybox is small; --bridge=none:
     # no docker0; cgroupfs under a parent of our own: no systemd, and a
     # place to find every process of ours at the end.
+    # The engine's own containerd, shim, docker-init and docker-proxy
+    # come first in dockerd's PATH (the machine's runc serves them all).
     # shellcheck disable=SC2016,SC2086
+    PATH=${DOCKER_ENGINE_PATH:+$DOCKER_ENGINE_PATH:}$PATH \
     nsenter --net="/run/netns/$NS" \
         unshare --mount --propagation private -- /bin/sh -ec '
             DT=$1; shift
@@ -213,7 +288,10 @@ docker_start() {
     if [ "$DOCKERD_MNTNS" = "$(readlink /proc/$$/ns/mnt)" ]; then
         fail "dockerd runs in the test's own mount namespace"
     fi
-    log "dockerd $DOCKERD_PID answers on $DT/docker.sock"
+    log "dockerd $DOCKERD_PID answers on $DT/docker.sock:" \
+        "$(dk version --format \
+               '{{range .Server.Components}}{{.Name}} {{.Version}}; {{end}}' \
+               2>&1)"
 }
 
 # docker_image: imports $IMAGE, busybox alone with the applets the tests

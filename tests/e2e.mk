@@ -23,7 +23,8 @@ E2E_TESTS = \
 	tests/test-docker-nat.sh \
 	tests/test-docker-iptables.sh \
 	tests/test-docker-iptables-legacy.sh \
-	tests/test-docker-iptables-off.sh
+	tests/test-docker-iptables-off.sh \
+	tests/test-docker-v28.sh
 
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) tests/docker-lib.sh tests/nat-lib.sh

@@ -38,6 +38,7 @@ in_ns sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward' \
 docker_start
 docker_image
 nat_outside
+docker_bridge_network 198.51.100.0/24
 
 check_eq "FORWARD policy" "-P FORWARD DROP" \
     "$(in_ns iptables -S FORWARD | head -n 1)"

@@ -66,6 +66,7 @@ in_ns sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward;
 docker_start
 docker_image
 nat_outside
+docker_bridge_network 198.51.100.192/26
 
 check_eq "FORWARD policy" "-P FORWARD DROP" \
     "$(in_ns iptables -S FORWARD | head -n 1)"
@@ -142,7 +143,7 @@ USER_BEFORE=$(in_ns iptables -S DOCKER-USER; in_ns ip6tables -S DOCKER-USER \
 dk_ok network create -d ovs --ipv6 --subnet 192.0.2.0/24 \
     --subnet 2001:db8:1::/64 web > /dev/null
 dk_ok network create -d ovs --subnet 198.51.100.0/25 other > /dev/null
-dk_ok network create -d ovs --internal --subnet 198.51.100.128/25 inside \
+dk_ok network create -d ovs --internal --subnet 198.51.100.128/26 inside \
     > /dev/null
 GW_WEB=ovsgw-$(dk network inspect -f '{{.Id}}' web | cut -c1-9)
 GW_OTHER=ovsgw-$(dk network inspect -f '{{.Id}}' other | cut -c1-9)

@@ -2010,6 +2010,48 @@ test_program_ports(void **state OVS_UNUSED)
     assert_non_null(strstr(req->reply, "\"HostIP\":\"10.1.1.1\""));
 }
 
+/* Docker 29 sends RevokeExternalConnectivity only when an endpoint stops
+ * being the gateway: Leave drops the published ports itself. */
+static void
+test_leave_removes_ports(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+
+    /* Docker 28's extra key is accepted beside the port map. */
+    struct http_request *req = call(
+        PROGRAM, "{'NetworkID': '%s', 'EndpointID': '%s', 'Options': {"
+        "'com.docker.network.driver.private.no_proxy_6to4': true, "
+        "'com.docker.network.portmap': [{'Proto': 6, 'Port': 80, "
+        "'HostPort': 8080}]}}", net_a, ep_1);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    assert_int_equal(state_endpoint_find(ep_1)->n_ports, 1);
+
+    /* Leave of another network's endpoint changes nothing. */
+    uint64_t seqno = state_seqno();
+    assert_reply(call(LEAVE, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_b, ep_1), 200, "{}");
+    assert_int_equal(state_seqno(), seqno);
+    assert_int_equal(state_endpoint_find(ep_1)->n_ports, 1);
+
+    /* Leave without Revoke: the ports go, answered once committed. */
+    req = call(LEAVE, "{'NetworkID': '%s', 'EndpointID': '%s'}", net_a,
+               ep_1);
+    assert_int_equal(state_endpoint_find(ep_1)->n_ports, 0);
+    driver_run();
+    assert_pending(req);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    assert_non_null(state_endpoint_find(ep_1));
+
+    /* A second Leave has nothing to remove: answered at once. */
+    assert_reply(call(LEAVE, "{'NetworkID': '%s', 'EndpointID': '%s'}",
+                      net_a, ep_1), 200, "{}");
+}
+
 static void
 test_oper_info(void **state OVS_UNUSED)
 {
@@ -2202,6 +2244,7 @@ main(void)
         TEST(test_join_pool_without_gateway),
         TEST(test_join_unknown),
         TEST(test_leave_and_external),
+        TEST(test_leave_removes_ports),
         TEST(test_program_ports),
         TEST(test_oper_info),
         TEST(test_delete_endpoint),

@@ -271,16 +271,39 @@ rpc_ok NetworkDriver.RevokeExternalConnectivity "$(ids_body "$N1" "$E1")"
 rpc_ok NetworkDriver.RevokeExternalConnectivity \
     "$(ids_body "$N1" "$(gen_id dd)")"
 
-log "DeleteEndpoint removes published ports"
-rpc_ok NetworkDriver.ProgramExternalConnectivity "$(portmap_body "$N1" "$E1" \
-    '[{"Proto":132,"Port":80,"HostPort":8080}]')"
-check_eq "port rules" "meta nfproto ipv4 sctp dport 8080 dnat ip to 192.0.2.2:80
+# Docker 29 sends no RevokeExternalConnectivity for an endpoint that is not
+# the gateway's, nor for one it restored after a restart: Leave and
+# DeleteEndpoint must not leave published ports behind.
+log "Leave removes published ports, without Revoke"
+program_8080() {
+    rpc_ok NetworkDriver.ProgramExternalConnectivity \
+        "$(portmap_body "$N1" "$E1" '[{"Proto":132,"Port":80,"HostPort":8080}]')"
+    check_eq "port rules" "meta nfproto ipv4 sctp dport 8080 dnat ip to 192.0.2.2:80
 meta nfproto ipv6 sctp dport 8080 dnat ip6 to [2001:db8:1::2]:80" \
-    "$(port_rules)"
+        "$(port_rules)"
+    check_eq "ovsnet-ports" "sctp/8080/80" \
+        "$(db_get Interface "ovsep-$(short "$E1")" external_ids:ovsnet-ports)"
+}
+# no_dnat_left WHEN: no DNAT rule in the table, no ports on the endpoint.
+no_dnat_left() {
+    check_eq "port rules after $1" "" "$(port_rules)"
+    check_eq "DNAT rules in table inet ovsnet after $1" "" \
+        "$(ovsnet_table | grep -w dnat || true)"
+    check_eq "ovsnet-ports after $1" "" \
+        "$(db_get Interface "ovsep-$(short "$E1")" external_ids:ovsnet-ports \
+               2> /dev/null || true)"
+}
+program_8080
 rpc_ok NetworkDriver.Leave "$(ids_body "$N1" "$E1")"
+no_dnat_left Leave
+
+log "DeleteEndpoint removes published ports, without Revoke or Leave"
+program_8080
 link_detach eth0 "$C1" "ovsct-$(short "$E1")"
 rpc_ok NetworkDriver.DeleteEndpoint "$(ids_body "$N1" "$E1")"
 check_eq "port rules after DeleteEndpoint" "" "$(port_rules)"
+check_eq "DNAT rules in table inet ovsnet after DeleteEndpoint" "" \
+    "$(ovsnet_table | grep -w dnat || true)"
 
 log "removing the networks removes the table"
 for n in "$N1" "$N2" "$N3"; do

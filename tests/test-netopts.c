@@ -583,6 +583,38 @@ test_internal(void **state)
     assert_error_names(parse(fx, "{'Options': "
                              "{'com.docker.network.enable_ipv6': 'on'}}"),
                        "com.docker.network.enable_ipv6", NULL);
+    assert_error_names(parse(fx, "{'Options': "
+                             "{'com.docker.network.enable_ipv4': 1}}"),
+                       "com.docker.network.enable_ipv4", NULL);
+}
+
+/* What Docker 28 sends for "docker network create -d ovs --ipv4=false
+ * --ipv6 --subnet 2001:db8:5::/64 NAME": enable_ipv4 false, no IPv4Data. */
+static void
+test_ipv6_only(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse(fx, "{'NetworkID': '%s', 'Options': "
+                    "{'com.docker.network.enable_ipv4': false, "
+                    "'com.docker.network.enable_ipv6': true, "
+                    "'com.docker.network.generic': {}}, "
+                    "'IPv4Data': null, "
+                    "'IPv6Data': [{'AddressSpace': 'LocalDefault', "
+                    "'Pool': '2001:db8:5::/64', "
+                    "'Gateway': '2001:db8:5::1/64'}]}", id64));
+    assert_svec(&fx->cfg.ipv4_pools, NULL);
+    assert_svec(&fx->cfg.ipv4_gateways, NULL);
+    assert_svec(&fx->cfg.ipv6_pools, "2001:db8:5::/64", NULL);
+    assert_svec(&fx->cfg.ipv6_gateways, "2001:db8:5::1/64", NULL);
+    assert_true(fx->cfg.nat);
+
+    /* And with IPv4 (Docker 28's default). */
+    assert_ok(parse(fx, "{'Options': "
+                    "{'com.docker.network.enable_ipv4': true}, "
+                    "'IPv4Data': [{'Pool': '192.0.2.0/24', "
+                    "'Gateway': '192.0.2.1/24'}]}"));
+    assert_svec(&fx->cfg.ipv4_pools, "192.0.2.0/24", NULL);
 }
 
 /* ovs.nat: on by default, off with false, never on an internal network. */
@@ -769,6 +801,7 @@ main(void)
         TEST(test_generic_not_object),
         TEST(test_options_not_object),
         TEST(test_internal),
+        TEST(test_ipv6_only),
         TEST(test_nat),
         TEST(test_bool_option_message),
         TEST(test_ipam_pools),
