@@ -119,15 +119,19 @@ docker_version() {
     "$DOCKERD" --version | sed -n 's/^Docker version \([0-9]*\)\..*/\1/p'
 }
 
-# docker_bridge_network SUBNET: Docker 20.10 turns IP forwarding on, and
-# iptables' FORWARD policy to DROP, when it starts; Docker 28 only when it
-# makes a bridge network.  A machine's Docker has docker0; this test's
-# dockerd has --bridge=none: on 28 and later, a bridge network on SUBNET
+# docker_bridge_network SUBNET [OPTION...]: Docker 20.10 turns IP
+# forwarding on, and iptables' FORWARD policy to DROP, when it starts;
+# Docker 28 only when it makes a bridge network (and with ip6tables for an
+# IPv6 one).  A machine's Docker has docker0; this test's dockerd has
+# --bridge=none: on 28 and later, a bridge network on SUBNET (and OPTIONs)
 # stands for it.
 docker_bridge_network() {
+    local subnet=$1
+    shift
     if [ "$(docker_version)" -ge 28 ]; then
         log "Docker $(docker_version): a bridge network, as docker0 would be"
-        dk_ok network create -d bridge --subnet "$1" dockerbr > /dev/null
+        dk_ok network create -d bridge --subnet "$subnet" "$@" dockerbr \
+            > /dev/null
     fi
 }
 

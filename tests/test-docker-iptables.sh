@@ -55,8 +55,12 @@ done
 export PATH=$XT:$PATH
 log "iptables: $(iptables -V)"
 
-# Later flags win: this dockerd manages iptables.
+# Later flags win: this dockerd manages iptables, and from Docker 28 (where
+# it is no longer experimental) ip6tables.
 DOCKERD_ARGS="--iptables=true"
+if [ "$(docker_version)" -ge 28 ]; then
+    DOCKERD_ARGS="$DOCKERD_ARGS --ip6tables=true"
+fi
 trap docker_cleanup EXIT
 ovs_start
 ovsnetd_start
@@ -66,14 +70,14 @@ in_ns sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward;
 docker_start
 docker_image
 nat_outside
-docker_bridge_network 198.51.100.192/26
+docker_bridge_network 198.51.100.192/26 --ipv6 --subnet 2001:db8:b::/64
 
 check_eq "FORWARD policy" "-P FORWARD DROP" \
     "$(in_ns iptables -S FORWARD | head -n 1)"
 in_ns iptables -S DOCKER-USER > /dev/null || fail "no DOCKER-USER chain"
 if [ "$(in_ns ip6tables -S FORWARD | head -n 1)" != "-P FORWARD DROP" ]; then
     log "this dockerd leaves ip6tables' FORWARD policy alone (Docker 28" \
-        "sets it to DROP): setting it here"
+        "with ip6tables sets it to DROP): setting it here"
     in_ns ip6tables -P FORWARD DROP
 fi
 
