@@ -245,11 +245,13 @@ bench_host_stop
 # ---------------------------------------------------------------------------
 # 4. Docker.
 
-# run_part SCRIPT PREFIX: runs bench/SCRIPT, its results into RESULTS; notes
+# run_part SCRIPT PREFIX [RENAME]: runs bench/SCRIPT, its results into
+# RESULTS (each key's "docker." renamed "RENAME." if RENAME is given); notes
 # PREFIX.skipped or PREFIX.failed there if it was skipped or failed.
 run_part() {
     local rc=0
-    "$bench_srcdir/$1" >> "$RESULTS" || rc=$?
+    "$bench_srcdir/$1" | sed "s/^docker\./${3:-docker}./" >> "$RESULTS"
+    rc=${PIPESTATUS[0]}
     case $rc in
         0) ;;
         77) echo "$2.skipped 1" >> "$RESULTS" ;;
@@ -258,9 +260,14 @@ run_part() {
     esac
 }
 
+# Against each engine there is: Debian's docker.io, and Docker 28 from sid
+# where "contrib/docker-engine sid" unpacked it (tests/docker-lib.sh's
+# OVSNET_DOCKER_ENGINE); without it, a note.
 if [ "$BENCH_DOCKER" != 0 ]; then
-    bench_log "docker run and TCP throughput (bench/bench-docker.sh)"
-    run_part bench-docker.sh docker
+    bench_log "docker run and TCP throughput (bench/bench-docker.sh), Debian's Docker"
+    OVSNET_DOCKER_ENGINE=debian run_part bench-docker.sh docker
+    bench_log "the same with Docker from Debian sid"
+    OVSNET_DOCKER_ENGINE=sid CI= run_part bench-docker.sh docker-sid docker-sid
 fi
 
 # ---------------------------------------------------------------------------
@@ -298,6 +305,9 @@ burst of $B attaches, wall (seq. ovs-docker)|ovsnet.burst.$B.wall_ms|ovs-docker.
 docker run --rm true, median (ovs / bridge)|docker.run.ovs.median_ms|docker.run.bridge.median_ms|share|noise|ms
 TCP, ovs with userspace TSO / bridge|docker.tcp.ovs.gbps|docker.tcp.bridge.gbps|share|y:0.5|gbps
 TCP, ovs as set up by default / bridge|docker.tcp.ovs_notso.gbps|docker.tcp.bridge.gbps|share|y:0.5|gbps
+Docker sid: docker run --rm true (ovs / bridge)|docker-sid.run.ovs.median_ms|docker-sid.run.bridge.median_ms|share|-|ms
+Docker sid: TCP, ovs with userspace TSO / bridge|docker-sid.tcp.ovs.gbps|docker-sid.tcp.bridge.gbps|share|y:0.5|gbps
+Docker sid: TCP, ovs as set up by default / bridge|docker-sid.tcp.ovs_notso.gbps|docker-sid.tcp.bridge.gbps|share|y:0.5|gbps
 TCP across hosts, vxlan kernel device / bridge|tunnel.tcp.kvxlan.gbps|tunnel.tcp.bridge.gbps|share|y:0.25|gbps
 TCP across hosts, same, underlay on br-phy|tunnel.tcp.kvxlan_brphy.gbps|tunnel.tcp.bridge.gbps|share|-|gbps
 TCP across hosts, OVS vxlan port / bridge|tunnel.tcp.vxlan.gbps|tunnel.tcp.bridge.gbps|share|-|gbps
@@ -442,6 +452,8 @@ awk -v P="$P" -v B="$B" '
         if ("tunnel.failed" in v) print "  tunnels: bench-tunnel.sh failed (see above)"
         if ("docker.skipped" in v) print "  docker: skipped (see the message above)"
         if ("docker.failed" in v) print "  docker: bench-docker.sh failed (see above)"
+        if ("docker-sid.skipped" in v) print "  docker from sid: skipped (run contrib/docker-engine sid first)"
+        if ("docker-sid.failed" in v) print "  docker from sid: bench-docker.sh failed (see above)"
         printf "  samples (cycles): ovsnet %d and %d, ovs-docker %d and %d\n",
             v["ovsnet.attach.10.n"], v["ovsnet.attach." P ".n"],
             v["ovs-docker.attach.0.n"], v["ovs-docker.attach." P ".n"]
