@@ -73,6 +73,13 @@ struct fwd_family {
     char *error;                /* The last failure, or NULL. */
     long long int check_at;     /* The next look; LLONG_MAX: none. */
     int backoff;
+    bool told;                  /* fwd_set() was called: until then the
+                                 * rules are not known, not empty. */
+    bool verify;                /* The next look follows a successful
+                                 * iptables-restore. */
+    char *seen_before;          /* fwd_seen_signature() when it started. */
+    int unconfirmed;            /* Successful restores in a row after which
+                                 * iptables looked exactly as before. */
 
     /* The running iptables-restore. */
     pid_t pid;                  /* 0 if none. */
@@ -128,9 +135,10 @@ fwd_init(enum fwd_mode mode)
         struct fwd_family *ff = &families[i];
         xtables_forward_init(&ff->seen);
         ff->rules = xstrdup("");
-        /* One look at start: a chain left by an earlier run goes if no
-         * network wants it. */
-        ff->check_at = 0;
+        /* No look until fwd_set() says what the rules are: before the
+         * state is loaded from OVSDB, a chain an earlier run left is not
+         * known to be unwanted. */
+        ff->check_at = LLONG_MAX;
         ff->backoff = FWD_BACKOFF_MIN_MSEC;
     }
 }
@@ -156,9 +164,15 @@ fwd_destroy(void)
     for (size_t i = 0; fwd_initialized && i < ARRAY_SIZE(families); i++) {
         struct fwd_family *ff = &families[i];
         if (ff->pid) {
-            /* Let it finish: killing it midway changes nothing either (a
-             * restore is one transaction), but it would leave a zombie. */
-            waitpid(ff->pid, NULL, 0);
+            /* Let it finish, within its time (a restore is one
+             * transaction: killing it changes nothing), and reap it. */
+            while (!waitpid(ff->pid, NULL, WNOHANG)
+                   && time_msec() < ff->deadline) {
+                xnanosleep(10 * 1000 * 1000);
+            }
+            if (!kill(ff->pid, SIGKILL)) {
+                waitpid(ff->pid, NULL, 0);
+            }
         }
         fwd_child_forget(ff);
         xtables_forward_destroy(&ff->seen);
@@ -166,6 +180,7 @@ fwd_destroy(void)
         free(ff->applied);
         free(ff->restore);
         free(ff->error);
+        free(ff->seen_before);
         /* As it was before fwd_init(): a later fwd_init() must not find
          * the old rules' count (n_rules) and write an empty chain. */
         *ff = (struct fwd_family) {
@@ -217,13 +232,15 @@ fwd_set(int family, const struct fwd_network *nets, size_t n)
         }
         n_rules += 2;
     }
-    if (strcmp(ds_cstr(&s), ff->rules)) {
+    if (!ff->told || strcmp(ds_cstr(&s), ff->rules)) {
         free(ff->rules);
         ff->rules = ds_steal_cstr(&s);
         ff->n_rules = n_rules;
+        ff->told = true;
         /* Look now, unless iptables-restore runs: then once it ends. */
         ff->check_at = 0;
         ff->backoff = FWD_BACKOFF_MIN_MSEC;
+        ff->unconfirmed = 0;
     }
     ds_destroy(&s);
 }
@@ -431,6 +448,7 @@ fwd_child_done(struct fwd_family *ff, int status)
         ff->error = NULL;
         ff->backoff = FWD_BACKOFF_MIN_MSEC;
         ff->check_at = 0;           /* Look at the result. */
+        ff->verify = true;
     } else {
         char *how = (WIFEXITED(status)
                      ? xasprintf("exit status %d", WEXITSTATUS(status))
@@ -485,20 +503,54 @@ fwd_child_run(struct fwd_family *ff)
 /* Looks at what iptables holds for 'ff' and starts iptables-restore if it
  * is not what it should be. */
 static void
+fwd_set_error(struct fwd_family *ff, char *error)
+{
+    free(ff->error);
+    ff->error = error;
+}
+
+/* What 'xf' holds, as a string to compare. */
+static char *
+fwd_seen_signature(const struct xtables_forward *xf)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "%d %d %d %"PRIuSIZE, xf->forward, xf->drop, xf->chain,
+                  xf->chain_rules);
+    for (size_t i = 0; i < xf->jumps.n; i++) {
+        ds_put_format(&s, " %s", xf->jumps.names[i]);
+    }
+    return ds_steal_cstr(&s);
+}
+
+/* Whether 'ff''s chain and jump look as they should, contents aside. */
+static bool
+fwd_looks_right(const struct fwd_family *ff)
+{
+    const struct xtables_forward *xf = &ff->seen;
+    return (xf->chain && xf->chain_rules == ff->n_rules
+            && fwd_jump_ok(xf));
+}
+
+/* Looks at what iptables holds for 'ff' and starts iptables-restore if it
+ * is not what it should be. */
+static void
 fwd_check(struct fwd_family *ff)
 {
     char *error = NULL;
+    bool verify = ff->verify;
 
-    if (!ff->restore
-        && xtables_find_restore(ff->family, &ff->restore, &ff->backend)) {
+    ff->verify = false;
+    /* Every time: the host's alternatives may have changed. */
+    free(ff->restore);
+    if (xtables_find_restore(ff->family, &ff->restore, &ff->backend)) {
         ff->backend = XTABLES_NFT;
     }
     ff->seen_valid = !xtables_read_forward(ff->backend, ff->family,
                                            FWD_CHAIN, &ff->seen, &error);
     if (!ff->seen_valid) {
-        free(ff->error);
-        ff->error = error;
-        VLOG_WARN_RL(&rl, "%s: %s", ff->name, error);
+        fwd_set_error(ff, error);
+        VLOG_WARN_RL(&rl, "%s: %s", ff->name, ff->error);
         fwd_schedule_retry(ff);
         return;
     }
@@ -509,8 +561,7 @@ fwd_check(struct fwd_family *ff)
                   && (fwd_mode == FWD_ON
                       || (fwd_mode == FWD_AUTO && xf->forward && xf->drop)));
     bool ok = (ff->needed
-               ? (xf->chain && xf->chain_rules == ff->n_rules
-                  && fwd_jump_ok(xf) && ff->applied
+               ? (fwd_looks_right(ff) && ff->applied
                   && !strcmp(ff->applied, ff->rules))
                : !present);
 
@@ -519,17 +570,46 @@ fwd_check(struct fwd_family *ff)
     ff->check_at = (ff->n_rules && fwd_mode != FWD_OFF
                     ? time_msec() + FWD_CHECK_MSEC : LLONG_MAX);
     if (ok) {
+        fwd_set_error(ff, NULL);
+        ff->backoff = FWD_BACKOFF_MIN_MSEC;
+        ff->unconfirmed = 0;
         return;
     }
     if (!ff->restore) {
-        free(ff->error);
-        ff->error = xasprintf("%s is not installed: ovsnet cannot %s its "
-                              "chain %s", ff->family == AF_INET6
-                              ? "ip6tables-restore" : "iptables-restore",
-                              ff->needed ? "add" : "remove", FWD_CHAIN);
+        if (ff->needed && fwd_looks_right(ff)) {
+            return;                 /* Written before: nothing to do. */
+        }
+        fwd_set_error(ff, xasprintf(
+                          "%s is not installed: ovsnet cannot %s its chain "
+                          "%s", ff->family == AF_INET6 ? "ip6tables-restore"
+                          : "iptables-restore", ff->needed ? "add" : "remove",
+                          FWD_CHAIN));
         VLOG_WARN_RL(&rl, "%s: %s%s", ff->name, ff->error,
                      ff->needed ? " (FORWARD's policy drops what ovsnet's "
                      "networks forward)" : "");
+        return;
+    }
+    char *signature = fwd_seen_signature(xf);
+    if (verify && ff->seen_before && !strcmp(signature, ff->seen_before)) {
+        ff->unconfirmed++;
+    } else {
+        ff->unconfirmed = 0;
+    }
+    free(ff->seen_before);
+    ff->seen_before = signature;
+    if (ff->unconfirmed >= 3) {
+        /* iptables-restore writes somewhere else than ovsnet reads (a
+         * wrapper, alternatives changed in between...): writing again
+         * would only add jumps. */
+        fwd_set_error(ff, xasprintf(
+                          "%s succeeded %d times, but table filter of "
+                          "iptables' %s backend looked the same after as "
+                          "before: not trying again until the rules change",
+                          ff->restore, ff->unconfirmed,
+                          xtables_backend_name(ff->backend)));
+        VLOG_WARN_RL(&rl, "%s: %s", ff->name, ff->error);
+        ff->check_at = time_msec() + FWD_BACKOFF_MAX_MSEC;
+        ff->verify = true;          /* Keep counting, keep refusing. */
         return;
     }
     if (ff->needed && ff->applied && !strcmp(ff->applied, ff->rules)) {

@@ -134,7 +134,7 @@ nft_request(struct nft_read *nr, struct nlmsghdr *nlh, mnl_cb_t cb,
     for (;;) {
         ssize_t len = mnl_socket_recvfrom(nr->sock, buf, sizeof buf);
         if (len < 0) {
-            return errno == EINTR ? EINTR : errno;
+            return errno;
         }
         ret = mnl_cb_run(buf, len, nlh->nlmsg_seq, nr->portid, cb, aux);
         if (ret <= MNL_CB_STOP) {
@@ -154,7 +154,10 @@ chain_cb(const struct nlmsghdr *nlh, void *aux)
     struct chain_answer *ca = aux;
     struct nftnl_chain *c = nftnl_chain_alloc();
 
-    if (c && !nftnl_chain_nlmsg_parse(nlh, c)) {
+    if (!c) {
+        out_of_memory();
+    }
+    if (!nftnl_chain_nlmsg_parse(nlh, c)) {
         ca->found = true;
         ca->drop = (nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY)
                     && nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) == NF_DROP);
@@ -174,6 +177,9 @@ nft_get_chain(struct nft_read *nr, int family, const char *name,
     struct nlmsghdr *nlh;
     int error;
 
+    if (!c) {
+        out_of_memory();
+    }
     memset(ca, 0, sizeof *ca);
     nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, XT_FILTER);
     nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
@@ -191,18 +197,27 @@ struct rules_answer {
     size_t n;
 };
 
+/* What one rule of FORWARD is, as far as jumps go. */
+struct rule_target {
+    const char *chain;          /* The chain it jumps to, or NULL. */
+    bool plain;                 /* Nothing but a counter and the jump. */
+};
+
 static int
-rule_expr_cb(struct nftnl_expr *e, void *target_)
+rule_expr_cb(struct nftnl_expr *e, void *rt_)
 {
-    const char **target = target_;
+    struct rule_target *rt = rt_;
     const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 
     if (name && !strcmp(name, "immediate")
         && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN)) {
         int32_t verdict = nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
         if (verdict == NFT_JUMP || verdict == NFT_GOTO) {
-            *target = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+            rt->chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+            rt->plain &= verdict == NFT_JUMP;
         }
+    } else if (!name || strcmp(name, "counter")) {
+        rt->plain = false;      /* A match: "-i eth0", "-m ...". */
     }
     return MNL_CB_OK;
 }
@@ -213,12 +228,16 @@ rule_cb(const struct nlmsghdr *nlh, void *aux)
     struct rules_answer *ra = aux;
     struct nftnl_rule *r = nftnl_rule_alloc();
 
-    if (r && !nftnl_rule_nlmsg_parse(nlh, r)) {
+    if (!r) {
+        out_of_memory();
+    }
+    if (!nftnl_rule_nlmsg_parse(nlh, r)) {
         ra->n++;
         if (ra->jumps) {
-            const char *target = NULL;
-            nftnl_expr_foreach(r, rule_expr_cb, &target);
-            svec_add(ra->jumps, target ? target : "");
+            struct rule_target rt = { .chain = NULL, .plain = true };
+            nftnl_expr_foreach(r, rule_expr_cb, &rt);
+            svec_add(ra->jumps, rt.chain ? (rt.plain ? rt.chain
+                                            : XTABLES_JUMP_OTHER) : "");
         }
     }
     nftnl_rule_free(r);
@@ -235,6 +254,9 @@ nft_dump_rules(struct nft_read *nr, int family, const char *name,
     struct nlmsghdr *nlh;
     int error;
 
+    if (!r) {
+        out_of_memory();
+    }
     nftnl_rule_set_str(r, NFTNL_RULE_TABLE, XT_FILTER);
     nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, name);
     nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, family,
@@ -309,6 +331,7 @@ struct legacy_family {
     size_t entry_size;          /* sizeof struct ipt_entry. */
     size_t target_offset_ofs;   /* offsetof(ipt_entry, target_offset). */
     size_t next_offset_ofs;     /* offsetof(ipt_entry, next_offset). */
+    size_t ip_size;             /* sizeof struct ipt_ip. */
 };
 
 static const struct legacy_family legacy4 = {
@@ -316,6 +339,7 @@ static const struct legacy_family legacy4 = {
     sizeof(struct ipt_get_entries), sizeof(struct ipt_entry),
     offsetof(struct ipt_entry, target_offset),
     offsetof(struct ipt_entry, next_offset),
+    sizeof(struct ipt_ip),
 };
 
 static const struct legacy_family legacy6 = {
@@ -323,6 +347,7 @@ static const struct legacy_family legacy6 = {
     sizeof(struct ip6t_get_entries), sizeof(struct ip6t_entry),
     offsetof(struct ip6t_entry, target_offset),
     offsetof(struct ip6t_entry, next_offset),
+    sizeof(struct ip6t_ip6),
 };
 
 /* One entry of the blob. */
@@ -331,6 +356,9 @@ struct legacy_entry {
     const char *target;         /* The target's name ("" standard). */
     const char *error_name;     /* An ERROR target's chain name. */
     int verdict;                /* A standard target's verdict. */
+    bool plain;                 /* No match of any kind: no address,
+                                 * interface or protocol, no "-m", no
+                                 * goto. */
 };
 
 /* Splits 'blob' of 'size' bytes into entries.  Returns them (the caller
@@ -347,10 +375,14 @@ legacy_split(const struct legacy_family *lf, const char *blob,
     *n = 0;
     while (ofs < size) {
         uint16_t target_ofs, next_ofs;
+        if (size - ofs < lf->entry_size) {
+            free(entries);
+            return NULL;
+        }
         memcpy(&target_ofs, blob + ofs + lf->target_offset_ofs,
                sizeof target_ofs);
         memcpy(&next_ofs, blob + ofs + lf->next_offset_ofs, sizeof next_ofs);
-        if (size - ofs < lf->entry_size || next_ofs < lf->entry_size
+        if (next_ofs < lf->entry_size
             || next_ofs > size - ofs || target_ofs < lf->entry_size
             || target_ofs + sizeof(struct xt_entry_target) > next_ofs) {
             free(entries);
@@ -366,6 +398,13 @@ legacy_split(const struct legacy_family *lf, const char *blob,
         le->target = t->u.user.name;
         le->error_name = NULL;
         le->verdict = 0;
+        /* The head of an entry is its ipt_ip (ip6t_ip6), all zeros for a
+         * rule that matches everything, unless it has matches ("-m"), which
+         * sit between the head and the target. */
+        le->plain = target_ofs == lf->entry_size;
+        for (size_t k = 0; k < lf->ip_size && le->plain; k++) {
+            le->plain = !blob[ofs + k];
+        }
         size_t data_room = next_ofs - target_ofs - sizeof *t;
         if (!strcmp(le->target, XT_ERROR_TARGET)
             && data_room >= XT_FUNCTION_MAXNAMELEN) {
@@ -403,8 +442,10 @@ legacy_parse(const struct legacy_entry *entries, size_t n, bool forward,
         const struct legacy_entry *le = &entries[i];
         if (forward && le->offset >= hook && le->offset < underflow) {
             bool jump = !le->target[0] && le->verdict >= 0;
-            svec_add(&xf->jumps, jump ? legacy_chain_at(entries, n,
-                                                        le->verdict) : "");
+            const char *chain = jump ? legacy_chain_at(entries, n,
+                                                       le->verdict) : "";
+            svec_add(&xf->jumps, !chain[0] || le->plain ? chain
+                                 : XTABLES_JUMP_OTHER);
         } else if (forward && le->offset == underflow) {
             xf->drop = !le->target[0] && le->verdict == -NF_DROP - 1;
         } else if (le->error_name && !strcmp(le->error_name, chain)) {
@@ -432,7 +473,9 @@ legacy_read_forward(int family, const char *chain,
     int fd;
 
     fd = socket(family, SOCK_RAW, IPPROTO_RAW);
-    if (fd < 0) {
+    if (fd < 0 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)) {
+        return 0;               /* No such family (ipv6.disable=1). */
+    } else if (fd < 0) {
         error = errno;
         *errorp = xasprintf("cannot open a raw socket to read iptables "
                             "(%s)", ovs_strerror(error));

@@ -29,13 +29,20 @@ enum xtables_backend {
 
 const char *xtables_backend_name(enum xtables_backend);
 
+/* In struct xtables_forward's 'jumps': a rule that jumps only when it
+ * matches, or goes to a chain ("-g"): not one of the plain jumps that
+ * ovsnet's iptables-restore scripts can delete. */
+#define XTABLES_JUMP_OTHER "?"
+
 /* What table "filter" of one family holds, as far as ovsnet cares. */
 struct xtables_forward {
     bool forward;               /* The table has a FORWARD chain. */
     bool drop;                  /* FORWARD's policy is DROP. */
     struct svec jumps;          /* One entry per rule of FORWARD, in order:
-                                 * the user chain it jumps to (or goes to),
-                                 * or "" for any other rule. */
+                                 * the user chain a plain "-j CHAIN" jumps
+                                 * to, XTABLES_JUMP_OTHER for a jump with
+                                 * matches or a goto, "" for any other
+                                 * rule. */
     bool chain;                 /* The user chain asked for exists... */
     size_t chain_rules;         /* ...with that many rules. */
 };

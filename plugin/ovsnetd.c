@@ -104,6 +104,15 @@ main(int argc, char *argv[])
     db_init(db_remote);
     linkmon_init();
     nat_init();
+    if (geteuid() && iptables_mode == FWD_AUTO) {
+        /* With --user, iptables-restore would run without capabilities
+         * and fail, every time. */
+        VLOG_WARN("running as uid %ld (--user): no chain in iptables' "
+                  "FORWARD (--iptables=off); with Docker's firewall "
+                  "defaults, accept ovsnet's traffic in DOCKER-USER (see "
+                  "the manual)", (long) geteuid());
+        iptables_mode = FWD_OFF;
+    }
     fwd_init(iptables_mode);
     db_default_datapath();
 
