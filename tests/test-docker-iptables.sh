@@ -14,6 +14,7 @@
 #   - an --internal network gets no rule;
 #   - Docker's own chains are never changed, and once the networks are
 #     gone iptables is exactly as Docker left it;
+#   - ovsnetd killed and restarted: the chain stays;
 #   - the chain flushed, its jump deleted or moved above DOCKER-USER,
 #     "iptables -F", dockerd restarted: it comes back, and traffic flows;
 #   - "ovs-appctl ovsnet/cleanup" removes it.
@@ -196,6 +197,18 @@ does_not_reach "$(nat_netns_of "$(container_pid i1)" i1)" tcp 203.0.113.2 7000 \
 # with a route to it outside.
 ip -n "$OUT" route add 192.0.2.0/24 via 203.0.113.1
 does_not_reach "$OUT" tcp "$P1IP" 81 "$P1" "$P1IP" 81
+
+log "ovsnetd killed and restarted: the chain stays all along"
+ovsnetd_kill
+chain_ok iptables 4 || fail "the chain changed when ovsnetd was killed"
+ovsnetd_start
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    chain_ok iptables 4 || fail "the chain changed as ovsnetd started"
+    sleep 0.2
+done
+grep -q "removed iptables chain" "$T/ovsnetd.log" \
+    && fail "ovsnetd removed its chain at a restart"
+reaches "$OUT" tcp 203.0.113.1 8080 "$P1" "$P1IP" 80 > /dev/null
 
 log "the networks removed: iptables as Docker left it"
 dk_ok rm -f p1 o1 w2 i1 > /dev/null
