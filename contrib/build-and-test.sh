@@ -95,10 +95,14 @@ check_in() {
 # the multi-host one), or those of them in $TESTS when it is set.
 docker_tests() {
     local all t
-    all="$(sed -n 's/^\t\(tests\/[^ ]*\.sh\).*/\1/p' "$SRCDIR/tests/e2e.mk")
-        tests/test-multihost-docker.sh"
+    # One line, words separated by single spaces: the "case" below needs
+    # a space on both sides of each.
+    all=$(sed -n 's/^\t\(tests\/[^ ]*\.sh\).*/\1/p' "$SRCDIR/tests/e2e.mk" \
+              | tr '\n' ' ')
+    all="${all}tests/test-multihost-docker.sh"
     for t in $all; do
-        case " ${TESTS:-$all} " in
+        # shellcheck disable=SC2086
+        case " $(echo ${TESTS:-$all}) " in
             *" $t "*) echo "$t" ;;
         esac
     done
