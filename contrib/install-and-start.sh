@@ -134,20 +134,26 @@ enable_userspace_tso() {
     echo changed
 }
 
-# tune_ovs_started_here: with systemd, ovs-vswitchd started before this
-# script could set userspace-tso-enable: restart it once it is set.  (A host
-# whose Open vSwitch was running already is left as it is.)
+# tune_ovs_started_here: systemd's unit or ovs-ctl started ovs-vswitchd
+# before this script could set userspace-tso-enable: restart it once it is
+# set.  (A host whose Open vSwitch was running already is left as it is.)
 tune_ovs_started_here() {
     if [ "$OVS_STARTED_HERE" != yes ]; then
         [ -d /sys/module/openvswitch ] \
             || say "Open vSwitch was running already: its other_config is left as it is"
         return 0
     fi
-    if have_systemd && [ "$(enable_userspace_tso)" = changed ]; then
-        say "restarting ovs-vswitchd, which reads userspace-tso-enable only at start"
+    [ "$(enable_userspace_tso)" = changed ] || return 0
+    say "restarting ovs-vswitchd, which reads userspace-tso-enable only at start"
+    if have_systemd; then
         systemctl restart ovs-vswitchd || die "systemctl restart ovs-vswitchd failed"
-        wait_for $WAIT "ovs-vswitchd" vswitchd_running
+    else
+        ovs-appctl -t ovs-vswitchd exit > /dev/null 2>&1 || true
+        # shellcheck disable=SC2016
+        wait_for 30 "ovs-vswitchd to stop" eval '! vswitchd_running'
+        start_ovs
     fi
+    wait_for $WAIT "ovs-vswitchd" vswitchd_running
 }
 
 # tune_socket_buffers: on the userspace datapath ovs-vswitchd reads every
