@@ -790,6 +790,24 @@ reconcile_forward(bool full)
     free(nets);
 }
 
+/* Every port of ovsnet's is an access port of its network's VLAN: 'vlan'
+ * 1 to 4094, or 0 for an untagged network.  A port without a tag would be
+ * a trunk of every VLAN in OVS, carrying the other networks' frames on a
+ * shared bridge and letting its container send into them (tag 0 makes it
+ * drop what comes in tagged and see only untagged frames). */
+static bool
+port_tag_ok(const struct ovsrec_port *port, int vlan)
+{
+    return port->n_tag == 1 && port->tag[0] == vlan;
+}
+
+static void
+port_set_tag(const struct ovsrec_port *port, int vlan)
+{
+    int64_t tag = vlan;
+    ovsrec_port_set_tag(port, &tag, 1);
+}
+
 /* The OVSDB side. */
 
 struct bridge_info {
@@ -846,10 +864,7 @@ create_port(struct ovsdb_idl_txn *txn, struct bridge_info *bi,
     ovsrec_port_set_interfaces(port,
                                (struct ovsrec_interface **) &iface, 1);
     ovsrec_port_set_external_ids(port, port_ids);
-    if (vlan) {
-        int64_t tag = vlan;
-        ovsrec_port_set_tag(port, &tag, 1);
-    }
+    port_set_tag(port, vlan);
     bridge_add_port(bi, port);
     if (portp) {
         *portp = port;
@@ -886,9 +901,8 @@ update_port(const struct ovsrec_port *port, const char *type,
 {
     UPDATE_OUR_IDS(port, port_ids, ovsrec_port_update_external_ids_setkey,
                    ovsrec_port_update_external_ids_delkey);
-    if (vlan ? port->n_tag != 1 || port->tag[0] != vlan : port->n_tag) {
-        int64_t tag = vlan;
-        ovsrec_port_set_tag(port, &tag, vlan ? 1 : 0);
+    if (!port_tag_ok(port, vlan)) {
+        port_set_tag(port, vlan);
     }
     if (port->n_interfaces != 1) {
         return NULL;            /* Not our shape: caller replaces it. */
@@ -1030,7 +1044,7 @@ endpoint_port_ok(struct shash *ports, const struct bridge_info *bi,
     }
 
     const struct ovsrec_port *port = pi->port;
-    if ((vlan ? port->n_tag != 1 || port->tag[0] != vlan : port->n_tag)
+    if (!port_tag_ok(port, vlan)
         || port->n_interfaces != 1
         || state_count_our_keys(&port->external_ids) != 3
         || strcmp(smap_get_def(&port->external_ids, STATE_KEY_ROLE, ""),

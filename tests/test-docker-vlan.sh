@@ -1,7 +1,10 @@
 #!/bin/bash
-# Docker end to end: two networks on one named bridge, VLANs 10 and 20.
-# Each reaches its own gateway and its own containers; nothing crosses from
-# one VLAN to the other, not even ARP.  Removing both networks removes the
+# Docker end to end: two networks on one named bridge, VLANs 10 and 20,
+# and a third, untagged, on the same bridge.  Each reaches its own gateway
+# and its own containers; nothing crosses from one VLAN to the other, not
+# even ARP; the untagged network's ports are access ports of VLAN 0, so
+# VLAN 10's broadcasts do not reach them (ofproto/trace) and a frame
+# tagged VLAN 10 sent from its container does not get into VLAN 10.  Removing both networks removes the
 # bridge ovsnet created for them.
 set -eu
 
@@ -64,6 +67,80 @@ check_eq "a1's neighbour entry for $b1" "" \
 if cexec a1 ping -c 1 -W 2 "$b1" > /dev/null 2>&1; then
     log "note: a1 reaches b1 through the host's routing (ip_forward=$(ip netns exec "$NS" cat /proc/sys/net/ipv4/ip_forward))"
 fi
+
+log "an untagged network on the same bridge"
+dk_ok network create -d ovs --subnet 192.0.2.0/24 -o ovs.bridge=br-shared \
+    u0 > /dev/null
+run_container u1 u0
+u1ep=$(dk inspect -f '{{(index .NetworkSettings.Networks "u0").EndpointID}}' u1)
+u1port=ovsep-${u1ep:0:9}
+a1ep=$(dk inspect -f '{{(index .NetworkSettings.Networks "v10").EndpointID}}' a1)
+a1port=ovsep-${a1ep:0:9}
+wait_until "port $u1port ready" ofport_ready "$u1port"
+check_eq "tag of $u1port (untagged network)" 0 "$(db_get Port "$u1port" tag)"
+u0gw=ovsgw-$(dk network inspect -f '{{.Id}}' u0 | cut -c1-9)
+check_eq "tag of $u0gw (untagged network's gateway)" 0 \
+    "$(db_get Port "$u0gw" tag)"
+ping_ok u1 192.0.2.1
+
+# Where a broadcast from a1 (VLAN 10) goes: the datapath ports of the
+# actions (parenthesized arguments dropped), against u1's and a2's.
+odp_port() {
+    ovs_appctl ovs-vswitchd dpif/show \
+        | sed -n "s/^[[:space:]]*$1 [0-9]*\/\([0-9]*\):.*/\1/p"
+}
+actions=$(ovs_appctl ovs-vswitchd ofproto/trace br-shared \
+              "in_port=$a1port,dl_src=02:00:00:00:0a:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0806" \
+          | sed -n 's/^Datapath actions: //p' | sed 's/([^)]*)//g')
+log "VLAN 10 broadcast from $a1port: datapath actions $actions"
+a2ep=$(dk inspect -f '{{(index .NetworkSettings.Networks "v10").EndpointID}}' a2)
+check_match "VLAN 10's broadcast reaches a2" "(^|,)$(odp_port "ovsep-${a2ep:0:9}")(,|\$)" \
+    "$actions"
+check_nomatch "VLAN 10's broadcast reaches u1" "(^|,)$(odp_port "$u1port")(,|\$)" \
+    "$actions"
+
+# ARP requests for a2's address from an address no one has, sent as raw
+# frames: tagged VLAN 10 from u1, then untagged from a1 (the control).  If
+# one gets into VLAN 10, a2 learns its sender.
+send_arp() {
+    local netns=$1 vlan=$2 sender=$3
+    ip netns exec "$netns" python3 - "$vlan" "$sender" "$a2" <<'PY'
+import socket, struct, sys
+vlan, sender, target = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+mac = bytes.fromhex("02000000aa01")
+arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac,
+                  socket.inet_aton(sender), bytes(6), socket.inet_aton(target))
+tag = struct.pack("!HH", 0x8100, vlan) if vlan else b""
+frame = b"\xff" * 6 + mac + tag + struct.pack("!H", 0x0806) + arp
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+for _ in range(3):
+    s.send(frame)
+PY
+}
+# netns_of CONTAINER: names its network namespace for "ip netns exec"
+# (removed by the sandbox's trap) and prints the name.
+netns_of() {
+    local name=$SANDBOX_NS-$1
+    ip netns attach "$name" "$(container_pid "$1")" \
+        || fail "cannot name the netns of $1"
+    echo "$name" >> "$SANDBOX_DIR/netns"
+    echo "$name"
+}
+a2_knows() {
+    cexec a2 ip neigh show | grep -qF "$1 "
+}
+send_arp "$(netns_of u1)" 10 198.51.100.250 \
+    || fail "cannot send a frame from u1"
+send_arp "$(netns_of a1)" 0 198.51.100.251 \
+    || fail "cannot send a frame from a1"
+wait_until "a2 to learn a1's raw ARP sender (the control)" \
+    a2_knows 198.51.100.251
+if a2_knows 198.51.100.250; then
+    fail "a frame tagged VLAN 10 from the untagged network's u1 reached a2"
+fi
+dk_ok rm -f u1 > /dev/null
+dk_ok network rm u0 > /dev/null
 
 log "removing"
 dk_ok rm -f a1 a2 b1 > /dev/null
