@@ -35,6 +35,20 @@ route_ip_valid(const char *ip, int *family)
     return true;
 }
 
+char *
+route_ip_canonical(const char *ip)
+{
+    char buf[INET6_ADDRSTRLEN];
+    struct link_addr a;
+
+    if (!link_ip_parse(ip, &a)
+        || !inet_ntop(a.family, a.family == AF_INET ? (void *) &a.in4
+                      : (void *) &a.in6, buf, sizeof buf)) {
+        return NULL;
+    }
+    return xstrdup(buf);
+}
+
 /* Returns the MTU of the link with 'ifindex', or 0. */
 static int
 route_link_mtu(int ifindex)

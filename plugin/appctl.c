@@ -196,24 +196,49 @@ find_network(struct unixctl_conn *conn, const char *prefix)
 }
 
 /* "network/add-peer NETWORK IP" ('add') and "network/del-peer NETWORK IP". */
+/* Whether peer 'p' is 'ip' (canonical), whichever way 'p' is written
+ * (peers recorded before ovsnet wrote them canonically). */
+static bool
+peer_equals(const char *p, const char *ip)
+{
+    char *canonical = route_ip_canonical(p);
+    bool same = canonical ? !strcmp(canonical, ip) : !strcmp(p, ip);
+    free(canonical);
+    return same;
+}
+
+static bool
+peers_contain(const struct svec *peers, const char *ip)
+{
+    const char *p;
+    size_t i;
+
+    SVEC_FOR_EACH (i, p, peers) {
+        if (peer_equals(p, ip)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
 {
     struct state_network *net = find_network(conn, argv[1]);
-    const char *ip = argv[2];
+    char *ip = route_ip_canonical(argv[2]);
 
     if (!net) {
-        return;
+        goto out;
     }
     if (!net->cfg.tunnel) {
         unixctl_command_reply_error(conn, "not a tunnel network (created "
                                     "without ovs.tunnel)");
-        return;
+        goto out;
     }
     int family;
-    if (!route_ip_valid(ip, &family)) {
+    if (!ip || !route_ip_valid(ip, &family)) {
         unixctl_command_reply_error(conn, "not an IPv4 or IPv6 address");
-        return;
+        goto out;
     }
     int have = state_netcfg_peer_family(&net->cfg);
     if (add && net->vx_dev && have > 0 && have != family) {
@@ -222,12 +247,12 @@ change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
                               "family", have == AF_INET ? 4 : 6);
         unixctl_command_reply_error(conn, msg);
         free(msg);
-        return;
+        goto out;
     }
 
     struct svec peers;
     svec_clone(&peers, &net->cfg.peers);
-    bool had = svec_contains_unsorted(&peers, ip);
+    bool had = peers_contain(&peers, ip);
     if (add && !had) {
         svec_add(&peers, ip);
     } else if (!add && had) {
@@ -235,7 +260,7 @@ change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
         const char *p;
         size_t i;
         SVEC_FOR_EACH (i, p, &peers) {
-            if (strcmp(p, ip)) {
+            if (!peer_equals(p, ip)) {
                 svec_add(&keep, p);
             }
         }
@@ -256,6 +281,9 @@ change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
     ds_put_cstr(&s, "\n");
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
+
+out:
+    free(ip);
 }
 
 static void

@@ -172,12 +172,15 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
         svec_clear(&cfg->peers);
         for (char *p = strtok_r(copy, ", ", &save_ptr); p && !error;
              p = strtok_r(NULL, ", ", &save_ptr)) {
-            if (!route_ip_valid(p, NULL)) {
+            /* Canonical, so that one peer written two ways is one. */
+            char *peer = route_ip_canonical(p);
+            if (!peer) {
                 error = xasprintf("option %s=%.200s: %.80s is not an IPv4 or "
                                   "IPv6 address", key, value, p);
-            } else if (!svec_contains_unsorted(&cfg->peers, p)) {
-                svec_add(&cfg->peers, p);
+            } else if (!svec_contains_unsorted(&cfg->peers, peer)) {
+                svec_add(&cfg->peers, peer);
             }
+            free(peer);
         }
         free(copy);
         if (error) {

@@ -446,6 +446,24 @@ test_vxlan_device_good(void **state)
     }
 }
 
+/* One peer written several ways is one peer, kept in its canonical form. */
+static void
+test_peers_canonical(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse_options(fx, "{'ovs.tunnel': 'vxlan', 'ovs.vni': '7', "
+                            "'ovs.peers': '2001:DB8::1, 2001:db8:0::1,"
+                            "192.0.2.7,2001:db8::0:1 192.0.2.7'}"));
+    assert_int_equal(fx->cfg.peers.n, 2);
+    assert_string_equal(fx->cfg.peers.names[0], "2001:db8::1");
+    assert_string_equal(fx->cfg.peers.names[1], "192.0.2.7");
+    assert_error_names(parse_options(fx, "{'ovs.tunnel': 'vxlan', "
+                                     "'ovs.vni': '7', 'ovs.peers': "
+                                     "'2001:db8::1,2001:db8::g'}"),
+                       "2001:db8::g", NULL);
+}
+
 static void
 test_vxlan_device_bad(void **state)
 {
@@ -805,6 +823,7 @@ main(void)
         TEST(test_nat),
         TEST(test_bool_option_message),
         TEST(test_ipam_pools),
+        TEST(test_peers_canonical),
         TEST(test_ipam_bad_pool),
         TEST(test_ipam_wrong_family),
         TEST(test_ipam_bad_gateway),
