@@ -28,7 +28,7 @@ RUNTIME_DEPS="openvswitch-switch iproute2 ethtool iptables"
 # libclang-rt-14-dev build the libFuzzer targets.
 # shellcheck disable=SC2034
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang
-    libclang-rt-14-dev tcpdump jq util-linux procps nftables iptables"
+    libclang-rt-14-dev tcpdump jq util-linux procps nftables iptables strace"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).

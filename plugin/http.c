@@ -31,7 +31,6 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 struct http_server {
     struct MHD_Daemon *mhd;
     char *path;
-    int fd;
     http_handler_func *handler;
     void *aux;
     size_t max_body;            /* Largest request body, in bytes. */
@@ -220,7 +219,9 @@ make_dirs(const char *path)
         if (*p == '/' || !*p) {
             char c = *p;
             *p = '\0';
-            if (mkdir(dir, 0755) && errno != EEXIST) {
+            /* 0700, as dockerd makes /run/docker/plugins: the sockets in
+             * it are for root (and --socket-group) alone. */
+            if (mkdir(dir, 0700) && errno != EEXIST) {
                 error = errno;
                 break;
             }
@@ -297,7 +298,6 @@ http_server_create(const struct http_server_options *opts,
 
     server = xzalloc(sizeof *server);
     server->path = xstrdup(opts->path);
-    server->fd = fd;
     server->handler = handler;
     server->aux = aux;
     server->max_body = opts->max_body ? opts->max_body : HTTP_MAX_BODY;
@@ -352,8 +352,8 @@ http_server_destroy(struct http_server *server)
                                  "ovsnetd is shutting down");
     }
     MHD_run(server->mhd);
+    /* Closes the listening socket too: it was MHD's since it started. */
     MHD_stop_daemon(server->mhd);
-    close(server->fd);
     fatal_signal_unlink_file_now(server->path);
     free(server->path);
     free(server);
