@@ -13,41 +13,13 @@
 #include <linux/rtnetlink.h>
 
 #include "netlink.h"
-#include "netns/link.h"
 #include "netlink-socket.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(route);
-
-bool
-route_ip_valid(const char *ip, int *family)
-{
-    struct link_addr a;
-
-    if (!link_ip_parse(ip, &a)) {
-        return false;
-    }
-    if (family) {
-        *family = a.family;
-    }
-    return true;
-}
-
-char *
-route_ip_canonical(const char *ip)
-{
-    char buf[INET6_ADDRSTRLEN];
-    struct link_addr a;
-
-    if (!link_ip_parse(ip, &a)
-        || !inet_ntop(a.family, a.family == AF_INET ? (void *) &a.in4
-                      : (void *) &a.in6, buf, sizeof buf)) {
-        return NULL;
-    }
-    return xstrdup(buf);
-}
 
 /* Returns the MTU of the link with 'ifindex', or 0. */
 static int
@@ -97,7 +69,7 @@ route_lookup(const char *ip, int *mtu, char **src, char **dev)
     if (dev) {
         *dev = NULL;
     }
-    if (!route_ip_valid(ip, &family)) {
+    if (!addr_ip_valid(ip, &family)) {
         return EINVAL;
     }
     inet_pton(family, ip, &dst);
@@ -181,7 +153,7 @@ route_is_local(const char *ip)
     int family;
     bool found = false;
 
-    if (!route_ip_valid(ip, &family) || getifaddrs(&ifas)) {
+    if (!addr_ip_valid(ip, &family) || getifaddrs(&ifas)) {
         return false;
     }
     inet_pton(family, ip, &want);

@@ -22,13 +22,4 @@ int route_lookup(const char *ip, int *mtu, char **src, char **dev);
  * host (of the daemon's namespace). */
 bool route_is_local(const char *ip);
 
-/* Returns true if 'ip' is a valid bare IPv4 or IPv6 address; stores its
- * family (AF_INET or AF_INET6) in '*family' if that is nonnull. */
-bool route_ip_valid(const char *ip, int *family);
-
-/* Returns 'ip' (a bare IPv4 or IPv6 address) in its canonical text form
- * (inet_ntop's: "2001:db8::1" for "2001:DB8:0::1"), which the caller frees,
- * or NULL if it is not an address. */
-char *route_ip_canonical(const char *ip);
-
 #endif /* netns/route.h */

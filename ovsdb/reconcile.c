@@ -17,6 +17,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
@@ -107,8 +108,8 @@ forget_neighbors(const struct state_network *net,
     const char *addrs[] = { ep->ipv4, ep->ipv6 };
 
     for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
-        struct link_addr a;
-        if (addrs[i] && !link_addr_parse(addrs[i], &a)) {
+        struct addr a;
+        if (addrs[i] && !addr_parse(addrs[i], &a)) {
             int error = link_forget_neighbor(net->gw_port, &a);
             if (error && error != ENODEV) {
                 VLOG_WARN_RL(&rl, "endpoint %s: cannot forget the host's "
@@ -202,18 +203,18 @@ fix_gateway_link(const struct ovsdb_idl *idl, struct state_network *net)
     }
 
     size_t n = net->cfg.ipv4_gateways.n + net->cfg.ipv6_gateways.n;
-    struct link_addr *addrs = xcalloc(n ? n : 1, sizeof *addrs);
+    struct addr *addrs = xcalloc(n ? n : 1, sizeof *addrs);
     size_t n_addrs = 0;
     const char *s;
     size_t i;
 
     SVEC_FOR_EACH (i, s, &net->cfg.ipv4_gateways) {
-        if (!link_addr_parse(s, &addrs[n_addrs])) {
+        if (!addr_parse(s, &addrs[n_addrs])) {
             n_addrs++;
         }
     }
     SVEC_FOR_EACH (i, s, &net->cfg.ipv6_gateways) {
-        if (!link_addr_parse(s, &addrs[n_addrs])) {
+        if (!addr_parse(s, &addrs[n_addrs])) {
             n_addrs++;
         }
     }
@@ -530,7 +531,7 @@ add_published_port(struct nat_ruleset *rs, const struct state_endpoint *ep,
                    const struct state_port *p)
 {
     const char *addrs[] = { ep->ipv4, ep->ipv6 };
-    struct link_addr host;
+    struct addr host;
 
     memset(&host, 0, sizeof host);
     if (p->host_ip[0]) {
@@ -543,7 +544,7 @@ add_published_port(struct nat_ruleset *rs, const struct state_endpoint *ep,
         struct nat_dnat d;
 
         memset(&d, 0, sizeof d);
-        if (!addrs[i] || link_addr_parse(addrs[i], &d.to)
+        if (!addrs[i] || addr_parse(addrs[i], &d.to)
             || (host.family && host.family != d.to.family)) {
             continue;
         }
@@ -692,8 +693,8 @@ reconcile_nat(bool full)
             const char *pool;
             size_t j;
             SVEC_FOR_EACH (j, pool, pools[i]) {
-                struct link_addr a;
-                if (link_addr_parse(pool, &a)) {
+                struct addr a;
+                if (addr_parse(pool, &a)) {
                     continue;
                 }
                 if (cfg->nat) {

@@ -15,6 +15,7 @@
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/names.h"
 #include "sset.h"
 #include "util.h"
@@ -90,11 +91,11 @@ state_netcfg_peer_family(const struct state_netcfg *cfg)
     size_t i;
 
     if (cfg->local_ip) {
-        route_ip_valid(cfg->local_ip, &family);
+        addr_ip_valid(cfg->local_ip, &family);
     }
     SVEC_FOR_EACH (i, peer, &cfg->peers) {
         int f;
-        if (route_ip_valid(peer, &f)) {
+        if (addr_ip_valid(peer, &f)) {
             if (family && f != family) {
                 return -1;
             }
@@ -436,7 +437,7 @@ state_ports_from_string(const char *s, struct state_port **portsp, size_t *n)
         } else if ((p.proto = state_proto_from_name(proto)) != 0) {
             if (!host_port || host_port > 65535 || !port || port > 65535) {
                 error = xasprintf("%.80s: ports go from 1 to 65535", t);
-            } else if (ip[0] && !route_ip_valid(ip, NULL)) {
+            } else if (ip[0] && !addr_ip_valid(ip, NULL)) {
                 error = xasprintf("%.80s: %s is not an IP address", t, ip);
             }
             p.host_port = host_port;

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "netns/fwd.h"
-#include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/reconcile.h"
 #include "ovsdb/state.h"
@@ -201,7 +201,7 @@ find_network(struct unixctl_conn *conn, const char *prefix)
 static bool
 peer_equals(const char *p, const char *ip)
 {
-    char *canonical = route_ip_canonical(p);
+    char *canonical = addr_ip_canonical(p);
     bool same = canonical ? !strcmp(canonical, ip) : !strcmp(p, ip);
     free(canonical);
     return same;
@@ -225,7 +225,7 @@ static void
 change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
 {
     struct state_network *net = find_network(conn, argv[1]);
-    char *ip = route_ip_canonical(argv[2]);
+    char *ip = addr_ip_canonical(argv[2]);
 
     if (!net) {
         goto out;
@@ -236,7 +236,7 @@ change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
         goto out;
     }
     int family;
-    if (!ip || !route_ip_valid(ip, &family)) {
+    if (!ip || !addr_ip_valid(ip, &family)) {
         unixctl_command_reply_error(conn, "not an IPv4 or IPv6 address");
         goto out;
     }

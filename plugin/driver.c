@@ -17,6 +17,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
@@ -243,7 +244,7 @@ tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
             svec_destroy(&remotes);
             return 0;
         }
-        route_ip_valid(peer, &family);
+        addr_ip_valid(peer, &family);
         int fit = mtu - overhead - (family == AF_INET6 ? 20 : 0);
         if (!best || fit < best) {
             best = fit;
@@ -536,9 +537,9 @@ static bool
 check_address(struct http_request *req, const char *key, const char *cidr,
               int family)
 {
-    struct link_addr a;
+    struct addr a;
 
-    if (cidr[0] && (link_addr_parse(cidr, &a) || a.family != family)) {
+    if (cidr[0] && (addr_parse(cidr, &a) || a.family != family)) {
         http_request_reply_error(req, 400, "Interface.%s must be an IPv%d "
                                  "address/prefix, not %.80s", key,
                                  family == AF_INET ? 4 : 6, cidr);
@@ -662,15 +663,15 @@ static const char *
 pick_gateway(const struct svec *gateways,
              const char *addr)
 {
-    struct link_addr a;
+    struct addr a;
 
     if (!gateways->n) {
         return NULL;
     }
-    if (addr && !link_addr_parse(addr, &a)) {
+    if (addr && !addr_parse(addr, &a)) {
         for (size_t i = 0; i < gateways->n; i++) {
-            struct link_addr g;
-            if (link_addr_parse(gateways->names[i], &g)
+            struct addr g;
+            if (addr_parse(gateways->names[i], &g)
                 || g.family != a.family || g.plen != a.plen) {
                 continue;
             }

@@ -7,10 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "netns/link.h"
-#include "netns/route.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
 #include "util.h"
@@ -46,13 +45,13 @@ parse_ipam_data(const struct json *data, const char *what, int family,
         const struct json *item = json_array(data)->elems[i];
         const struct json *pool = get(item, "Pool");
         const struct json *gw = get(item, "Gateway");
-        struct link_addr a;
+        struct addr a;
 
         if (item->type != JSON_OBJECT) {
             return xasprintf("%s[%"PRIuSIZE"] must be an object", what, i);
         }
         if (!is_string(pool)
-            || link_addr_parse(json_string(pool), &a)
+            || addr_parse(json_string(pool), &a)
             || a.family != family) {
             return xasprintf("%s[%"PRIuSIZE"].Pool must be an IPv%d "
                              "address/prefix, not %.80s", what, i,
@@ -65,7 +64,7 @@ parse_ipam_data(const struct json *data, const char *what, int family,
         if (gw && gw->type != JSON_NULL
             && !(is_string(gw) && !json_string(gw)[0])) {
             if (!is_string(gw)
-                || link_addr_parse(json_string(gw), &a)
+                || addr_parse(json_string(gw), &a)
                 || a.family != family) {
                 return xasprintf("%s[%"PRIuSIZE"].Gateway must be an IPv%d "
                                  "address/prefix, not %.80s", what, i,
@@ -173,7 +172,7 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
         for (char *p = strtok_r(copy, ", ", &save_ptr); p && !error;
              p = strtok_r(NULL, ", ", &save_ptr)) {
             /* Canonical, so that one peer written two ways is one. */
-            char *peer = route_ip_canonical(p);
+            char *peer = addr_ip_canonical(p);
             if (!peer) {
                 error = xasprintf("option %s=%.200s: %.80s is not an IPv4 or "
                                   "IPv6 address", key, value, p);
@@ -187,7 +186,7 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
             return error;
         }
     } else if (!strcmp(key, NETOPTS_LOCAL_IP)) {
-        if (!route_ip_valid(value, NULL)) {
+        if (!addr_ip_valid(value, NULL)) {
             return xasprintf("option %s=%.80s: not an IPv4 or IPv6 address",
                              key, value);
         }

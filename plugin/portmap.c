@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "netns/link.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
+#include "ovsdb/addr.h"
 #include "util.h"
 
 static const struct json *
@@ -115,9 +115,9 @@ parse_binding(const struct json *item, size_t i, struct portmap_binding *b)
     const struct json *ip = get(item, "HostIP");
     if (ip && ip->type != JSON_NULL) {
         const char *s = ip->type == JSON_STRING ? json_string(ip) : NULL;
-        struct link_addr a;
+        struct addr a;
         if (!s || strlen(s) >= sizeof b->port.host_ip
-            || (s[0] && !link_ip_parse(s, &a))) {
+            || (s[0] && !addr_ip_parse(s, &a))) {
             char *text = json_to_string(ip, 0);
             error = xasprintf(PORTMAP_KEY "[%"PRIuSIZE"].HostIP=%.80s: not "
                               "an IPv4 or IPv6 address", i, text);
