@@ -14,7 +14,6 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
-#include "openvswitch/shash.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb/addr.h"
@@ -22,6 +21,7 @@
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
 #include "plugin/http.h"
+#include "plugin/json-get.h"
 #include "plugin/netopts.h"
 #include "plugin/portmap.h"
 #include "timeval.h"
@@ -70,14 +70,6 @@ reply_json(struct http_request *req, unsigned int status, struct json *body)
     json_destroy(body);
 }
 
-/* Returns member 'key' of object 'obj', or NULL. */
-static const struct json *
-get(const struct json *obj, const char *key)
-{
-    return obj && obj->type == JSON_OBJECT
-           ? shash_find_data(json_object(obj), key) : NULL;
-}
-
 static struct json *
 object_with_string(const char *key, const char *value)
 {
@@ -119,7 +111,7 @@ pending_add(struct http_request *req, const char *call, struct json *reply)
 static const char *
 get_id(const struct json *body, const char *key, struct http_request *req)
 {
-    const struct json *v = get(body, key);
+    const struct json *v = json_get(body, key);
 
     if (!v) {
         http_request_reply_error(req, 400, "%s: %s is missing",
@@ -140,7 +132,7 @@ static const char *
 get_optional_string(const struct json *obj, const char *key,
                     struct http_request *req, bool *ok)
 {
-    const struct json *v = get(obj, key);
+    const struct json *v = json_get(obj, key);
 
     *ok = true;
     if (!v || v->type == JSON_NULL) {
@@ -557,7 +549,7 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
         return;
     }
 
-    const struct json *iface = get(body, "Interface");
+    const struct json *iface = json_get(body, "Interface");
     if (iface && iface->type != JSON_NULL && iface->type != JSON_OBJECT) {
         http_request_reply_error(req, 400, "Interface must be an object");
         return;
@@ -862,7 +854,7 @@ handle_program_external(struct http_request *req, const struct json *body)
     struct portmap_binding *bindings;
     struct state_port *ports = NULL;
     size_t n;
-    char *error = portmap_parse(get(body, "Options"), &bindings, &n);
+    char *error = portmap_parse(json_get(body, "Options"), &bindings, &n);
     if (error) {
         http_request_reply_error(req, 400, "%s", error);
         VLOG_WARN_RL(&rl, "ProgramExternalConnectivity %s refused: %s",

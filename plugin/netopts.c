@@ -12,18 +12,8 @@
 #include "ovsdb/addr.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
+#include "plugin/json-get.h"
 #include "util.h"
-
-/* Reads the pools of 'data' (IPv4Data or IPv6Data, may be NULL) of address
- * family 'family' into 'pools' and 'gateways'. */
-/* Returns member 'key' of 'obj', or NULL if 'obj' is not an object or has
- * no such member. */
-static const struct json *
-get(const struct json *obj, const char *key)
-{
-    return obj && obj->type == JSON_OBJECT
-           ? shash_find_data(json_object(obj), key) : NULL;
-}
 
 static bool
 is_string(const struct json *j)
@@ -31,6 +21,8 @@ is_string(const struct json *j)
     return j && j->type == JSON_STRING;
 }
 
+/* Reads the pools of 'data' (IPv4Data or IPv6Data, may be NULL) of address
+ * family 'family' into 'pools' and 'gateways'. */
 static char *
 parse_ipam_data(const struct json *data, const char *what, int family,
                 struct svec *pools, struct svec *gateways)
@@ -43,8 +35,8 @@ parse_ipam_data(const struct json *data, const char *what, int family,
     }
     for (size_t i = 0; i < json_array(data)->n; i++) {
         const struct json *item = json_array(data)->elems[i];
-        const struct json *pool = get(item, "Pool");
-        const struct json *gw = get(item, "Gateway");
+        const struct json *pool = json_get(item, "Pool");
+        const struct json *gw = json_get(item, "Gateway");
         struct addr a;
 
         if (item->type != JSON_OBJECT) {
@@ -82,7 +74,7 @@ static bool
 parse_bool_option(const struct json *options, const char *key, bool *value,
                   char **errorp)
 {
-    const struct json *v = get(options, key);
+    const struct json *v = json_get(options, key);
 
     *value = false;
     if (!v || v->type == JSON_NULL) {
@@ -230,7 +222,7 @@ char *
 netopts_parse(const struct json *req, const char *network_id,
               struct state_netcfg *cfg)
 {
-    const struct json *options = get(req, "Options");
+    const struct json *options = json_get(req, "Options");
     const struct json *generic = NULL;
     bool enable_ipv6 = false;
     bool enable_ipv4 = false;
@@ -250,7 +242,7 @@ netopts_parse(const struct json *req, const char *network_id,
                                   &cfg->internal, &error)) {
             return error;
         }
-        generic = get(options, "com.docker.network.generic");
+        generic = json_get(options, "com.docker.network.generic");
         if (generic && generic->type != JSON_NULL
             && generic->type != JSON_OBJECT) {
             return xstrdup("Options[\"com.docker.network.generic\"] must be "
@@ -258,10 +250,10 @@ netopts_parse(const struct json *req, const char *network_id,
         }
     }
 
-    error = parse_ipam_data(get(req, "IPv4Data"), "IPv4Data",
+    error = parse_ipam_data(json_get(req, "IPv4Data"), "IPv4Data",
                             AF_INET, &cfg->ipv4_pools, &cfg->ipv4_gateways);
     if (!error) {
-        error = parse_ipam_data(get(req, "IPv6Data"), "IPv6Data",
+        error = parse_ipam_data(json_get(req, "IPv6Data"), "IPv6Data",
                                 AF_INET6, &cfg->ipv6_pools,
                                 &cfg->ipv6_gateways);
     }
