@@ -3,6 +3,7 @@ noinst_LIBRARIES += ovsdb/libovsdb.a
 ovsdb_libovsdb_a_SOURCES = \
 	ovsdb/db.c ovsdb/db.h \
 	ovsdb/names.c ovsdb/names.h \
+	ovsdb/persist.c ovsdb/persist.h \
 	ovsdb/reconcile.c ovsdb/reconcile.h \
 	ovsdb/state.c ovsdb/state.h
 

@@ -20,6 +20,7 @@
 #include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
+#include "ovsdb/persist.h"
 #include "ovsdb/state.h"
 #include "openvswitch/poll-loop.h"
 #include "packets.h"
@@ -37,7 +38,7 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 static bool
 owned(const struct smap *ids, const char *role)
 {
-    const char *r = smap_get(ids, STATE_KEY_ROLE);
+    const char *r = smap_get(ids, PERSIST_KEY_ROLE);
     return r && (!role || !strcmp(r, role));
 }
 
@@ -886,7 +887,7 @@ create_port(struct ovsdb_idl_txn *txn, struct bridge_info *bi,
             }                                                               \
         }                                                                   \
         SMAP_FOR_EACH (node_, &(ROW)->external_ids) {                       \
-            if (state_key_is_ours(node_->key)                               \
+            if (persist_key_is_ours(node_->key)                             \
                 && !smap_get(WANT, node_->key)) {                           \
                 DELKEY(ROW, node_->key);                                    \
             }                                                               \
@@ -992,8 +993,8 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
          * FDB sends to each of them (see fix_vxlan_link()). */
         if (net->vx_ready) {
             struct smap ids = SMAP_INITIALIZER(&ids);
-            smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_TUNNEL);
-            smap_add(&ids, STATE_KEY_NETWORK, net->id);
+            smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_TUNNEL);
+            smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
             ensure_port(txn, ports, bi, net->vx_dev, "", &ids, &ids,
                         cfg->vlan, &port);
             set_protected(port, true);
@@ -1006,8 +1007,8 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
     state_netcfg_split_peers(cfg, &remotes, NULL);
     SVEC_FOR_EACH (i, peer, &remotes) {
         struct smap ids = SMAP_INITIALIZER(&ids);
-        smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_TUNNEL);
-        smap_add(&ids, STATE_KEY_NETWORK, net->id);
+        smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_TUNNEL);
+        smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
         smap_add(&ids, "ovsnet-remote-ip", peer);
 
         char *name = tunnel_port_name(net->id, peer);
@@ -1047,19 +1048,19 @@ endpoint_port_ok(struct shash *ports, const struct bridge_info *bi,
     const struct ovsrec_port *port = pi->port;
     if (!port_tag_ok(port, vlan)
         || port->n_interfaces != 1
-        || state_count_our_keys(&port->external_ids) != 3
-        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_ROLE, ""),
-                  STATE_ROLE_ENDPOINT)
-        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_NETWORK, ""),
+        || persist_count_our_keys(&port->external_ids) != 3
+        || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_ROLE, ""),
+                  PERSIST_ROLE_ENDPOINT)
+        || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_NETWORK, ""),
                   ep->network_id)
-        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_ENDPOINT, ""),
+        || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_ENDPOINT, ""),
                   ep->id)) {
         return false;
     }
 
     const struct ovsrec_interface *iface = port->interfaces[0];
     if (iface->type[0]
-        || !state_endpoint_ids_match(ep, &iface->external_ids)) {
+        || !persist_endpoint_ids_match(ep, &iface->external_ids)) {
         return false;
     }
     free(shash_find_and_delete(ports, ep->port));
@@ -1085,7 +1086,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         for (size_t i = 0; i < br->n_ports; i++) {
             const struct ovsrec_port *port = br->ports[i];
             if (owned(&port->external_ids, NULL)
-                && !owned(&port->external_ids, STATE_ROLE_BRIDGE)) {
+                && !owned(&port->external_ids, PERSIST_ROLE_BRIDGE)) {
                 struct port_info *pi = xmalloc(sizeof *pi);
                 pi->port = port;
                 pi->br = br;
@@ -1106,8 +1107,8 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         }
 
         struct smap ids = SMAP_INITIALIZER(&ids);
-        smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_BRIDGE);
-        smap_add(&ids, STATE_KEY_NETWORK, net->id);
+        smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_BRIDGE);
+        smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
 
         const struct ovsrec_bridge *nbr = ovsrec_bridge_insert(txn);
         ovsrec_bridge_set_name(nbr, net->cfg.bridge);
@@ -1118,7 +1119,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
 
         /* The bridge's own internal port, as "ovs-vsctl add-br" makes. */
         struct smap local_ids = SMAP_INITIALIZER(&local_ids);
-        smap_add(&local_ids, STATE_KEY_ROLE, STATE_ROLE_BRIDGE);
+        smap_add(&local_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_BRIDGE);
         create_port(txn, bi, net->cfg.bridge, "internal", &local_ids,
                     &local_ids, 0, NULL);
         smap_destroy(&local_ids);
@@ -1133,9 +1134,9 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         struct smap port_ids = SMAP_INITIALIZER(&port_ids);
         struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
 
-        state_network_to_smap(net, &port_ids);
-        smap_add(&iface_ids, STATE_KEY_ROLE, STATE_ROLE_NETWORK);
-        smap_add(&iface_ids, STATE_KEY_NETWORK, net->id);
+        persist_network_to_smap(net, &port_ids);
+        smap_add(&iface_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_NETWORK);
+        smap_add(&iface_ids, PERSIST_KEY_NETWORK, net->id);
 
         const struct ovsrec_interface *iface;
         const struct ovsrec_port *port;
@@ -1184,10 +1185,10 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         struct smap port_ids = SMAP_INITIALIZER(&port_ids);
         struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
 
-        smap_add(&port_ids, STATE_KEY_ROLE, STATE_ROLE_ENDPOINT);
-        smap_add(&port_ids, STATE_KEY_NETWORK, ep->network_id);
-        smap_add(&port_ids, STATE_KEY_ENDPOINT, ep->id);
-        state_endpoint_to_smap(ep, &iface_ids);
+        smap_add(&port_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_ENDPOINT);
+        smap_add(&port_ids, PERSIST_KEY_NETWORK, ep->network_id);
+        smap_add(&port_ids, PERSIST_KEY_ENDPOINT, ep->id);
+        persist_endpoint_to_smap(ep, &iface_ids);
         ensure_port(txn, &ports, bi, ep->port, "", &port_ids, &iface_ids,
                     net->cfg.vlan, NULL);
         smap_destroy(&port_ids);
@@ -1227,7 +1228,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
                                     (struct ovsrec_port **) bi->ports,
                                     bi->n_ports);
         } else if (!used && owned(&bi->br->external_ids,
-                                  STATE_ROLE_BRIDGE)) {
+                                  PERSIST_ROLE_BRIDGE)) {
             VLOG_INFO("deleting bridge %s, which no network uses",
                       bi->br->name);
             ovsrec_open_vswitch_update_bridges_delvalue(ovs, bi->br);

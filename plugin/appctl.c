@@ -12,6 +12,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb/addr.h"
 #include "ovsdb/db.h"
+#include "ovsdb/persist.h"
 #include "ovsdb/reconcile.h"
 #include "ovsdb/state.h"
 #include "unixctl.h"
@@ -311,13 +312,13 @@ tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   "PORT", "NETWORK", "TYPE", "KEY", "REMOTE", "OFPORT",
                   "LINK", "ERROR");
     OVSREC_INTERFACE_FOR_EACH (iface, db_idl()) {
-        const char *role = smap_get(&iface->external_ids, STATE_KEY_ROLE);
-        if (!role || strcmp(role, STATE_ROLE_TUNNEL)) {
+        const char *role = smap_get(&iface->external_ids, PERSIST_KEY_ROLE);
+        if (!role || strcmp(role, PERSIST_ROLE_TUNNEL)) {
             continue;
         }
 
         const char *id = smap_get_def(&iface->external_ids,
-                                      STATE_KEY_NETWORK, "?");
+                                      PERSIST_KEY_NETWORK, "?");
         const struct state_network *net = state_network_find(id);
         char *key, *remote;
         const char *type;
