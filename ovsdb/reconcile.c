@@ -258,7 +258,7 @@ vxlan_underlay(const struct state_network *net, struct svec *remotes,
     int mtu;
 
     *via_ovs = false;
-    state_netcfg_split_peers(&net->cfg, remotes, NULL);
+    state_netcfg_split_peers(&net->cfg, route_local_addrs(), remotes, NULL);
     if (remotes->n) {
         int error = route_lookup(remotes->names[0], &mtu, NULL, &dev);
         if (error) {
@@ -1004,7 +1004,7 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
     }
 
     struct svec remotes = SVEC_EMPTY_INITIALIZER;
-    state_netcfg_split_peers(cfg, &remotes, NULL);
+    state_netcfg_split_peers(cfg, route_local_addrs(), &remotes, NULL);
     SVEC_FOR_EACH (i, peer, &remotes) {
         struct smap ids = SMAP_INITIALIZER(&ids);
         smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_TUNNEL);

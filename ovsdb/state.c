@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "hash.h"
-#include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "ovsdb/addr.h"
@@ -51,11 +50,25 @@ state_netcfg_destroy(struct state_netcfg *cfg)
     }
 }
 
+/* Returns true if 'ip' (a bare address, in any spelling) is in 'local', a
+ * set of addresses in canonical form. */
+static bool
+state_ip_is_local(const char *ip, const struct sset *local)
+{
+    char *canonical = addr_ip_canonical(ip);
+    bool found = canonical && sset_contains(local, canonical);
+
+    free(canonical);
+    return found;
+}
+
 /* Adds the peers of tunnel network 'cfg' that are not this host to
- * 'remotes' and, if 'self' is nonnull, those that are (its ovs.local_ip, an
- * address of this host) to 'self'. */
+ * 'remotes' and, if 'self' is nonnull, those that are (its ovs.local_ip, or
+ * one of the addresses of this host in 'local', in canonical form) to
+ * 'self'. */
 void
 state_netcfg_split_peers(const struct state_netcfg *cfg,
+                         const struct sset *local,
                          struct svec *remotes, struct svec *self)
 {
     const char *peer;
@@ -63,7 +76,7 @@ state_netcfg_split_peers(const struct state_netcfg *cfg,
 
     SVEC_FOR_EACH (i, peer, &cfg->peers) {
         if ((cfg->local_ip && !strcmp(cfg->local_ip, peer))
-            || route_is_local(peer)) {
+            || state_ip_is_local(peer, local)) {
             if (self) {
                 svec_add(self, peer);
             }

@@ -25,6 +25,7 @@
 #include "svec.h"
 
 struct ds;
+struct sset;
 
 /* A published port: connections to 'host_port' (on 'host_ip', or on every
  * address of the host if it is empty) reach 'port' of the endpoint. */
@@ -82,7 +83,10 @@ struct state_netcfg {
 
 void state_netcfg_init(struct state_netcfg *);
 void state_netcfg_destroy(struct state_netcfg *);
+/* The addresses of this host, 'local', come from the caller (netns/route's
+ * route_local_addrs()): the model looks nothing up. */
 void state_netcfg_split_peers(const struct state_netcfg *,
+                              const struct sset *local,
                               struct svec *remotes, struct svec *self);
 int state_netcfg_peer_family(const struct state_netcfg *);
 

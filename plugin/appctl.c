@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "netns/fwd.h"
+#include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -89,7 +90,7 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
             struct svec remote = SVEC_EMPTY_INITIALIZER;
             struct svec self = SVEC_EMPTY_INITIALIZER;
 
-            state_netcfg_split_peers(cfg, &remote, &self);
+            state_netcfg_split_peers(cfg, route_local_addrs(), &remote, &self);
             ds_put_format(&s, "    tunnel: %s", cfg->tunnel);
             if (net->vx_dev) {
                 ds_put_format(&s, " (kernel VXLAN device %s%s)", net->vx_dev,
@@ -327,7 +328,8 @@ tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
             struct svec remotes = SVEC_EMPTY_INITIALIZER;
             struct ds r = DS_EMPTY_INITIALIZER;
 
-            state_netcfg_split_peers(&net->cfg, &remotes, NULL);
+            state_netcfg_split_peers(&net->cfg, route_local_addrs(), &remotes,
+                                     NULL);
             put_list(&r, &remotes);
             svec_destroy(&remotes);
             type = "vxlan(kernel)";

@@ -223,7 +223,7 @@ tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
 
     *why = NULL;
     *errorp = NULL;
-    state_netcfg_split_peers(cfg, &remotes, NULL);
+    state_netcfg_split_peers(cfg, route_local_addrs(), &remotes, NULL);
     SVEC_FOR_EACH (i, peer, &remotes) {
         int family, mtu;
 

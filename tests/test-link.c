@@ -31,6 +31,7 @@
 #include "netlink-socket.h"
 #include "netns/link.h"
 #include "netns/monitor.h"
+#include "netns/route.h"
 #include "ovsdb/addr.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
@@ -552,6 +553,16 @@ test_addrs(void)
     CHECK(count_addr(A0, &extra) == 1);
     CHECK(count_addr(A0, &addrs[1]) == 1);
     CHECK(count_addr(A1, &addrs[0]) == 0);
+
+    /* netns/route reports them as addresses of this host, in canonical
+     * form, and no other. */
+    const struct sset *local = route_local_addrs();
+    CHECK(sset_contains(local, "198.51.100.1"));
+    CHECK(sset_contains(local, "198.51.100.7"));
+    CHECK(sset_contains(local, "2001:db8::1"));
+    CHECK(sset_contains(local, "2001:db8:1::5"));
+    CHECK(!sset_contains(local, "198.51.100.2"));
+    CHECK(!sset_contains(local, "2001:db8::2"));
 
     CHECK_ERR(link_ensure_addrs(A0, addrs, 0), 0);
     CHECK_ERR(link_ensure_addrs("ovtst-nope", addrs, 2), ENODEV);

@@ -20,6 +20,14 @@ tests_test_addr_SOURCES = tests/test-addr.c
 tests_test_addr_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_addr_LDADD = ovsdb/libaddr.a $(OVS_LIBS) $(CMOCKA_LIBS)
 
+# ovsdb/state: the desired state.  Pure: nothing is wrapped.
+check_PROGRAMS += tests/test-state
+TESTS += tests/test-state
+tests_test_state_SOURCES = tests/test-state.c
+tests_test_state_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_state_LDADD = \
+	ovsdb/libovsdb.a ovsdb/libaddr.a $(OVS_LIBS) $(CMOCKA_LIBS)
+
 # plugin/netopts: CreateNetwork options.  Pure: nothing is wrapped.
 check_PROGRAMS += tests/test-netopts
 TESTS += tests/test-netopts
@@ -65,7 +73,7 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=link_get_kind \
 	-Wl,--wrap=link_vxlan_supported \
 	-Wl,--wrap=route_lookup \
-	-Wl,--wrap=route_is_local
+	-Wl,--wrap=route_local_addrs
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \
