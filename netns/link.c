@@ -32,6 +32,7 @@
 #include "netlink-socket.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
 #include "packets.h"
 #include "socket-util.h"
 #include "sset.h"
@@ -162,103 +163,6 @@ link_get(const char *name, struct ofpbuf **replyp)
     error = link_transact(&request, replyp);
     ofpbuf_uninit(&request);
     return error;
-}
-
-/* Parses 'cidr', an IPv4 or IPv6 address followed by "/" and a prefix
- * length (e.g. "198.51.100.1/24", "2001:db8::1/64"), into '*addr'.  Host
- * bits may be set: this is an interface's address.  Returns 0, or EINVAL
- * (leaving '*addr' zeroed) if 'cidr' is not of that form, lacks the prefix
- * length or has one out of range for its family. */
-int
-link_addr_parse(const char *cidr, struct link_addr *addr)
-{
-    char host[INET6_ADDRSTRLEN];
-    const char *slash, *p;
-    unsigned int plen, max_plen;
-
-    memset(addr, 0, sizeof *addr);
-    if (!cidr) {
-        return EINVAL;
-    }
-
-    slash = strchr(cidr, '/');
-    if (!slash || slash == cidr || slash - cidr >= sizeof host) {
-        return EINVAL;
-    }
-    memcpy(host, cidr, slash - cidr);
-    host[slash - cidr] = '\0';
-
-    /* The prefix length: 1 to 3 decimal digits, nothing else. */
-    plen = 0;
-    for (p = slash + 1; *p; p++) {
-        if (*p < '0' || *p > '9' || p - slash > 3) {
-            return EINVAL;
-        }
-        plen = plen * 10 + (*p - '0');
-    }
-    if (p == slash + 1) {
-        return EINVAL;
-    }
-
-    if (inet_pton(AF_INET, host, &addr->in4) == 1) {
-        addr->family = AF_INET;
-        max_plen = 32;
-    } else if (inet_pton(AF_INET6, host, &addr->in6) == 1) {
-        addr->family = AF_INET6;
-        max_plen = 128;
-    } else {
-        goto error;
-    }
-    if (plen > max_plen) {
-        goto error;
-    }
-    addr->plen = plen;
-    return 0;
-
-error:
-    memset(addr, 0, sizeof *addr);
-    return EINVAL;
-}
-
-bool
-link_ip_parse(const char *ip, struct link_addr *addr)
-{
-    memset(addr, 0, sizeof *addr);
-    if (ip && inet_pton(AF_INET, ip, &addr->in4) == 1) {
-        addr->family = AF_INET;
-        addr->plen = 32;
-    } else if (ip && inet_pton(AF_INET6, ip, &addr->in6) == 1) {
-        addr->family = AF_INET6;
-        addr->plen = 128;
-    }
-    return addr->family != 0;
-}
-
-size_t
-link_addr_len(const struct link_addr *addr)
-{
-    return addr->family == AF_INET ? sizeof addr->in4 : sizeof addr->in6;
-}
-
-/* Formats 'addr' into 'buf' of 'size' bytes in the form link_addr_parse()
- * accepts ("198.51.100.1/24", "2001:db8::1/64"); INET6_ADDRSTRLEN + 4 bytes
- * are always enough.  An address of neither family comes out as "?".  The
- * output is truncated to fit and always null-terminated if 'size' > 0. */
-void
-link_addr_format(const struct link_addr *addr, char *buf, size_t size)
-{
-    char host[INET6_ADDRSTRLEN];
-
-    if (!size) {
-        return;
-    }
-    /* The members of the union start at the same address. */
-    if ((addr->family == AF_INET || addr->family == AF_INET6)
-        && inet_ntop(addr->family, &addr->in6, host, sizeof host)) {
-        snprintf(buf, size, "%s/%u", host, addr->plen);
-    } else {
-        snprintf(buf, size, "?");
-    }
 }
 
 /* Creates the veth pair 'name' <-> 'peer' with 'mtu' (0 for the kernel's
@@ -557,10 +461,10 @@ link_set_up(const char *name, int mtu)
     return error;
 }
 
-/* Returns 0 if 'addr' is an address that link_addr_parse() could have
+/* Returns 0 if 'addr' is an address that addr_parse() could have
  * produced, otherwise EINVAL. */
 static int
-link_addr_check(const struct link_addr *addr)
+link_addr_check(const struct addr *addr)
 {
     return ((addr->family == AF_INET && addr->plen <= 32)
             || (addr->family == AF_INET6 && addr->plen <= 128)
@@ -571,14 +475,14 @@ link_addr_check(const struct link_addr *addr)
  * is there already.  IPv6 addresses skip duplicate address detection.
  * Returns 0 or a positive errno value. */
 static int
-link_add_addr(int ifindex, const struct link_addr *addr)
+link_add_addr(int ifindex, const struct addr *addr)
 {
     struct ifaddrmsg *ifa;
     struct ofpbuf request;
     size_t len;
     int error;
 
-    len = link_addr_len(addr);
+    len = addr_len(addr);
 
     ofpbuf_init(&request, 0);
     nl_msg_put_nlmsghdr(&request, sizeof *ifa, RTM_NEWADDR,
@@ -607,7 +511,7 @@ link_add_addr(int ifindex, const struct link_addr *addr)
 }
 
 int
-link_forget_neighbor(const char *name, const struct link_addr *addr)
+link_forget_neighbor(const char *name, const struct addr *addr)
 {
     struct ofpbuf request;
     struct ndmsg *ndm;
@@ -627,7 +531,7 @@ link_forget_neighbor(const char *name, const struct link_addr *addr)
     ndm = ofpbuf_put_zeros(&request, sizeof *ndm);
     ndm->ndm_family = addr->family;
     ndm->ndm_ifindex = ifindex;
-    nl_msg_put_unspec(&request, NDA_DST, &addr->in6, link_addr_len(addr));
+    nl_msg_put_unspec(&request, NDA_DST, &addr->in6, addr_len(addr));
     error = link_transact(&request, NULL);
     ofpbuf_uninit(&request);
     return error == ENOENT ? 0 : error;
@@ -638,7 +542,7 @@ link_forget_neighbor(const char *name, const struct link_addr *addr)
  * Stops at the first failure.  Returns 0, ENODEV if there is no such link,
  * EINVAL for a malformed address, or another positive errno value. */
 int
-link_ensure_addrs(const char *name, const struct link_addr *addrs,
+link_ensure_addrs(const char *name, const struct addr *addrs,
                   size_t n)
 {
     unsigned int ifindex;
@@ -664,7 +568,7 @@ link_ensure_addrs(const char *name, const struct link_addr *addrs,
         if (error) {
             char s[INET6_ADDRSTRLEN + 4];
 
-            link_addr_format(&addrs[i], s, sizeof s);
+            addr_format(&addrs[i], s, sizeof s);
             VLOG_WARN_RL(&rl, "%s: adding address %s failed (%s)",
                          name, s, ovs_strerror(error));
             return error;
@@ -746,7 +650,7 @@ link_get_tx_csum(const char *name, bool *on)
  * link_vxlan_create()), down and without alias.  Returns 0 or a positive
  * errno value. */
 static int
-link_vxlan_new(const char *name, uint32_t vni, const struct link_addr *local,
+link_vxlan_new(const char *name, uint32_t vni, const struct addr *local,
                int mtu)
 {
     struct ofpbuf request;
@@ -759,7 +663,7 @@ link_vxlan_new(const char *name, uint32_t vni, const struct link_addr *local,
     if (local) {
         nl_msg_put_unspec(&request, (local->family == AF_INET
                                      ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6),
-                          &local->in6, link_addr_len(local));
+                          &local->in6, addr_len(local));
     }
     nl_msg_put_be16(&request, IFLA_VXLAN_PORT, htons(LINK_VXLAN_PORT));
     nl_msg_put_u8(&request, IFLA_VXLAN_LEARNING, 1);
@@ -819,11 +723,11 @@ int
 link_vxlan_create(const char *name, uint32_t vni, const char *local,
                   int mtu, const char *alias)
 {
-    struct link_addr addr;
+    struct addr addr;
     int error;
 
     if (!link_name_is_valid(name) || vni > 0xffffff || mtu < 0
-        || (local && !link_ip_parse(local, &addr))
+        || (local && !addr_ip_parse(local, &addr))
         || (alias && strlen(alias) >= IFALIASZ)) {
         return EINVAL;
     }
@@ -898,11 +802,11 @@ link_get_kind(const char *name, char **kind)
 
 /* Returns true if 'addr' is the IPv4 or IPv6 any address. */
 static bool
-link_ip_is_any(const struct link_addr *addr)
+link_ip_is_any(const struct addr *addr)
 {
     static const struct in6_addr any;
 
-    return !memcmp(&addr->in6, &any, link_addr_len(addr));
+    return !memcmp(&addr->in6, &any, addr_len(addr));
 }
 
 /* Stores in '*same' whether link 'name' is a VXLAN device with 'vni', UDP
@@ -928,11 +832,11 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
     struct nlattr *info[IFLA_INFO_DATA + 1];
     struct nlattr *vx[ARRAY_SIZE(vxlan_policy)];
     struct ofpbuf *reply;
-    struct link_addr want;
+    struct addr want;
     int error;
 
     *same = false;
-    if (local && !link_ip_parse(local, &want)) {
+    if (local && !addr_ip_parse(local, &want)) {
         return EINVAL;
     }
     error = link_get(name, &reply);
@@ -961,7 +865,7 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
         const struct nlattr *other = vx[want.family == AF_INET
                                         ? IFLA_VXLAN_LOCAL6
                                         : IFLA_VXLAN_LOCAL];
-        struct link_addr zero;
+        struct addr zero;
 
         memset(&zero, 0, sizeof zero);
         if (link_ip_is_any(&want)) {
@@ -973,7 +877,7 @@ link_vxlan_check(const char *name, uint32_t vni, const char *local,
                                            nl_attr_get_size(other))));
         } else {
             *same = have && !memcmp(nl_attr_get(have), &want.in6,
-                                    link_addr_len(&want));
+                                    addr_len(&want));
         }
     }
 
@@ -988,7 +892,7 @@ out:
  * a positive errno value. */
 static int
 link_fdb_change(int ifindex, uint16_t type, const struct eth_addr *mac,
-                const struct link_addr *remote)
+                const struct addr *remote)
 {
     struct ofpbuf request;
     struct ndmsg *ndm;
@@ -1005,7 +909,7 @@ link_fdb_change(int ifindex, uint16_t type, const struct eth_addr *mac,
     ndm->ndm_flags = NTF_SELF;
     ndm->ndm_state = NUD_NOARP | NUD_PERMANENT;
     nl_msg_put_unspec(&request, NDA_LLADDR, mac->ea, sizeof mac->ea);
-    nl_msg_put_unspec(&request, NDA_DST, &remote->in6, link_addr_len(remote));
+    nl_msg_put_unspec(&request, NDA_DST, &remote->in6, addr_len(remote));
     error = link_transact(&request, NULL);
     ofpbuf_uninit(&request);
     return error;
@@ -1013,7 +917,7 @@ link_fdb_change(int ifindex, uint16_t type, const struct eth_addr *mac,
 
 /* Formats 'addr' into a new string. */
 static char *
-link_ip_to_string(const struct link_addr *addr)
+link_ip_to_string(const struct addr *addr)
 {
     char buf[INET6_ADDRSTRLEN];
 
@@ -1024,7 +928,7 @@ link_ip_to_string(const struct link_addr *addr)
 /* An FDB entry of a VXLAN device. */
 struct link_fdb_entry {
     struct eth_addr mac;
-    struct link_addr dst;
+    struct addr dst;
 };
 
 /* Stores in '*entries' a new array of the '*n' FDB entries of the VXLAN
@@ -1108,7 +1012,7 @@ link_vxlan_set_remotes(const char *name, const struct svec *remotes)
     struct link_fdb_entry *entries;
     const char *remote;
     unsigned int ifindex;
-    struct link_addr addr;
+    struct addr addr;
     size_t i, n;
     int error;
 
@@ -1116,7 +1020,7 @@ link_vxlan_set_remotes(const char *name, const struct svec *remotes)
         return EINVAL;
     }
     SVEC_FOR_EACH (i, remote, remotes) {
-        if (!link_ip_parse(remote, &addr)) {
+        if (!addr_ip_parse(remote, &addr)) {
             sset_destroy(&wanted);
             return EINVAL;
         }
@@ -1158,7 +1062,7 @@ link_vxlan_set_remotes(const char *name, const struct svec *remotes)
         if (error) {
             break;
         }
-        link_ip_parse(remote, &addr);
+        addr_ip_parse(remote, &addr);
         error = link_fdb_change(ifindex, RTM_NEWNEIGH, &zeros, &addr);
         if (error) {
             VLOG_WARN_RL(&rl, "%s: adding remote %s failed (%s)",

@@ -10,33 +10,12 @@
 #define NETNS_LINK_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <netinet/in.h>
 
+struct addr;
 struct eth_addr;
 struct svec;
-
-/* An address with its prefix length, IPv4 or IPv6 ('family' AF_INET or
- * AF_INET6). */
-struct link_addr {
-    int family;
-    union {
-        struct in_addr in4;
-        struct in6_addr in6;
-    };
-    unsigned int plen;
-};
-
-int link_addr_parse(const char *cidr, struct link_addr *);
-void link_addr_format(const struct link_addr *, char *buf, size_t size);
-
-/* Parses 'ip', a bare IPv4 or IPv6 address (no prefix length), into
- * '*addr', with a prefix length of 32 or 128.  Returns true if it is one
- * (else '*addr' is zeroed). */
-bool link_ip_parse(const char *ip, struct link_addr *);
-
-/* The length of the address of 'addr': 4 or 16 bytes. */
-size_t link_addr_len(const struct link_addr *);
 
 /* Creates a veth pair 'name' <-> 'peer' in one RTM_NEWLINK, both with 'mtu'
  * (0: kernel default) and 'peer' with 'peer_mac' (NULL: kernel's choice), and
@@ -74,7 +53,7 @@ int link_set_up(const char *name, int mtu);
 /* Makes the addresses of 'name' in 'addrs' present (others are left alone).
  * Adding an address that is there is success.  IPv6 addresses are added
  * without duplicate address detection. */
-int link_ensure_addrs(const char *name, const struct link_addr *addrs,
+int link_ensure_addrs(const char *name, const struct addr *addrs,
                       size_t n);
 
 /* Keeps the host's own IP stack off link 'name', which only carries frames
@@ -87,7 +66,7 @@ int link_set_stackless(const char *name);
  * 'name', if it has one: the address may now belong to another MAC.
  * Returns 0 (also when there was none), ENODEV or another positive
  * errno. */
-int link_forget_neighbor(const char *name, const struct link_addr *addr);
+int link_forget_neighbor(const char *name, const struct addr *addr);
 
 /* Makes the host answer ARP on link 'name' only for addresses of 'name'
  * itself (net.ipv4.conf.NAME.arp_ignore=1). */

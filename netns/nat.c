@@ -105,7 +105,7 @@ nat_ruleset_destroy(struct nat_ruleset *rs)
 }
 
 void
-nat_ruleset_add_masq(struct nat_ruleset *rs, const struct link_addr *pool,
+nat_ruleset_add_masq(struct nat_ruleset *rs, const struct addr *pool,
                      const char *ifname, bool hairpin)
 {
     if (rs->n_masqs >= rs->allocated_masqs) {
@@ -144,7 +144,7 @@ proto_name(uint8_t proto)
 }
 
 static void
-put_addr(struct ds *s, const struct link_addr *a)
+put_addr(struct ds *s, const struct addr *a)
 {
     char buf[INET6_ADDRSTRLEN];
     inet_ntop(a->family, &a->in6, buf, sizeof buf);
@@ -322,7 +322,7 @@ match_family(struct nftnl_rule *r, int family)
 
 /* "ip[6] saddr|daddr [!=] a/plen" (after match_family()). */
 static void
-match_addr(struct nftnl_rule *r, const struct link_addr *a, bool source,
+match_addr(struct nftnl_rule *r, const struct addr *a, bool source,
            unsigned int plen, uint32_t op)
 {
     bool v4 = a->family == AF_INET;
@@ -454,7 +454,7 @@ static void
 txn_output_jump(struct nat_txn *txn, int family)
 {
     struct nftnl_rule *r = rule_new("output");
-    struct link_addr lo;
+    struct addr lo;
 
     memset(&lo, 0, sizeof lo);
     lo.family = family;

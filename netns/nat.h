@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "netns/link.h"
+#include "ovsdb/addr.h"
 
 struct ds;
 
@@ -36,7 +36,7 @@ struct ds;
  * 'ifname' to another container of the network, so that its answer comes
  * back through the host. */
 struct nat_masq {
-    struct link_addr pool;
+    struct addr pool;
     char ifname[16];
     bool hairpin;
 };
@@ -46,9 +46,9 @@ struct nat_masq {
  * go to 'to':'to_port'. */
 struct nat_dnat {
     uint8_t proto;              /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP. */
-    struct link_addr daddr;     /* 'plen' unused. */
+    struct addr daddr;          /* 'plen' unused. */
     uint16_t dport;
-    struct link_addr to;        /* 'plen' unused. */
+    struct addr to;             /* 'plen' unused. */
     uint16_t to_port;
 };
 
@@ -61,7 +61,7 @@ struct nat_ruleset {
 
 void nat_ruleset_init(struct nat_ruleset *);
 void nat_ruleset_destroy(struct nat_ruleset *);
-void nat_ruleset_add_masq(struct nat_ruleset *, const struct link_addr *pool,
+void nat_ruleset_add_masq(struct nat_ruleset *, const struct addr *pool,
                           const char *ifname, bool hairpin);
 void nat_ruleset_add_dnat(struct nat_ruleset *, const struct nat_dnat *);
 bool nat_ruleset_is_empty(const struct nat_ruleset *);

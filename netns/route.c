@@ -13,41 +13,14 @@
 #include <linux/rtnetlink.h>
 
 #include "netlink.h"
-#include "netns/link.h"
 #include "netlink-socket.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
+#include "sset.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(route);
-
-bool
-route_ip_valid(const char *ip, int *family)
-{
-    struct link_addr a;
-
-    if (!link_ip_parse(ip, &a)) {
-        return false;
-    }
-    if (family) {
-        *family = a.family;
-    }
-    return true;
-}
-
-char *
-route_ip_canonical(const char *ip)
-{
-    char buf[INET6_ADDRSTRLEN];
-    struct link_addr a;
-
-    if (!link_ip_parse(ip, &a)
-        || !inet_ntop(a.family, a.family == AF_INET ? (void *) &a.in4
-                      : (void *) &a.in6, buf, sizeof buf)) {
-        return NULL;
-    }
-    return xstrdup(buf);
-}
 
 /* Returns the MTU of the link with 'ifindex', or 0. */
 static int
@@ -97,7 +70,7 @@ route_lookup(const char *ip, int *mtu, char **src, char **dev)
     if (dev) {
         *dev = NULL;
     }
-    if (!route_ip_valid(ip, &family)) {
+    if (!addr_ip_valid(ip, &family)) {
         return EINVAL;
     }
     inet_pton(family, ip, &dst);
@@ -170,34 +143,36 @@ route_lookup(const char *ip, int *mtu, char **src, char **dev)
     return 0;
 }
 
-bool
-route_is_local(const char *ip)
+const struct sset *
+route_local_addrs(void)
 {
+    static struct sset addrs = SSET_INITIALIZER(&addrs);
     struct ifaddrs *ifas, *ifa;
-    union {
-        struct in_addr a4;
-        struct in6_addr a6;
-    } want;
-    int family;
-    bool found = false;
 
-    if (!route_ip_valid(ip, &family) || getifaddrs(&ifas)) {
-        return false;
+    sset_clear(&addrs);
+    if (getifaddrs(&ifas)) {
+        return &addrs;
     }
-    inet_pton(family, ip, &want);
-    for (ifa = ifas; ifa && !found; ifa = ifa->ifa_next) {
+    for (ifa = ifas; ifa; ifa = ifa->ifa_next) {
         const struct sockaddr *sa = ifa->ifa_addr;
-        if (!sa || sa->sa_family != family) {
+        char buf[INET6_ADDRSTRLEN];
+        const void *a;
+
+        if (!sa) {
+            continue;
+        } else if (sa->sa_family == AF_INET) {
+            const struct sockaddr_in *sin = (const void *) sa;
+            a = &sin->sin_addr;
+        } else if (sa->sa_family == AF_INET6) {
+            const struct sockaddr_in6 *sin6 = (const void *) sa;
+            a = &sin6->sin6_addr;
+        } else {
             continue;
         }
-        if (family == AF_INET) {
-            const struct sockaddr_in *sin = (const void *) sa;
-            found = !memcmp(&sin->sin_addr, &want.a4, sizeof want.a4);
-        } else {
-            const struct sockaddr_in6 *sin6 = (const void *) sa;
-            found = !memcmp(&sin6->sin6_addr, &want.a6, sizeof want.a6);
+        if (inet_ntop(sa->sa_family, a, buf, sizeof buf)) {
+            sset_add(&addrs, buf);
         }
     }
     freeifaddrs(ifas);
-    return found;
+    return &addrs;
 }

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+struct sset;
+
 /* Looks up the route to 'ip' (a bare IPv4 or IPv6 address, no prefix).  On
  * success stores the route's MTU (the output device's when the route sets
  * none) in '*mtu' and, if 'src' is nonnull, the preferred source address as
@@ -18,17 +20,11 @@
  * unknown). */
 int route_lookup(const char *ip, int *mtu, char **src, char **dev);
 
-/* Returns true if 'ip' (a bare address) is assigned to an interface of this
- * host (of the daemon's namespace). */
-bool route_is_local(const char *ip);
-
-/* Returns true if 'ip' is a valid bare IPv4 or IPv6 address; stores its
- * family (AF_INET or AF_INET6) in '*family' if that is nonnull. */
-bool route_ip_valid(const char *ip, int *family);
-
-/* Returns 'ip' (a bare IPv4 or IPv6 address) in its canonical text form
- * (inet_ntop's: "2001:db8::1" for "2001:DB8:0::1"), which the caller frees,
- * or NULL if it is not an address. */
-char *route_ip_canonical(const char *ip);
+/* Reads the addresses assigned to the interfaces of this host (of the
+ * daemon's namespace) afresh and returns them, each in canonical form
+ * (addr_ip_canonical()'s), for ovsdb/state to tell which tunnel peers are
+ * this host.  The set belongs to this module and stays as it is until the
+ * next call; it is empty if the addresses cannot be read. */
+const struct sset *route_local_addrs(void);
 
 #endif /* netns/route.h */

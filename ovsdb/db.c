@@ -13,7 +13,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
-#include "ovsdb/state.h"
+#include "ovsdb/persist.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
@@ -257,7 +257,7 @@ db_foreign_port_exists(const char *name)
 
     OVSREC_PORT_FOR_EACH (port, idl_loop.idl) {
         if (!strcmp(port->name, name)
-            && !smap_get(&port->external_ids, STATE_KEY_ROLE)) {
+            && !smap_get(&port->external_ids, PERSIST_KEY_ROLE)) {
             return true;
         }
     }

@@ -17,8 +17,10 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
+#include "ovsdb/persist.h"
 #include "ovsdb/state.h"
 #include "openvswitch/poll-loop.h"
 #include "packets.h"
@@ -36,7 +38,7 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 static bool
 owned(const struct smap *ids, const char *role)
 {
-    const char *r = smap_get(ids, STATE_KEY_ROLE);
+    const char *r = smap_get(ids, PERSIST_KEY_ROLE);
     return r && (!role || !strcmp(r, role));
 }
 
@@ -107,8 +109,8 @@ forget_neighbors(const struct state_network *net,
     const char *addrs[] = { ep->ipv4, ep->ipv6 };
 
     for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
-        struct link_addr a;
-        if (addrs[i] && !link_addr_parse(addrs[i], &a)) {
+        struct addr a;
+        if (addrs[i] && !addr_parse(addrs[i], &a)) {
             int error = link_forget_neighbor(net->gw_port, &a);
             if (error && error != ENODEV) {
                 VLOG_WARN_RL(&rl, "endpoint %s: cannot forget the host's "
@@ -202,18 +204,18 @@ fix_gateway_link(const struct ovsdb_idl *idl, struct state_network *net)
     }
 
     size_t n = net->cfg.ipv4_gateways.n + net->cfg.ipv6_gateways.n;
-    struct link_addr *addrs = xcalloc(n ? n : 1, sizeof *addrs);
+    struct addr *addrs = xcalloc(n ? n : 1, sizeof *addrs);
     size_t n_addrs = 0;
     const char *s;
     size_t i;
 
     SVEC_FOR_EACH (i, s, &net->cfg.ipv4_gateways) {
-        if (!link_addr_parse(s, &addrs[n_addrs])) {
+        if (!addr_parse(s, &addrs[n_addrs])) {
             n_addrs++;
         }
     }
     SVEC_FOR_EACH (i, s, &net->cfg.ipv6_gateways) {
-        if (!link_addr_parse(s, &addrs[n_addrs])) {
+        if (!addr_parse(s, &addrs[n_addrs])) {
             n_addrs++;
         }
     }
@@ -256,7 +258,7 @@ vxlan_underlay(const struct state_network *net, struct svec *remotes,
     int mtu;
 
     *via_ovs = false;
-    state_netcfg_split_peers(&net->cfg, remotes, NULL);
+    state_netcfg_split_peers(&net->cfg, route_local_addrs(), remotes, NULL);
     if (remotes->n) {
         int error = route_lookup(remotes->names[0], &mtu, NULL, &dev);
         if (error) {
@@ -530,7 +532,7 @@ add_published_port(struct nat_ruleset *rs, const struct state_endpoint *ep,
                    const struct state_port *p)
 {
     const char *addrs[] = { ep->ipv4, ep->ipv6 };
-    struct link_addr host;
+    struct addr host;
 
     memset(&host, 0, sizeof host);
     if (p->host_ip[0]) {
@@ -543,7 +545,7 @@ add_published_port(struct nat_ruleset *rs, const struct state_endpoint *ep,
         struct nat_dnat d;
 
         memset(&d, 0, sizeof d);
-        if (!addrs[i] || link_addr_parse(addrs[i], &d.to)
+        if (!addrs[i] || addr_parse(addrs[i], &d.to)
             || (host.family && host.family != d.to.family)) {
             continue;
         }
@@ -692,8 +694,8 @@ reconcile_nat(bool full)
             const char *pool;
             size_t j;
             SVEC_FOR_EACH (j, pool, pools[i]) {
-                struct link_addr a;
-                if (link_addr_parse(pool, &a)) {
+                struct addr a;
+                if (addr_parse(pool, &a)) {
                     continue;
                 }
                 if (cfg->nat) {
@@ -885,7 +887,7 @@ create_port(struct ovsdb_idl_txn *txn, struct bridge_info *bi,
             }                                                               \
         }                                                                   \
         SMAP_FOR_EACH (node_, &(ROW)->external_ids) {                       \
-            if (state_key_is_ours(node_->key)                               \
+            if (persist_key_is_ours(node_->key)                             \
                 && !smap_get(WANT, node_->key)) {                           \
                 DELKEY(ROW, node_->key);                                    \
             }                                                               \
@@ -991,8 +993,8 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
          * FDB sends to each of them (see fix_vxlan_link()). */
         if (net->vx_ready) {
             struct smap ids = SMAP_INITIALIZER(&ids);
-            smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_TUNNEL);
-            smap_add(&ids, STATE_KEY_NETWORK, net->id);
+            smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_TUNNEL);
+            smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
             ensure_port(txn, ports, bi, net->vx_dev, "", &ids, &ids,
                         cfg->vlan, &port);
             set_protected(port, true);
@@ -1002,11 +1004,11 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
     }
 
     struct svec remotes = SVEC_EMPTY_INITIALIZER;
-    state_netcfg_split_peers(cfg, &remotes, NULL);
+    state_netcfg_split_peers(cfg, route_local_addrs(), &remotes, NULL);
     SVEC_FOR_EACH (i, peer, &remotes) {
         struct smap ids = SMAP_INITIALIZER(&ids);
-        smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_TUNNEL);
-        smap_add(&ids, STATE_KEY_NETWORK, net->id);
+        smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_TUNNEL);
+        smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
         smap_add(&ids, "ovsnet-remote-ip", peer);
 
         char *name = tunnel_port_name(net->id, peer);
@@ -1046,19 +1048,19 @@ endpoint_port_ok(struct shash *ports, const struct bridge_info *bi,
     const struct ovsrec_port *port = pi->port;
     if (!port_tag_ok(port, vlan)
         || port->n_interfaces != 1
-        || state_count_our_keys(&port->external_ids) != 3
-        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_ROLE, ""),
-                  STATE_ROLE_ENDPOINT)
-        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_NETWORK, ""),
+        || persist_count_our_keys(&port->external_ids) != 3
+        || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_ROLE, ""),
+                  PERSIST_ROLE_ENDPOINT)
+        || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_NETWORK, ""),
                   ep->network_id)
-        || strcmp(smap_get_def(&port->external_ids, STATE_KEY_ENDPOINT, ""),
+        || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_ENDPOINT, ""),
                   ep->id)) {
         return false;
     }
 
     const struct ovsrec_interface *iface = port->interfaces[0];
     if (iface->type[0]
-        || !state_endpoint_ids_match(ep, &iface->external_ids)) {
+        || !persist_endpoint_ids_match(ep, &iface->external_ids)) {
         return false;
     }
     free(shash_find_and_delete(ports, ep->port));
@@ -1084,7 +1086,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         for (size_t i = 0; i < br->n_ports; i++) {
             const struct ovsrec_port *port = br->ports[i];
             if (owned(&port->external_ids, NULL)
-                && !owned(&port->external_ids, STATE_ROLE_BRIDGE)) {
+                && !owned(&port->external_ids, PERSIST_ROLE_BRIDGE)) {
                 struct port_info *pi = xmalloc(sizeof *pi);
                 pi->port = port;
                 pi->br = br;
@@ -1105,8 +1107,8 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         }
 
         struct smap ids = SMAP_INITIALIZER(&ids);
-        smap_add(&ids, STATE_KEY_ROLE, STATE_ROLE_BRIDGE);
-        smap_add(&ids, STATE_KEY_NETWORK, net->id);
+        smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_BRIDGE);
+        smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
 
         const struct ovsrec_bridge *nbr = ovsrec_bridge_insert(txn);
         ovsrec_bridge_set_name(nbr, net->cfg.bridge);
@@ -1117,7 +1119,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
 
         /* The bridge's own internal port, as "ovs-vsctl add-br" makes. */
         struct smap local_ids = SMAP_INITIALIZER(&local_ids);
-        smap_add(&local_ids, STATE_KEY_ROLE, STATE_ROLE_BRIDGE);
+        smap_add(&local_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_BRIDGE);
         create_port(txn, bi, net->cfg.bridge, "internal", &local_ids,
                     &local_ids, 0, NULL);
         smap_destroy(&local_ids);
@@ -1132,9 +1134,9 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         struct smap port_ids = SMAP_INITIALIZER(&port_ids);
         struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
 
-        state_network_to_smap(net, &port_ids);
-        smap_add(&iface_ids, STATE_KEY_ROLE, STATE_ROLE_NETWORK);
-        smap_add(&iface_ids, STATE_KEY_NETWORK, net->id);
+        persist_network_to_smap(net, &port_ids);
+        smap_add(&iface_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_NETWORK);
+        smap_add(&iface_ids, PERSIST_KEY_NETWORK, net->id);
 
         const struct ovsrec_interface *iface;
         const struct ovsrec_port *port;
@@ -1183,10 +1185,10 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         struct smap port_ids = SMAP_INITIALIZER(&port_ids);
         struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
 
-        smap_add(&port_ids, STATE_KEY_ROLE, STATE_ROLE_ENDPOINT);
-        smap_add(&port_ids, STATE_KEY_NETWORK, ep->network_id);
-        smap_add(&port_ids, STATE_KEY_ENDPOINT, ep->id);
-        state_endpoint_to_smap(ep, &iface_ids);
+        smap_add(&port_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_ENDPOINT);
+        smap_add(&port_ids, PERSIST_KEY_NETWORK, ep->network_id);
+        smap_add(&port_ids, PERSIST_KEY_ENDPOINT, ep->id);
+        persist_endpoint_to_smap(ep, &iface_ids);
         ensure_port(txn, &ports, bi, ep->port, "", &port_ids, &iface_ids,
                     net->cfg.vlan, NULL);
         smap_destroy(&port_ids);
@@ -1226,7 +1228,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
                                     (struct ovsrec_port **) bi->ports,
                                     bi->n_ports);
         } else if (!used && owned(&bi->br->external_ids,
-                                  STATE_ROLE_BRIDGE)) {
+                                  PERSIST_ROLE_BRIDGE)) {
             VLOG_INFO("deleting bridge %s, which no network uses",
                       bi->br->name);
             ovsrec_open_vswitch_update_bridges_delvalue(ovs, bi->br);

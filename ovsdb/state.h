@@ -6,6 +6,8 @@
  * the kernel's links match it.  It is persisted in OVSDB, in the
  * external_ids of the rows that reconcile writes (see doc/design.md), and is
  * loaded back from there when the daemon starts: there is no other copy.
+ * How it is written there and read back is ovsdb/persist's business: this
+ * module knows nothing of OVSDB, nor of the system.
  *
  * Every change increments state_seqno(); a caller that needs its change to
  * be durable waits until db_applied_seqno() reaches that number.
@@ -23,7 +25,7 @@
 #include "svec.h"
 
 struct ds;
-struct ovsdb_idl;
+struct sset;
 
 /* A published port: connections to 'host_port' (on 'host_ip', or on every
  * address of the host if it is empty) reach 'port' of the endpoint. */
@@ -46,9 +48,6 @@ uint8_t state_proto_from_name(const char *name);
 /* Appends the 'n' 'ports' to 's' for people: "8080->80/tcp,
  * 192.0.2.1:53->53/udp, [2001:db8::1]:80->80/tcp". */
 void state_ports_format(struct ds *s, const struct state_port *, size_t n);
-char *state_ports_to_string(const struct state_port *, size_t n);
-char *state_ports_from_string(const char *, struct state_port **, size_t *n)
-    OVS_WARN_UNUSED_RESULT;
 
 /* What carries a vxlan network's tunnel (ovs.vxlan_device). */
 enum state_vxlan_device {
@@ -84,7 +83,10 @@ struct state_netcfg {
 
 void state_netcfg_init(struct state_netcfg *);
 void state_netcfg_destroy(struct state_netcfg *);
+/* The addresses of this host, 'local', come from the caller (netns/route's
+ * route_local_addrs()): the model looks nothing up. */
 void state_netcfg_split_peers(const struct state_netcfg *,
+                              const struct sset *local,
                               struct svec *remotes, struct svec *self);
 int state_netcfg_peer_family(const struct state_netcfg *);
 
@@ -126,8 +128,10 @@ struct state_endpoint {
 void state_destroy(void);
 
 uint64_t state_seqno(void);
+/* Whether the state has been loaded from OVSDB (see ovsdb/persist), and
+ * so may be acted upon. */
 bool state_is_loaded(void);
-void state_load(const struct ovsdb_idl *);
+void state_set_loaded(void);
 void state_clear(void);
 
 const struct hmap *state_networks(void);
@@ -190,28 +194,5 @@ void state_network_set_peers(struct state_network *,
  * on every host, derived from the tunnel type and key. */
 void state_network_gateway_mac(const struct state_network *,
                                struct eth_addr *);
-
-/* The names of ovsnet's external_ids keys. */
-#define STATE_KEY_ROLE       "ovsnet-role"
-#define STATE_KEY_NETWORK    "ovsnet-network"
-#define STATE_KEY_ENDPOINT   "ovsnet-endpoint"
-#define STATE_ROLE_BRIDGE    "bridge"
-#define STATE_ROLE_NETWORK   "network"
-#define STATE_ROLE_ENDPOINT  "endpoint"
-#define STATE_ROLE_TUNNEL    "tunnel"
-
-/* Whether external_ids key 'key' is one ovsnet writes on its rows: its own
- * ("ovsnet-...") and the integration keys of OVS's integration guide that
- * it sets on endpoints' Interfaces.  Other keys belong to other writers and
- * are left alone. */
-bool state_key_is_ours(const char *key);
-size_t state_count_our_keys(const struct smap *ids);
-
-/* Fills 'ids' with the external_ids that record 'net' (on its gateway
- * Port), and 'ep' (on its Interface). */
-void state_network_to_smap(const struct state_network *, struct smap *ids);
-void state_endpoint_to_smap(const struct state_endpoint *, struct smap *ids);
-bool state_endpoint_ids_match(const struct state_endpoint *,
-                              const struct smap *ids);
 
 #endif /* ovsdb/state.h */

@@ -11,7 +11,9 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/db.h"
+#include "ovsdb/persist.h"
 #include "ovsdb/reconcile.h"
 #include "ovsdb/state.h"
 #include "unixctl.h"
@@ -88,7 +90,7 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
             struct svec remote = SVEC_EMPTY_INITIALIZER;
             struct svec self = SVEC_EMPTY_INITIALIZER;
 
-            state_netcfg_split_peers(cfg, &remote, &self);
+            state_netcfg_split_peers(cfg, route_local_addrs(), &remote, &self);
             ds_put_format(&s, "    tunnel: %s", cfg->tunnel);
             if (net->vx_dev) {
                 ds_put_format(&s, " (kernel VXLAN device %s%s)", net->vx_dev,
@@ -201,7 +203,7 @@ find_network(struct unixctl_conn *conn, const char *prefix)
 static bool
 peer_equals(const char *p, const char *ip)
 {
-    char *canonical = route_ip_canonical(p);
+    char *canonical = addr_ip_canonical(p);
     bool same = canonical ? !strcmp(canonical, ip) : !strcmp(p, ip);
     free(canonical);
     return same;
@@ -225,7 +227,7 @@ static void
 change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
 {
     struct state_network *net = find_network(conn, argv[1]);
-    char *ip = route_ip_canonical(argv[2]);
+    char *ip = addr_ip_canonical(argv[2]);
 
     if (!net) {
         goto out;
@@ -236,7 +238,7 @@ change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
         goto out;
     }
     int family;
-    if (!ip || !route_ip_valid(ip, &family)) {
+    if (!ip || !addr_ip_valid(ip, &family)) {
         unixctl_command_reply_error(conn, "not an IPv4 or IPv6 address");
         goto out;
     }
@@ -311,13 +313,13 @@ tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   "PORT", "NETWORK", "TYPE", "KEY", "REMOTE", "OFPORT",
                   "LINK", "ERROR");
     OVSREC_INTERFACE_FOR_EACH (iface, db_idl()) {
-        const char *role = smap_get(&iface->external_ids, STATE_KEY_ROLE);
-        if (!role || strcmp(role, STATE_ROLE_TUNNEL)) {
+        const char *role = smap_get(&iface->external_ids, PERSIST_KEY_ROLE);
+        if (!role || strcmp(role, PERSIST_ROLE_TUNNEL)) {
             continue;
         }
 
         const char *id = smap_get_def(&iface->external_ids,
-                                      STATE_KEY_NETWORK, "?");
+                                      PERSIST_KEY_NETWORK, "?");
         const struct state_network *net = state_network_find(id);
         char *key, *remote;
         const char *type;
@@ -326,7 +328,8 @@ tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
             struct svec remotes = SVEC_EMPTY_INITIALIZER;
             struct ds r = DS_EMPTY_INITIALIZER;
 
-            state_netcfg_split_peers(&net->cfg, &remotes, NULL);
+            state_netcfg_split_peers(&net->cfg, route_local_addrs(), &remotes,
+                                     NULL);
             put_list(&r, &remotes);
             svec_destroy(&remotes);
             type = "vxlan(kernel)";

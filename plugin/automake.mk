@@ -4,11 +4,12 @@ plugin_libplugin_a_SOURCES = \
 	plugin/appctl.c plugin/appctl.h \
 	plugin/driver.c plugin/driver.h \
 	plugin/http.c plugin/http.h plugin/http-error.c \
+	plugin/json-get.c plugin/json-get.h \
 	plugin/netopts.c plugin/netopts.h \
 	plugin/portmap.c plugin/portmap.h
 
 sbin_PROGRAMS += plugin/ovsnetd
 plugin_ovsnetd_SOURCES = plugin/ovsnetd.c
 plugin_ovsnetd_LDADD = \
-	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \
 	$(OVS_LIBS) $(MHD_LIBS) $(NFTNL_LIBS) $(MNL_LIBS)

@@ -14,13 +14,14 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
-#include "openvswitch/shash.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
 #include "plugin/http.h"
+#include "plugin/json-get.h"
 #include "plugin/netopts.h"
 #include "plugin/portmap.h"
 #include "timeval.h"
@@ -69,14 +70,6 @@ reply_json(struct http_request *req, unsigned int status, struct json *body)
     json_destroy(body);
 }
 
-/* Returns member 'key' of object 'obj', or NULL. */
-static const struct json *
-get(const struct json *obj, const char *key)
-{
-    return obj && obj->type == JSON_OBJECT
-           ? shash_find_data(json_object(obj), key) : NULL;
-}
-
 static struct json *
 object_with_string(const char *key, const char *value)
 {
@@ -118,7 +111,7 @@ pending_add(struct http_request *req, const char *call, struct json *reply)
 static const char *
 get_id(const struct json *body, const char *key, struct http_request *req)
 {
-    const struct json *v = get(body, key);
+    const struct json *v = json_get(body, key);
 
     if (!v) {
         http_request_reply_error(req, 400, "%s: %s is missing",
@@ -139,7 +132,7 @@ static const char *
 get_optional_string(const struct json *obj, const char *key,
                     struct http_request *req, bool *ok)
 {
-    const struct json *v = get(obj, key);
+    const struct json *v = json_get(obj, key);
 
     *ok = true;
     if (!v || v->type == JSON_NULL) {
@@ -230,7 +223,7 @@ tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
 
     *why = NULL;
     *errorp = NULL;
-    state_netcfg_split_peers(cfg, &remotes, NULL);
+    state_netcfg_split_peers(cfg, route_local_addrs(), &remotes, NULL);
     SVEC_FOR_EACH (i, peer, &remotes) {
         int family, mtu;
 
@@ -243,7 +236,7 @@ tunnel_max_mtu(const struct state_netcfg *cfg, char **why, char **errorp)
             svec_destroy(&remotes);
             return 0;
         }
-        route_ip_valid(peer, &family);
+        addr_ip_valid(peer, &family);
         int fit = mtu - overhead - (family == AF_INET6 ? 20 : 0);
         if (!best || fit < best) {
             best = fit;
@@ -536,9 +529,9 @@ static bool
 check_address(struct http_request *req, const char *key, const char *cidr,
               int family)
 {
-    struct link_addr a;
+    struct addr a;
 
-    if (cidr[0] && (link_addr_parse(cidr, &a) || a.family != family)) {
+    if (cidr[0] && (addr_parse(cidr, &a) || a.family != family)) {
         http_request_reply_error(req, 400, "Interface.%s must be an IPv%d "
                                  "address/prefix, not %.80s", key,
                                  family == AF_INET ? 4 : 6, cidr);
@@ -556,7 +549,7 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
         return;
     }
 
-    const struct json *iface = get(body, "Interface");
+    const struct json *iface = json_get(body, "Interface");
     if (iface && iface->type != JSON_NULL && iface->type != JSON_OBJECT) {
         http_request_reply_error(req, 400, "Interface must be an object");
         return;
@@ -662,15 +655,15 @@ static const char *
 pick_gateway(const struct svec *gateways,
              const char *addr)
 {
-    struct link_addr a;
+    struct addr a;
 
     if (!gateways->n) {
         return NULL;
     }
-    if (addr && !link_addr_parse(addr, &a)) {
+    if (addr && !addr_parse(addr, &a)) {
         for (size_t i = 0; i < gateways->n; i++) {
-            struct link_addr g;
-            if (link_addr_parse(gateways->names[i], &g)
+            struct addr g;
+            if (addr_parse(gateways->names[i], &g)
                 || g.family != a.family || g.plen != a.plen) {
                 continue;
             }
@@ -861,7 +854,7 @@ handle_program_external(struct http_request *req, const struct json *body)
     struct portmap_binding *bindings;
     struct state_port *ports = NULL;
     size_t n;
-    char *error = portmap_parse(get(body, "Options"), &bindings, &n);
+    char *error = portmap_parse(json_get(body, "Options"), &bindings, &n);
     if (error) {
         http_request_reply_error(req, 400, "%s", error);
         VLOG_WARN_RL(&rl, "ProgramExternalConnectivity %s refused: %s",

@@ -7,24 +7,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "netns/link.h"
-#include "netns/route.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
+#include "plugin/json-get.h"
 #include "util.h"
-
-/* Reads the pools of 'data' (IPv4Data or IPv6Data, may be NULL) of address
- * family 'family' into 'pools' and 'gateways'. */
-/* Returns member 'key' of 'obj', or NULL if 'obj' is not an object or has
- * no such member. */
-static const struct json *
-get(const struct json *obj, const char *key)
-{
-    return obj && obj->type == JSON_OBJECT
-           ? shash_find_data(json_object(obj), key) : NULL;
-}
 
 static bool
 is_string(const struct json *j)
@@ -32,6 +21,8 @@ is_string(const struct json *j)
     return j && j->type == JSON_STRING;
 }
 
+/* Reads the pools of 'data' (IPv4Data or IPv6Data, may be NULL) of address
+ * family 'family' into 'pools' and 'gateways'. */
 static char *
 parse_ipam_data(const struct json *data, const char *what, int family,
                 struct svec *pools, struct svec *gateways)
@@ -44,15 +35,15 @@ parse_ipam_data(const struct json *data, const char *what, int family,
     }
     for (size_t i = 0; i < json_array(data)->n; i++) {
         const struct json *item = json_array(data)->elems[i];
-        const struct json *pool = get(item, "Pool");
-        const struct json *gw = get(item, "Gateway");
-        struct link_addr a;
+        const struct json *pool = json_get(item, "Pool");
+        const struct json *gw = json_get(item, "Gateway");
+        struct addr a;
 
         if (item->type != JSON_OBJECT) {
             return xasprintf("%s[%"PRIuSIZE"] must be an object", what, i);
         }
         if (!is_string(pool)
-            || link_addr_parse(json_string(pool), &a)
+            || addr_parse(json_string(pool), &a)
             || a.family != family) {
             return xasprintf("%s[%"PRIuSIZE"].Pool must be an IPv%d "
                              "address/prefix, not %.80s", what, i,
@@ -65,7 +56,7 @@ parse_ipam_data(const struct json *data, const char *what, int family,
         if (gw && gw->type != JSON_NULL
             && !(is_string(gw) && !json_string(gw)[0])) {
             if (!is_string(gw)
-                || link_addr_parse(json_string(gw), &a)
+                || addr_parse(json_string(gw), &a)
                 || a.family != family) {
                 return xasprintf("%s[%"PRIuSIZE"].Gateway must be an IPv%d "
                                  "address/prefix, not %.80s", what, i,
@@ -83,7 +74,7 @@ static bool
 parse_bool_option(const struct json *options, const char *key, bool *value,
                   char **errorp)
 {
-    const struct json *v = get(options, key);
+    const struct json *v = json_get(options, key);
 
     *value = false;
     if (!v || v->type == JSON_NULL) {
@@ -116,6 +107,50 @@ parse_number(const char *value, int min, int max, int *n)
         return false;
     }
     return str_to_int(value, 10, n) && *n >= min && *n <= max;
+}
+
+/* Replaces the peers of 'cfg' by those of option 'key'='value', a list
+ * of IP addresses separated by commas or spaces.  Returns NULL or an
+ * error. */
+static char *
+parse_peers(const char *key, const char *value, struct state_netcfg *cfg)
+{
+    char *copy = xstrdup(value);
+    char *save_ptr = NULL;
+    char *error = NULL;
+
+    svec_clear(&cfg->peers);
+    for (char *p = strtok_r(copy, ", ", &save_ptr); p && !error;
+         p = strtok_r(NULL, ", ", &save_ptr)) {
+        /* Canonical, so that one peer written two ways is one. */
+        char *peer = addr_ip_canonical(p);
+        if (!peer) {
+            error = xasprintf("option %s=%.200s: %.80s is not an IPv4 or "
+                              "IPv6 address", key, value, p);
+        } else if (!svec_contains_unsorted(&cfg->peers, peer)) {
+            svec_add(&cfg->peers, peer);
+        }
+        free(peer);
+    }
+    free(copy);
+    return error;
+}
+
+/* Reads 'value' of option ovs.vxlan_device into '*device'.  Returns false
+ * if it is none of the choices. */
+static bool
+parse_vxlan_device(const char *value, enum state_vxlan_device *device)
+{
+    if (!strcmp(value, "kernel")) {
+        *device = STATE_VXLAN_KERNEL;
+    } else if (!strcmp(value, "ovs")) {
+        *device = STATE_VXLAN_OVS;
+    } else if (!strcmp(value, "auto")) {
+        *device = STATE_VXLAN_AUTO;
+    } else {
+        return false;
+    }
+    return true;
 }
 
 /* Applies -o option 'key'='value' to 'cfg'.  Returns NULL or an error. */
@@ -165,29 +200,12 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
         }
         cfg->vni = vni;
     } else if (!strcmp(key, NETOPTS_PEERS)) {
-        char *copy = xstrdup(value);
-        char *save_ptr = NULL;
-        char *error = NULL;
-
-        svec_clear(&cfg->peers);
-        for (char *p = strtok_r(copy, ", ", &save_ptr); p && !error;
-             p = strtok_r(NULL, ", ", &save_ptr)) {
-            /* Canonical, so that one peer written two ways is one. */
-            char *peer = route_ip_canonical(p);
-            if (!peer) {
-                error = xasprintf("option %s=%.200s: %.80s is not an IPv4 or "
-                                  "IPv6 address", key, value, p);
-            } else if (!svec_contains_unsorted(&cfg->peers, peer)) {
-                svec_add(&cfg->peers, peer);
-            }
-            free(peer);
-        }
-        free(copy);
+        char *error = parse_peers(key, value, cfg);
         if (error) {
             return error;
         }
     } else if (!strcmp(key, NETOPTS_LOCAL_IP)) {
-        if (!route_ip_valid(value, NULL)) {
+        if (!addr_ip_valid(value, NULL)) {
             return xasprintf("option %s=%.80s: not an IPv4 or IPv6 address",
                              key, value);
         }
@@ -201,13 +219,7 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
         }
         cfg->nat = !strcmp(value, "true");
     } else if (!strcmp(key, NETOPTS_VXLAN_DEVICE)) {
-        if (!strcmp(value, "kernel")) {
-            cfg->vxlan_device = STATE_VXLAN_KERNEL;
-        } else if (!strcmp(value, "ovs")) {
-            cfg->vxlan_device = STATE_VXLAN_OVS;
-        } else if (!strcmp(value, "auto")) {
-            cfg->vxlan_device = STATE_VXLAN_AUTO;
-        } else {
+        if (!parse_vxlan_device(value, &cfg->vxlan_device)) {
             return xasprintf("option %s=%.80s: give kernel (a Linux VXLAN "
                              "device), ovs (Open vSwitch's vxlan ports) or "
                              "auto", key, value);
@@ -227,75 +239,80 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
     return NULL;
 }
 
-char *
-netopts_parse(const struct json *req, const char *network_id,
-              struct state_netcfg *cfg)
+/* Reads Docker's own options of CreateNetwork request 'req' (its
+ * "Options"): whether the network has IPv6 (into '*enable_ipv6') and is
+ * internal (into 'cfg'), and the -o options (into '*generic', NULL if
+ * there are none).  Returns NULL or an error. */
+static char *
+parse_docker_options(const struct json *req, struct state_netcfg *cfg,
+                     bool *enable_ipv6, const struct json **generic)
 {
-    const struct json *options = get(req, "Options");
-    const struct json *generic = NULL;
-    bool enable_ipv6 = false;
+    const struct json *options = json_get(req, "Options");
     bool enable_ipv4 = false;
     char *error = NULL;
 
-    if (options && options->type != JSON_NULL) {
-        if (options->type != JSON_OBJECT) {
-            return xstrdup("Options must be an object");
-        }
-        /* Docker 28 and later always send enable_ipv4; without IPv4
-         * (--ipv4=false) IPv4Data is empty: the pools say it all. */
-        if (!parse_bool_option(options, "com.docker.network.enable_ipv6",
-                                &enable_ipv6, &error)
-            || !parse_bool_option(options, "com.docker.network.enable_ipv4",
-                                  &enable_ipv4, &error)
-            || !parse_bool_option(options, "com.docker.network.internal",
-                                  &cfg->internal, &error)) {
-            return error;
-        }
-        generic = get(options, "com.docker.network.generic");
-        if (generic && generic->type != JSON_NULL
-            && generic->type != JSON_OBJECT) {
-            return xstrdup("Options[\"com.docker.network.generic\"] must be "
-                           "an object");
-        }
+    *enable_ipv6 = false;
+    *generic = NULL;
+    if (!options || options->type == JSON_NULL) {
+        return NULL;
     }
-
-    error = parse_ipam_data(get(req, "IPv4Data"), "IPv4Data",
-                            AF_INET, &cfg->ipv4_pools, &cfg->ipv4_gateways);
-    if (!error) {
-        error = parse_ipam_data(get(req, "IPv6Data"), "IPv6Data",
-                                AF_INET6, &cfg->ipv6_pools,
-                                &cfg->ipv6_gateways);
+    if (options->type != JSON_OBJECT) {
+        return xstrdup("Options must be an object");
     }
-    if (error) {
+    /* Docker 28 and later always send enable_ipv4; without IPv4
+     * (--ipv4=false) IPv4Data is empty: the pools say it all. */
+    if (!parse_bool_option(options, "com.docker.network.enable_ipv6",
+                           enable_ipv6, &error)
+        || !parse_bool_option(options, "com.docker.network.enable_ipv4",
+                              &enable_ipv4, &error)
+        || !parse_bool_option(options, "com.docker.network.internal",
+                              &cfg->internal, &error)) {
         return error;
     }
-    bool ipv6 = enable_ipv6 || cfg->ipv6_pools.n;
+    *generic = json_get(options, "com.docker.network.generic");
+    if (*generic && (*generic)->type != JSON_NULL
+        && (*generic)->type != JSON_OBJECT) {
+        return xstrdup("Options[\"com.docker.network.generic\"] must be "
+                       "an object");
+    }
+    return NULL;
+}
 
-    cfg->mtu = NETOPTS_DEFAULT_MTU;
-    cfg->mtu_auto = true;
-    cfg->nat = !cfg->internal;
-    if (generic && generic->type == JSON_OBJECT) {
-        const struct shash_node **nodes = shash_sort(json_object(generic));
-        size_t n = shash_count(json_object(generic));
-
-        for (size_t i = 0; !error && i < n; i++) {
-            const struct json *v = nodes[i]->data;
-
-            if (!is_string(v)) {
-                char *text = json_to_string(v, 0);
-                error = xasprintf("option %.80s=%.80s: the value must be a "
-                                  "string", nodes[i]->name, text);
-                free(text);
-            } else {
-                error = parse_option(nodes[i]->name, json_string(v), cfg);
-            }
-        }
-        free(nodes);
-        if (error) {
-            return error;
-        }
+/* Applies the -o options in 'generic' (an object, JSON null or NULL) to
+ * 'cfg', in the order of their names.  Returns NULL or an error. */
+static char *
+parse_generic_options(const struct json *generic, struct state_netcfg *cfg)
+{
+    if (!generic || generic->type != JSON_OBJECT) {
+        return NULL;
     }
 
+    const struct shash_node **nodes = shash_sort(json_object(generic));
+    size_t n = shash_count(json_object(generic));
+    char *error = NULL;
+
+    for (size_t i = 0; !error && i < n; i++) {
+        const struct json *v = nodes[i]->data;
+
+        if (!is_string(v)) {
+            char *text = json_to_string(v, 0);
+            error = xasprintf("option %.80s=%.80s: the value must be a "
+                              "string", nodes[i]->name, text);
+            free(text);
+        } else {
+            error = parse_option(nodes[i]->name, json_string(v), cfg);
+        }
+    }
+    free(nodes);
+    return error;
+}
+
+/* Checks the tunnel options of 'cfg' together: the vxlan device only with
+ * vxlan, a key in the range of the tunnel type, and no tunnel option
+ * without a tunnel.  Returns NULL or an error. */
+static char *
+check_tunnel(const struct state_netcfg *cfg)
+{
     const char *vxlan_device = smap_get(&cfg->options, NETOPTS_VXLAN_DEVICE);
     if (vxlan_device && (!cfg->tunnel || strcmp(cfg->tunnel, "vxlan"))) {
         return xasprintf("option %s=%.80s needs " NETOPTS_TUNNEL "=vxlan",
@@ -328,6 +345,43 @@ netopts_parse(const struct json *req, const char *network_id,
                                  needs_tunnel[i], v);
             }
         }
+    }
+    return NULL;
+}
+
+char *
+netopts_parse(const struct json *req, const char *network_id,
+              struct state_netcfg *cfg)
+{
+    const struct json *generic;
+    bool enable_ipv6;
+    char *error;
+
+    error = parse_docker_options(req, cfg, &enable_ipv6, &generic);
+    if (!error) {
+        error = parse_ipam_data(json_get(req, "IPv4Data"), "IPv4Data",
+                                AF_INET, &cfg->ipv4_pools,
+                                &cfg->ipv4_gateways);
+    }
+    if (!error) {
+        error = parse_ipam_data(json_get(req, "IPv6Data"), "IPv6Data",
+                                AF_INET6, &cfg->ipv6_pools,
+                                &cfg->ipv6_gateways);
+    }
+    if (error) {
+        return error;
+    }
+    bool ipv6 = enable_ipv6 || cfg->ipv6_pools.n;
+
+    cfg->mtu = NETOPTS_DEFAULT_MTU;
+    cfg->mtu_auto = true;
+    cfg->nat = !cfg->internal;
+    error = parse_generic_options(generic, cfg);
+    if (!error) {
+        error = check_tunnel(cfg);
+    }
+    if (error) {
+        return error;
     }
 
     if (cfg->internal && cfg->nat) {

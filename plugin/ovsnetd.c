@@ -27,6 +27,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ovsdb/db.h"
+#include "ovsdb/persist.h"
 #include "ovsdb/reconcile.h"
 #include "ovsdb/state.h"
 #include "plugin/appctl.h"
@@ -129,7 +130,7 @@ main(int argc, char *argv[])
 
         if (db_take_reconnected()) {
             if (!state_is_loaded()) {
-                state_load(db_idl());
+                persist_load(db_idl());
             }
             full = true;
         }

@@ -9,17 +9,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "netns/link.h"
 #include "openvswitch/json.h"
-#include "openvswitch/shash.h"
+#include "ovsdb/addr.h"
+#include "plugin/json-get.h"
 #include "util.h"
-
-static const struct json *
-get(const struct json *obj, const char *key)
-{
-    return obj && obj->type == JSON_OBJECT
-           ? shash_find_data(json_object(obj), key) : NULL;
-}
 
 /* Reads member 'key' of 'item' (binding number 'i') as an integer from
  * 'min' to 'max' into '*value'; a missing or null member is 'dflt'. */
@@ -27,7 +20,7 @@ static char *
 get_int(const struct json *item, size_t i, const char *key, long long int min,
         long long int max, long long int dflt, long long int *value)
 {
-    const struct json *v = get(item, key);
+    const struct json *v = json_get(item, key);
 
     if (!v || v->type == JSON_NULL) {
         *value = dflt;
@@ -51,7 +44,7 @@ get_int(const struct json *item, size_t i, const char *key, long long int min,
 static char *
 get_proto(const struct json *item, size_t i, uint8_t *proto)
 {
-    const struct json *v = get(item, "Proto");
+    const struct json *v = json_get(item, "Proto");
 
     if (v && v->type == JSON_INTEGER
         && (json_integer(v) == IPPROTO_TCP || json_integer(v) == IPPROTO_UDP
@@ -112,12 +105,12 @@ parse_binding(const struct json *item, size_t i, struct portmap_binding *b)
     b->port.host_port = start;
     b->host_port_end = end;
 
-    const struct json *ip = get(item, "HostIP");
+    const struct json *ip = json_get(item, "HostIP");
     if (ip && ip->type != JSON_NULL) {
         const char *s = ip->type == JSON_STRING ? json_string(ip) : NULL;
-        struct link_addr a;
+        struct addr a;
         if (!s || strlen(s) >= sizeof b->port.host_ip
-            || (s[0] && !link_ip_parse(s, &a))) {
+            || (s[0] && !addr_ip_parse(s, &a))) {
             char *text = json_to_string(ip, 0);
             error = xasprintf(PORTMAP_KEY "[%"PRIuSIZE"].HostIP=%.80s: not "
                               "an IPv4 or IPv6 address", i, text);
@@ -137,7 +130,7 @@ char *
 portmap_parse(const struct json *options, struct portmap_binding **bindings,
               size_t *n)
 {
-    const struct json *map = get(options, PORTMAP_KEY);
+    const struct json *map = json_get(options, PORTMAP_KEY);
     char *error = NULL;
 
     *bindings = NULL;

@@ -30,6 +30,6 @@ __typeof__(state_is_loaded) __wrap_state_is_loaded;
 __typeof__(link_get_kind) __wrap_link_get_kind;
 __typeof__(link_vxlan_supported) __wrap_link_vxlan_supported;
 __typeof__(route_lookup) __wrap_route_lookup;
-__typeof__(route_is_local) __wrap_route_is_local;
+__typeof__(route_local_addrs) __wrap_route_local_addrs;
 
 #endif /* tests/driver-wraps.h */

@@ -22,7 +22,8 @@ AM_TESTS_ENVIRONMENT += \
 # (tests/unit.mk), and random_bytes(), so that an input's random MACs are
 # the same on every run.
 FUZZ_DRIVER_WRAPS = $(DRIVER_WRAPS) -Wl,--wrap=random_bytes
-FUZZ_LIBS = plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a $(OVS_LIBS)
+FUZZ_LIBS = plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	ovsdb/libaddr.a $(OVS_LIBS)
 
 check_PROGRAMS += tests/fuzz/replay-driver tests/fuzz/replay-parse \
 	tests/fuzz/replay-http

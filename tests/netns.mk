@@ -3,7 +3,7 @@
 
 check_PROGRAMS += tests/test-link
 tests_test_link_SOURCES = tests/test-link.c
-tests_test_link_LDADD = netns/libnetns.a $(OVS_LIBS)
+tests_test_link_LDADD = netns/libnetns.a ovsdb/libaddr.a $(OVS_LIBS)
 
 TESTS += tests/test-link.sh
 EXTRA_DIST += tests/test-link.sh

@@ -16,8 +16,8 @@
  *   - netns/link: which network devices exist, and whether the kernel can
  *     create VXLAN devices, are the test's to say;
  *
- *   - netns/route: which tunnel peers are this host, and the routes to the
- *     others, come from mock queues;
+ *   - netns/route: the addresses of this host are the test's to say, and
+ *     the routes to the other peers come from a mock queue;
  *
  *   - state_is_loaded(): loading the state needs a replica of the database,
  *     so whether it has been loaded is the test's to say.
@@ -46,6 +46,7 @@
 #include "plugin/driver.h"
 #include "plugin/http.h"
 #include "plugin/netopts.h"
+#include "sset.h"
 #include "svec.h"
 #include "tests/driver-wraps.h"
 #include "util.h"
@@ -226,14 +227,15 @@ __wrap_link_vxlan_supported(const char *probe OVS_UNUSED)
 
 /* The fake route module. */
 
-/* Replaces route_is_local().  Mock queue: per call, whether 'ip' is an
- * address of this host (bool); 'ip' is checked with
- * expect_string(..., ip, ...). */
-bool
-__wrap_route_is_local(const char *ip)
+/* The addresses of this host, as route_local_addrs() reports them.
+ * Emptied by teardown(). */
+static struct sset local_addrs = SSET_INITIALIZER(&local_addrs);
+
+/* Replaces route_local_addrs().  No mock queue: returns 'local_addrs'. */
+const struct sset *
+__wrap_route_local_addrs(void)
 {
-    check_expected(ip);
-    return mock_type(bool);
+    return &local_addrs;
 }
 
 /* Replaces route_lookup().  Mock queue: per call, the error to return (int)
@@ -573,21 +575,19 @@ expect_vxlan_supported(bool supported)
     will_return(__wrap_link_vxlan_supported, supported);
 }
 
-/* Expects a tunnel CreateNetwork to learn that peer 'peer' is this host. */
+/* Makes 'peer' an address of this host, so that a tunnel CreateNetwork
+ * looks up no route to it. */
 static void
 expect_local_peer(const char *peer)
 {
-    expect_string(__wrap_route_is_local, ip, peer);
-    will_return(__wrap_route_is_local, true);
+    sset_add(&local_addrs, peer);
 }
 
-/* Expects a tunnel CreateNetwork to learn that peer 'peer' is another host,
- * and to look up its route: 'error', or 0 and a route with 'mtu'. */
+/* Expects a tunnel CreateNetwork to look up the route to peer 'peer',
+ * another host: 'error', or 0 and a route with 'mtu'. */
 static void
 expect_peer_route(const char *peer, int error, int mtu)
 {
-    expect_string(__wrap_route_is_local, ip, peer);
-    will_return(__wrap_route_is_local, false);
     expect_string(__wrap_route_lookup, ip, peer);
     will_return(__wrap_route_lookup, error);
     if (!error) {
@@ -726,6 +726,7 @@ teardown(void **state OVS_UNUSED)
     }
     svec_destroy(&strings);
     svec_init(&strings);
+    sset_clear(&local_addrs);
     return 0;
 }
 

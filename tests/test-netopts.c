@@ -3,7 +3,7 @@
  * into a struct state_netcfg, or refuses it with a message that names the
  * option and the value.
  *
- * netopts.c is pure (it reads JSON and calls names and link_addr_parse()),
+ * netopts.c is pure (it reads JSON and calls names and addr_parse()),
  * so nothing is wrapped: the bodies are JSON text parsed with
  * libopenvswitch's json_from_string(), as the daemon does.
  */

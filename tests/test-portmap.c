@@ -1,8 +1,8 @@
 /*
  * Unit tests of plugin/portmap (the port map of ProgramExternalConnectivity:
- * portmap_parse(), portmap_allocate()) and of how ovsdb/state records
- * published ports (state_ports_to_string(), state_ports_from_string(),
- * state_ports_format()).
+ * portmap_parse(), portmap_allocate()) and of how published ports are
+ * recorded (ovsdb/persist: persist_ports_to_string(),
+ * persist_ports_from_string()) and shown (state_ports_format()).
  *
  * Both are pure but for the desired state, which is the real one: the
  * tests add endpoints to it and clear it after each test.  The bodies are
@@ -21,6 +21,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
+#include "ovsdb/persist.h"
 #include "ovsdb/state.h"
 #include "plugin/portmap.h"
 #include "util.h"
@@ -191,7 +192,7 @@ test_parse_bad(void **state)
                     "{'Proto': 17, 'Port': 80, 'HostPort': 1}]"));
 }
 
-/* Adds endpoint 'id' with 'ports' (a state_ports_to_string() string, or
+/* Adds endpoint 'id' with 'ports' (a persist_ports_to_string() string, or
  * NULL). */
 static struct state_endpoint *
 add_endpoint(const char *id, const char *ports)
@@ -202,7 +203,7 @@ add_endpoint(const char *id, const char *ports)
     if (ports) {
         struct state_port *p;
         size_t n;
-        char *error = state_ports_from_string(ports, &p, &n);
+        char *error = persist_ports_from_string(ports, &p, &n);
         assert_null(error);
         state_endpoint_set_ports(ep, p, n);
         free(p);
@@ -220,7 +221,7 @@ allocate(struct fixture *fx, const struct state_endpoint *ep)
     if (error) {
         return error;
     }
-    char *s = state_ports_to_string(ports, fx->n);
+    char *s = persist_ports_to_string(ports, fx->n);
     free(ports);
     return s ? s : xstrdup("");
 }
@@ -299,9 +300,9 @@ test_ports_strings(void **state OVS_UNUSED)
     for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
         struct state_port *p;
         size_t n;
-        char *error = state_ports_from_string(good[i], &p, &n);
+        char *error = persist_ports_from_string(good[i], &p, &n);
         assert_null(error);
-        char *s = state_ports_to_string(p, n);
+        char *s = persist_ports_to_string(p, n);
         assert_string_equal(s, good[i]);
         free(s);
         free(p);
@@ -309,7 +310,7 @@ test_ports_strings(void **state OVS_UNUSED)
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct state_port *p;
         size_t n;
-        char *error = state_ports_from_string(bad[i], &p, &n);
+        char *error = persist_ports_from_string(bad[i], &p, &n);
         if (!error) {
             fail_msg("\"%s\" was accepted", bad[i]);
         }
@@ -320,7 +321,7 @@ test_ports_strings(void **state OVS_UNUSED)
 
     struct state_port *p;
     size_t n;
-    char *error = state_ports_from_string(
+    char *error = persist_ports_from_string(
         "tcp/8080/80,udp/53/53/192.0.2.1,tcp/80/80/2001:db8::1", &p, &n);
     assert_null(error);
     struct ds s = DS_EMPTY_INITIALIZER;
@@ -329,7 +330,7 @@ test_ports_strings(void **state OVS_UNUSED)
                         "[2001:db8::1]:80->80/tcp");
     ds_destroy(&s);
     free(p);
-    assert_null(state_ports_to_string(NULL, 0));
+    assert_null(persist_ports_to_string(NULL, 0));
 }
 
 int

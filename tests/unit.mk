@@ -13,13 +13,28 @@ tests_test_names_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_names_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=random_bytes
 tests_test_names_LDADD = ovsdb/libovsdb.a $(OVS_LIBS) $(CMOCKA_LIBS)
 
+# ovsdb/addr: IP addresses as text.  Pure: nothing is wrapped.
+check_PROGRAMS += tests/test-addr
+TESTS += tests/test-addr
+tests_test_addr_SOURCES = tests/test-addr.c
+tests_test_addr_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_addr_LDADD = ovsdb/libaddr.a $(OVS_LIBS) $(CMOCKA_LIBS)
+
+# ovsdb/state: the desired state.  Pure: nothing is wrapped.
+check_PROGRAMS += tests/test-state
+TESTS += tests/test-state
+tests_test_state_SOURCES = tests/test-state.c
+tests_test_state_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_state_LDADD = \
+	ovsdb/libovsdb.a ovsdb/libaddr.a $(OVS_LIBS) $(CMOCKA_LIBS)
+
 # plugin/netopts: CreateNetwork options.  Pure: nothing is wrapped.
 check_PROGRAMS += tests/test-netopts
 TESTS += tests/test-netopts
 tests_test_netopts_SOURCES = tests/test-netopts.c
 tests_test_netopts_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_netopts_LDADD = \
-	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \
 	$(OVS_LIBS) $(CMOCKA_LIBS)
 
 # plugin/portmap: the port map of ProgramExternalConnectivity, and how
@@ -29,7 +44,7 @@ TESTS += tests/test-portmap
 tests_test_portmap_SOURCES = tests/test-portmap.c
 tests_test_portmap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_portmap_LDADD = \
-	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \
 	$(OVS_LIBS) $(CMOCKA_LIBS)
 
 # plugin/driver: Docker's NetworkDriver calls.  The HTTP server (plugin/http),
@@ -58,10 +73,10 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=link_get_kind \
 	-Wl,--wrap=link_vxlan_supported \
 	-Wl,--wrap=route_lookup \
-	-Wl,--wrap=route_is_local
+	-Wl,--wrap=route_local_addrs
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
-	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
+	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \
 	$(OVS_LIBS) $(CMOCKA_LIBS)
 
 # netns/fwd: chain OVSNET-FORWARD and its jump from FORWARD.  What
@@ -77,4 +92,5 @@ tests_test_fwd_LDFLAGS = $(AM_LDFLAGS) \
 	-Wl,--wrap=xtables_read_forward \
 	-Wl,--wrap=xtables_find_restore
 tests_test_fwd_LDADD = \
-	netns/libnetns.a $(OVS_LIBS) $(NFTNL_LIBS) $(MNL_LIBS) $(CMOCKA_LIBS)
+	netns/libnetns.a ovsdb/libaddr.a $(OVS_LIBS) $(NFTNL_LIBS) $(MNL_LIBS) \
+	$(CMOCKA_LIBS)

@@ -46,6 +46,7 @@
 #include "ovsdb/state.h"
 #include "plugin/driver.h"
 #include "random.h"
+#include "sset.h"
 #include "tests/driver-wraps.h"
 #include "util.h"
 
@@ -197,10 +198,11 @@ __wrap_route_lookup(const char *ip OVS_UNUSED, int *mtu, char **src,
     return 0;
 }
 
-bool
-__wrap_route_is_local(const char *ip OVS_UNUSED)
+const struct sset *
+__wrap_route_local_addrs(void)
 {
-    return false;
+    static struct sset none = SSET_INITIALIZER(&none);
+    return &none;               /* No peer is this host. */
 }
 
 int

@@ -5,8 +5,8 @@
  *
  *   'o': CreateNetwork options (plugin/netopts), the text being the JSON
  *        request, as Docker sends it;
- *   'a': an address with a prefix length (netns/link_addr_parse());
- *   'i': a bare IP (netns/route_ip_valid());
+ *   'a': an address with a prefix length (ovsdb/addr_parse());
+ *   'i': a bare IP (ovsdb/addr_ip_valid());
  *   'n': a Docker ID (ovsdb/names_id_valid()) and an interface name
  *        (names_ifname_error()).
  */
@@ -16,10 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netns/link.h"
-#include "netns/route.h"
 #include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb/addr.h"
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
 #include "plugin/netopts.h"
@@ -54,13 +53,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 'a': {
-        struct link_addr addr;
-        link_addr_parse(text, &addr);
+        struct addr addr;
+        addr_parse(text, &addr);
         break;
     }
     case 'i': {
         int family;
-        route_ip_valid(text, &family);
+        addr_ip_valid(text, &family);
         break;
     }
     case 'n':

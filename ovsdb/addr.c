@@ -1,0 +1,129 @@
+/* ovsdb/addr: IP addresses as text. */
+
+#include <config.h>
+
+#include "ovsdb/addr.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "util.h"
+
+int
+addr_parse(const char *cidr, struct addr *addr)
+{
+    char host[INET6_ADDRSTRLEN];
+    const char *slash, *p;
+    unsigned int plen, max_plen;
+
+    memset(addr, 0, sizeof *addr);
+    if (!cidr) {
+        return EINVAL;
+    }
+
+    slash = strchr(cidr, '/');
+    if (!slash || slash == cidr || slash - cidr >= sizeof host) {
+        return EINVAL;
+    }
+    memcpy(host, cidr, slash - cidr);
+    host[slash - cidr] = '\0';
+
+    /* The prefix length: 1 to 3 decimal digits, nothing else. */
+    plen = 0;
+    for (p = slash + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || p - slash > 3) {
+            return EINVAL;
+        }
+        plen = plen * 10 + (*p - '0');
+    }
+    if (p == slash + 1) {
+        return EINVAL;
+    }
+
+    if (inet_pton(AF_INET, host, &addr->in4) == 1) {
+        addr->family = AF_INET;
+        max_plen = 32;
+    } else if (inet_pton(AF_INET6, host, &addr->in6) == 1) {
+        addr->family = AF_INET6;
+        max_plen = 128;
+    } else {
+        goto error;
+    }
+    if (plen > max_plen) {
+        goto error;
+    }
+    addr->plen = plen;
+    return 0;
+
+error:
+    memset(addr, 0, sizeof *addr);
+    return EINVAL;
+}
+
+bool
+addr_ip_parse(const char *ip, struct addr *addr)
+{
+    memset(addr, 0, sizeof *addr);
+    if (ip && inet_pton(AF_INET, ip, &addr->in4) == 1) {
+        addr->family = AF_INET;
+        addr->plen = 32;
+    } else if (ip && inet_pton(AF_INET6, ip, &addr->in6) == 1) {
+        addr->family = AF_INET6;
+        addr->plen = 128;
+    }
+    return addr->family != 0;
+}
+
+size_t
+addr_len(const struct addr *addr)
+{
+    return addr->family == AF_INET ? sizeof addr->in4 : sizeof addr->in6;
+}
+
+void
+addr_format(const struct addr *addr, char *buf, size_t size)
+{
+    char host[INET6_ADDRSTRLEN];
+
+    if (!size) {
+        return;
+    }
+    /* The members of the union start at the same address. */
+    if ((addr->family == AF_INET || addr->family == AF_INET6)
+        && inet_ntop(addr->family, &addr->in6, host, sizeof host)) {
+        snprintf(buf, size, "%s/%u", host, addr->plen);
+    } else {
+        snprintf(buf, size, "?");
+    }
+}
+
+bool
+addr_ip_valid(const char *ip, int *family)
+{
+    struct addr a;
+
+    if (!addr_ip_parse(ip, &a)) {
+        return false;
+    }
+    if (family) {
+        *family = a.family;
+    }
+    return true;
+}
+
+char *
+addr_ip_canonical(const char *ip)
+{
+    char buf[INET6_ADDRSTRLEN];
+    struct addr a;
+
+    if (!addr_ip_parse(ip, &a)
+        || !inet_ntop(a.family, a.family == AF_INET ? (void *) &a.in4
+                      : (void *) &a.in6, buf, sizeof buf)) {
+        return NULL;
+    }
+    return xstrdup(buf);
+}
