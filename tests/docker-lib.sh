@@ -313,8 +313,18 @@ docker_image() {
     echo 'root:x:0:0:root:/:/bin/sh' > "$root/etc/passwd"
     echo 'root:x:0:' > "$root/etc/group"
     echo 'ovsnet e2e test page' > "$root/www/index.html"
-    tar -C "$root" -c . | dk import -c 'CMD ["/bin/sh"]' - "$IMAGE" \
-        > /dev/null || fail "docker import failed"
+    # Twice at most: a dockerd that has just started answers "version"
+    # before its image store takes imports on a loaded machine.
+    local out try
+    for try in 1 2; do
+        if out=$(tar -C "$root" -c . \
+                 | dk import -c 'CMD ["/bin/sh"]' - "$IMAGE" 2>&1); then
+            break
+        fi
+        [ $try = 1 ] || fail "docker import failed: $out"
+        log "docker import failed ($out), trying again"
+        sleep 1
+    done
     rm -rf "$root"
 }
 
