@@ -27,6 +27,7 @@ static struct hmap endpoints = HMAP_INITIALIZER(&endpoints);
 static struct shash doomed_links = SHASH_INITIALIZER(&doomed_links);
 static uint64_t seqno = 1;
 static bool loaded;
+static char *unavailable;
 
 void
 state_netcfg_init(struct state_netcfg *cfg)
@@ -126,9 +127,44 @@ state_clear(void)
 }
 
 void
+state_unload(void)
+{
+    struct state_endpoint *ep;
+    HMAP_FOR_EACH_SAFE (ep, node, &endpoints) {
+        ep->link_created = false;
+        state_endpoint_remove(ep);
+    }
+    struct state_network *net;
+    HMAP_FOR_EACH_SAFE (net, node, &networks) {
+        free(net->vx_dev);
+        net->vx_dev = NULL;
+        state_network_remove(net);
+    }
+    shash_clear(&doomed_links);
+    loaded = false;
+    state_changed();
+}
+
+void
+state_set_unavailable(const char *reason)
+{
+    if (!nullable_string_is_equal(reason, unavailable)) {
+        free(unavailable);
+        unavailable = nullable_xstrdup(reason);
+    }
+}
+
+const char *
+state_unavailable(void)
+{
+    return unavailable;
+}
+
+void
 state_destroy(void)
 {
     state_clear();
+    state_set_unavailable(NULL);
     shash_destroy(&doomed_links);
     hmap_destroy(&networks);
     hmap_destroy(&endpoints);
@@ -570,7 +606,7 @@ state_network_to_smap(const struct state_network *net, struct smap *ids)
 {
     const struct state_netcfg *cfg = &net->cfg;
 
-    smap_add(ids, STATE_KEY_ROLE, STATE_ROLE_NETWORK);
+    state_ids_add_role(ids, STATE_ROLE_NETWORK);
     smap_add(ids, STATE_KEY_NETWORK, net->id);
     smap_add(ids, "ovsnet-bridge", cfg->bridge);
     smap_add_format(ids, "ovsnet-vlan", "%d", cfg->vlan);
@@ -613,7 +649,7 @@ state_endpoint_to_smap(const struct state_endpoint *ep, struct smap *ids)
     smap_add(ids, "iface-id", ep->id);
     smap_add_format(ids, "attached-mac", ETH_ADDR_FMT, ETH_ADDR_ARGS(ep->mac));
     smap_add(ids, "iface-status", "active");
-    smap_add(ids, STATE_KEY_ROLE, STATE_ROLE_ENDPOINT);
+    state_ids_add_role(ids, STATE_ROLE_ENDPOINT);
     smap_add(ids, STATE_KEY_NETWORK, ep->network_id);
     smap_add(ids, STATE_KEY_ENDPOINT, ep->id);
     smap_add(ids, "ovsnet-peer", ep->peer);
@@ -645,6 +681,7 @@ state_endpoint_ids_match(const struct state_endpoint *ep,
         { "attached-mac", mac },
         { "iface-status", "active" },
         { STATE_KEY_ROLE, STATE_ROLE_ENDPOINT },
+        { STATE_KEY_DRIVER, names_driver() },
         { STATE_KEY_NETWORK, ep->network_id },
         { STATE_KEY_ENDPOINT, ep->id },
         { "ovsnet-peer", ep->peer },
@@ -779,19 +816,37 @@ state_load(const struct ovsdb_idl *idl)
     state_clear();
     OVSREC_PORT_FOR_EACH (port, idl) {
         const char *role = smap_get(&port->external_ids, STATE_KEY_ROLE);
-        if (role && !strcmp(role, STATE_ROLE_NETWORK)) {
+        if (role && !strcmp(role, STATE_ROLE_NETWORK)
+            && state_ids_are_mine(&port->external_ids)) {
             state_load_network(&port->external_ids);
         }
     }
     OVSREC_INTERFACE_FOR_EACH (iface, idl) {
         const char *role = smap_get(&iface->external_ids, STATE_KEY_ROLE);
-        if (role && !strcmp(role, STATE_ROLE_ENDPOINT)) {
+        if (role && !strcmp(role, STATE_ROLE_ENDPOINT)
+            && state_ids_are_mine(&iface->external_ids)) {
             state_load_endpoint(&iface->external_ids);
         }
     }
     loaded = true;
     VLOG_INFO("loaded %"PRIuSIZE" networks and %"PRIuSIZE" endpoints "
-              "from OVSDB", hmap_count(&networks), hmap_count(&endpoints));
+              "of driver %s from OVSDB", hmap_count(&networks),
+              hmap_count(&endpoints), names_driver());
+}
+
+void
+state_ids_add_role(struct smap *ids, const char *role)
+{
+    smap_add(ids, STATE_KEY_ROLE, role);
+    smap_add(ids, STATE_KEY_DRIVER, names_driver());
+}
+
+bool
+state_ids_are_mine(const struct smap *ids)
+{
+    const char *driver = smap_get(ids, STATE_KEY_DRIVER);
+    return (driver ? !strcmp(driver, names_driver())
+            : names_driver_is_default());
 }
 
 bool

@@ -130,6 +130,16 @@ bool state_is_loaded(void);
 void state_load(const struct ovsdb_idl *);
 void state_clear(void);
 
+/* Forgets the loaded state as if it had never been loaded, without marking
+ * anything for deletion: another ovsnetd of the same driver took over (see
+ * db_lock_contended()).  state_load() loads it again. */
+void state_unload(void);
+
+/* Why the state cannot be loaded now (a message for Docker's calls, which
+ * then fail at once), or NULL: the caller of state_load() says so. */
+void state_set_unavailable(const char *reason);
+const char *state_unavailable(void);
+
 const struct hmap *state_networks(void);
 const struct hmap *state_endpoints(void);
 
@@ -195,6 +205,7 @@ void state_network_gateway_mac(const struct state_network *,
 #define STATE_KEY_ROLE       "ovsnet-role"
 #define STATE_KEY_NETWORK    "ovsnet-network"
 #define STATE_KEY_ENDPOINT   "ovsnet-endpoint"
+#define STATE_KEY_DRIVER     "ovsnet-driver"
 #define STATE_ROLE_BRIDGE    "bridge"
 #define STATE_ROLE_NETWORK   "network"
 #define STATE_ROLE_ENDPOINT  "endpoint"
@@ -206,6 +217,16 @@ void state_network_gateway_mac(const struct state_network *,
  * are left alone. */
 bool state_key_is_ours(const char *key);
 size_t state_count_our_keys(const struct smap *ids);
+
+/* Adds to 'ids' the keys that mark a row as this ovsnetd's, with 'role':
+ * STATE_KEY_ROLE and STATE_KEY_DRIVER (names_driver()). */
+void state_ids_add_role(struct smap *ids, const char *role);
+
+/* Returns true if 'ids', the external_ids of a row that has
+ * STATE_KEY_ROLE, belong to this ovsnetd's driver: STATE_KEY_DRIVER is
+ * names_driver(), or is missing (a row written before there were several
+ * drivers) and this is the default driver. */
+bool state_ids_are_mine(const struct smap *ids);
 
 /* Fills 'ids' with the external_ids that record 'net' (on its gateway
  * Port), and 'ep' (on its Interface). */
