@@ -54,6 +54,10 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 #define FWD_DOCKER_USER "DOCKER-USER"
 #define FWD_DOCKER_PREFIX "DOCKER"
 
+/* The chains of every ovsnetd (one per driver) start so: each one's jump may
+ * sit below the others'. */
+#define FWD_OVSNET_PREFIX "OVSNET-"
+
 struct fwd_family {
     int family;
     const char *name;           /* "IPv4". */
@@ -92,6 +96,7 @@ struct fwd_family {
 
 static enum fwd_mode fwd_mode = FWD_AUTO;
 static bool fwd_initialized;
+static char *fwd_chain_name;        /* NULL: FWD_CHAIN. */
 static struct fwd_family families[2] = {
     { .family = AF_INET, .name = "IPv4", .pidfd = -1, .out_fd = -1 },
     { .family = AF_INET6, .name = "IPv6", .pidfd = -1, .out_fd = -1 },
@@ -122,6 +127,19 @@ static struct fwd_family *
 fwd_family(int family)
 {
     return &families[family == AF_INET6];
+}
+
+void
+fwd_set_chain(const char *name)
+{
+    free(fwd_chain_name);
+    fwd_chain_name = nullable_xstrdup(name);
+}
+
+const char *
+fwd_chain(void)
+{
+    return fwd_chain_name ? fwd_chain_name : FWD_CHAIN;
 }
 
 void
@@ -221,14 +239,14 @@ fwd_set(int family, const struct fwd_network *nets, size_t n)
                  (strspn(fn->id, "0123456789abcdef") >= 12 ? fn->id
                   : "?"));
         ds_put_format(&s, "-A %s -i %s -m comment --comment %s -j ACCEPT\n",
-                      FWD_CHAIN, fn->ifname, comment);
+                      fwd_chain(), fn->ifname, comment);
         if (fn->routed) {
             ds_put_format(&s, "-A %s -o %s -m comment --comment %s "
-                          "-j ACCEPT\n", FWD_CHAIN, fn->ifname, comment);
+                          "-j ACCEPT\n", fwd_chain(), fn->ifname, comment);
         } else {
             ds_put_format(&s, "-A %s -o %s -m conntrack --ctstate "
                           "RELATED,ESTABLISHED,DNAT -m comment --comment %s "
-                          "-j ACCEPT\n", FWD_CHAIN, fn->ifname, comment);
+                          "-j ACCEPT\n", fwd_chain(), fn->ifname, comment);
         }
         n_rules += 2;
     }
@@ -245,16 +263,26 @@ fwd_set(int family, const struct fwd_network *nets, size_t n)
     ds_destroy(&s);
 }
 
+static bool fwd_jump_ok(const struct xtables_forward *);
+
 /* Where ovsnet's jump belongs in 'xf''s FORWARD, counting from 1 once its
- * own jumps are deleted: right below Docker's DOCKER-USER, or first. */
+ * own jumps are deleted: where it is if it is right (rewriting the chain
+ * moves nothing: two ovsnetd's jumps keep their order), otherwise right
+ * below Docker's DOCKER-USER, or first. */
 static size_t
 fwd_jump_position(const struct xtables_forward *xf)
 {
     size_t ours_above = 0;
 
+    for (size_t i = 0; fwd_jump_ok(xf) && i < xf->jumps.n; i++) {
+        if (!strcmp(xf->jumps.names[i], fwd_chain())) {
+            return i + 1;
+        }
+    }
+
     for (size_t i = 0; i < xf->jumps.n; i++) {
         const char *target = xf->jumps.names[i];
-        if (!strcmp(target, FWD_CHAIN)) {
+        if (!strcmp(target, fwd_chain())) {
             ours_above++;
         } else if (!strcmp(target, FWD_DOCKER_USER)) {
             return i + 1 - ours_above + 1;
@@ -263,9 +291,22 @@ fwd_jump_position(const struct xtables_forward *xf)
     return 1;
 }
 
+/* Whether 'target', a chain FORWARD jumps to, is one that may sit between
+ * DOCKER-USER (or the top, without it) and ovsnet's jump: another ovsnetd's
+ * chain, or with DOCKER-USER ('docker') one of Docker's own. */
+static bool
+fwd_may_be_above(const char *target, bool docker)
+{
+    return (!strncmp(target, FWD_OVSNET_PREFIX, strlen(FWD_OVSNET_PREFIX))
+            || (docker && !strncmp(target, FWD_DOCKER_PREFIX,
+                                   strlen(FWD_DOCKER_PREFIX))));
+}
+
 /* Whether 'xf''s FORWARD jumps to ovsnet's chain once, below DOCKER-USER
  * if there is one, with nothing but Docker's own jumps in between (Docker
- * inserts them at the top at every start: harmless above ours). */
+ * inserts them at the top at every start: harmless above ours), or first;
+ * other ovsnetd's jumps (each driver has its chain) may come between, so
+ * that two ovsnetd never move their jumps in turn. */
 static bool
 fwd_jump_ok(const struct xtables_forward *xf)
 {
@@ -274,25 +315,18 @@ fwd_jump_ok(const struct xtables_forward *xf)
 
     for (size_t i = 0; i < xf->jumps.n; i++) {
         const char *target = xf->jumps.names[i];
-        if (!strcmp(target, FWD_CHAIN)) {
+        if (!strcmp(target, fwd_chain())) {
             n_ours++;
             ours = i;
         } else if (!strcmp(target, FWD_DOCKER_USER) && user == SIZE_MAX) {
             user = i;
         }
     }
-    if (n_ours != 1) {
+    if (n_ours != 1 || (user != SIZE_MAX && ours < user)) {
         return false;
     }
-    if (user == SIZE_MAX) {
-        return ours == 0;
-    }
-    if (ours < user) {
-        return false;
-    }
-    for (size_t i = user + 1; i < ours; i++) {
-        if (strncmp(xf->jumps.names[i], FWD_DOCKER_PREFIX,
-                    strlen(FWD_DOCKER_PREFIX))) {
+    for (size_t i = user == SIZE_MAX ? 0 : user + 1; i < ours; i++) {
+        if (!fwd_may_be_above(xf->jumps.names[i], user != SIZE_MAX)) {
             return false;
         }
     }
@@ -304,7 +338,7 @@ fwd_count_jumps(const struct xtables_forward *xf)
 {
     size_t n = 0;
     for (size_t i = 0; i < xf->jumps.n; i++) {
-        n += !strcmp(xf->jumps.names[i], FWD_CHAIN);
+        n += !strcmp(xf->jumps.names[i], fwd_chain());
     }
     return n;
 }
@@ -320,17 +354,17 @@ fwd_script(const struct xtables_forward *xf, const char *rules)
     ds_put_cstr(&s, "*filter\n");
     if (rules) {
         /* Declaring the chain creates it, or flushes it if it exists. */
-        ds_put_format(&s, ":%s - [0:0]\n", FWD_CHAIN);
+        ds_put_format(&s, ":%s - [0:0]\n", fwd_chain());
     }
     for (size_t i = 0; i < n_jumps; i++) {
-        ds_put_format(&s, "-D FORWARD -j %s\n", FWD_CHAIN);
+        ds_put_format(&s, "-D FORWARD -j %s\n", fwd_chain());
     }
     if (rules) {
         ds_put_format(&s, "-I FORWARD %"PRIuSIZE" -j %s\n",
-                      fwd_jump_position(xf), FWD_CHAIN);
+                      fwd_jump_position(xf), fwd_chain());
         ds_put_cstr(&s, rules);
     } else if (xf->chain) {
-        ds_put_format(&s, "-F %s\n-X %s\n", FWD_CHAIN, FWD_CHAIN);
+        ds_put_format(&s, "-F %s\n-X %s\n", fwd_chain(), fwd_chain());
     }
     ds_put_cstr(&s, "COMMIT\n");
     return ds_steal_cstr(&s);
@@ -436,10 +470,11 @@ fwd_child_done(struct fwd_family *ff, int status)
     if (WIFEXITED(status) && !WEXITSTATUS(status)) {
         bool removed = !ff->writing;
         if (removed) {
-            VLOG_INFO("%s: removed iptables chain %s", ff->name, FWD_CHAIN);
+            VLOG_INFO("%s: removed iptables chain %s", ff->name,
+                      fwd_chain());
         } else if (!ff->applied || strcmp(ff->applied, ff->writing)) {
             VLOG_INFO("%s: iptables chain %s: %"PRIuSIZE" rules, jumped to "
-                      "from FORWARD", ff->name, FWD_CHAIN, ff->n_rules);
+                      "from FORWARD", ff->name, fwd_chain(), ff->n_rules);
         }
         free(ff->applied);
         ff->applied = ff->writing;
@@ -547,7 +582,7 @@ fwd_check(struct fwd_family *ff)
         ff->backend = XTABLES_NFT;
     }
     ff->seen_valid = !xtables_read_forward(ff->backend, ff->family,
-                                           FWD_CHAIN, &ff->seen, &error);
+                                           fwd_chain(), &ff->seen, &error);
     if (!ff->seen_valid) {
         fwd_set_error(ff, error);
         VLOG_WARN_RL(&rl, "%s: %s", ff->name, ff->error);
@@ -583,7 +618,7 @@ fwd_check(struct fwd_family *ff)
                           "%s is not installed: ovsnet cannot %s its chain "
                           "%s", ff->family == AF_INET6 ? "ip6tables-restore"
                           : "iptables-restore", ff->needed ? "add" : "remove",
-                          FWD_CHAIN));
+                          fwd_chain()));
         VLOG_WARN_RL(&rl, "%s: %s%s", ff->name, ff->error,
                      ff->needed ? " (FORWARD's policy drops what ovsnet's "
                      "networks forward)" : "");
@@ -615,7 +650,7 @@ fwd_check(struct fwd_family *ff)
     if (ff->needed && ff->applied && !strcmp(ff->applied, ff->rules)) {
         VLOG_INFO("%s: iptables chain %s, or its jump from FORWARD, was "
                   "changed by someone else: restoring it", ff->name,
-                  FWD_CHAIN);
+                  fwd_chain());
     }
     char *script = fwd_script(xf, ff->needed ? ff->rules : NULL);
     if (!fwd_spawn(ff, script)) {
@@ -683,7 +718,7 @@ fwd_format_family(const struct fwd_family *ff, struct ds *s)
             ds_put_cstr(s, "no chain needed (--iptables=");
             ds_put_format(s, "%s)", fwd_mode_name(fwd_mode));
         } else {
-            ds_put_format(s, "chain %s %s", FWD_CHAIN,
+            ds_put_format(s, "chain %s %s", fwd_chain(),
                           xf->chain ? "present" : "missing");
         }
         ds_put_format(s, " (seen: chain %s with %"PRIuSIZE" rules, %"

@@ -35,6 +35,13 @@ struct ds;
 
 #define FWD_CHAIN "OVSNET-FORWARD"
 
+/* Makes the chain 'name' rather than FWD_CHAIN (NULL: FWD_CHAIN again), as
+ * each ovsnetd driver has a chain of its own (whose name starts with
+ * "OVSNET-": one's jump may sit below another's), before fwd_init().
+ * fwd_chain() is the name in use. */
+void fwd_set_chain(const char *name);
+const char *fwd_chain(void);
+
 /* How long iptables-restore may take, and how often the chain is looked
  * at while it is wanted (ms). */
 #define FWD_TIMEOUT_MSEC 10000

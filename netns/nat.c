@@ -82,6 +82,7 @@ VLOG_DEFINE_THIS_MODULE(nat);
 
 static struct mnl_socket *nat_monitor;
 static bool nat_initialized;
+static char *nat_table_name;        /* NULL: NAT_TABLE. */
 static bool nat_changed = true;     /* Unknown at start. */
 static bool nat_touched;            /* Events of the transaction being read
                                      * concern our table. */
@@ -223,7 +224,7 @@ txn_table(struct nat_txn *txn, uint16_t type, uint16_t flags)
 {
     struct nftnl_table *t = nftnl_table_alloc();
     nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-    nftnl_table_set_str(t, NFTNL_TABLE_NAME, NAT_TABLE);
+    nftnl_table_set_str(t, NFTNL_TABLE_NAME, nat_table());
 
     struct nlmsghdr *nlh = nftnl_table_nlmsg_build_hdr(
         txn_room(txn), type, NFPROTO_INET, flags | NLM_F_ACK, txn->seq);
@@ -240,7 +241,7 @@ txn_chain(struct nat_txn *txn, const char *name, const char *type,
 {
     struct nftnl_chain *c = nftnl_chain_alloc();
     nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
-    nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NAT_TABLE);
+    nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, nat_table());
     nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
     if (type) {
         nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
@@ -262,7 +263,7 @@ rule_new(const char *chain)
 {
     struct nftnl_rule *r = nftnl_rule_alloc();
     nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-    nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NAT_TABLE);
+    nftnl_rule_set_str(r, NFTNL_RULE_TABLE, nat_table());
     nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
     return r;
 }
@@ -588,7 +589,7 @@ nat_apply(const struct nat_ruleset *rs, char **errorp)
     if (mnl_socket_sendto(sock, txn.buf.data, txn.buf.size) < 0) {
         error = errno;
         *errorp = xasprintf("cannot send the transaction for table inet "
-                            NAT_TABLE " (%s)", ovs_strerror(error));
+                            "%s (%s)", nat_table(), ovs_strerror(error));
         goto out;
     }
     uint32_t bad_seq = 0;
@@ -597,8 +598,8 @@ nat_apply(const struct nat_ruleset *rs, char **errorp)
     if (error) {
         *errorp = xasprintf("the kernel refused message %"PRIu32" of %"
                             PRIuSIZE" of the transaction for table inet "
-                            NAT_TABLE " (%s)", bad_seq - txn.first_seq + 1,
-                            txn.n_acks, ovs_strerror(error));
+                            "%s (%s)", bad_seq - txn.first_seq + 1,
+                            txn.n_acks, nat_table(), ovs_strerror(error));
     }
 
 out:
@@ -607,7 +608,7 @@ out:
             || error == EAFNOSUPPORT)) {
         /* A kernel without nf_tables (or its inet family) has no table to
          * remove either: done. */
-        VLOG_DBG("no table inet " NAT_TABLE " to remove (%s)", *errorp);
+        VLOG_DBG("no table inet %s to remove (%s)", nat_table(), *errorp);
         free(*errorp);
         *errorp = NULL;
         error = 0;
@@ -640,8 +641,8 @@ nat_open_monitor(void)
     }
     if (error) {
         VLOG_WARN_RL(&rl, "cannot watch nf_tables events (%s): will check "
-                     "table inet " NAT_TABLE " every %d s",
-                     ovs_strerror(error), NAT_FALLBACK_MSEC / 1000);
+                     "table inet %s every %d s", ovs_strerror(error),
+                     nat_table(), NAT_FALLBACK_MSEC / 1000);
         nat_monitor = NULL;
         return;
     }
@@ -651,6 +652,19 @@ nat_open_monitor(void)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     }
     nat_monitor = sock;
+}
+
+void
+nat_set_table(const char *name)
+{
+    free(nat_table_name);
+    nat_table_name = xstrdup(name);
+}
+
+const char *
+nat_table(void)
+{
+    return nat_table_name ? nat_table_name : NAT_TABLE;
 }
 
 void
@@ -686,8 +700,8 @@ nat_parse_event(const struct nlmsghdr *nlh)
             }
         }
         if (nat_touched && pid != (uint32_t) getpid()) {
-            VLOG_INFO("table inet " NAT_TABLE " was changed by another "
-                      "process (pid %"PRIu32"): restoring it", pid);
+            VLOG_INFO("table inet %s was changed by another process "
+                      "(pid %"PRIu32"): restoring it", nat_table(), pid);
             nat_changed = true;
         }
         nat_touched = false;
@@ -703,10 +717,9 @@ nat_parse_event(const struct nlmsghdr *nlh)
         if (mnl_attr_get_type(a) == NFTA_TABLE_NAME) {
             const char *name = mnl_attr_get_payload(a);
             size_t len = mnl_attr_get_payload_len(a);
-            if (len >= sizeof NAT_TABLE - 1
-                && !strncmp(name, NAT_TABLE, len)
-                && (len == sizeof NAT_TABLE - 1
-                    || !name[sizeof NAT_TABLE - 1])) {
+            size_t ours = strlen(nat_table());
+            if (len >= ours && !strncmp(name, nat_table(), ours)
+                && (len == ours || !name[ours])) {
                 nat_touched = true;
             }
             break;

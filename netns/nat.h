@@ -2,7 +2,8 @@
  * netns/nat: ovsnet's netfilter table (nf_tables, through libnftnl and
  * libmnl), and IP forwarding.
  *
- * ovsnet owns one table, "inet ovsnet", and never touches another.  Its
+ * ovsnet owns one table, "inet ovsnet" (or another name per driver: see
+ * nat_set_table()), and never touches another.  Its
  * whole contents are described by a struct nat_ruleset, and nat_apply()
  * replaces them in one netlink transaction (create the table, delete it,
  * create it again with its chains and rules), so a pass that fails changes
@@ -29,6 +30,11 @@
 struct ds;
 
 #define NAT_TABLE "ovsnet"
+
+/* Makes the table 'name' rather than NAT_TABLE (each ovsnetd driver has a
+ * table of its own), before nat_init().  nat_table() is the name in use. */
+void nat_set_table(const char *name);
+const char *nat_table(void);
 
 /* Masquerade what comes from 'pool' and leaves through any interface but
  * 'ifname' (the network's own gateway port); or, if 'hairpin', what comes
@@ -70,7 +76,7 @@ bool nat_ruleset_is_empty(const struct nat_ruleset *);
  * ovs-appctl and comparing two rule sets). */
 void nat_ruleset_format(const struct nat_ruleset *, struct ds *s);
 
-/* Replaces the contents of table inet NAT_TABLE by 'rs' (removes the table
+/* Replaces the contents of table inet nat_table() by 'rs' (removes the table
  * if 'rs' is empty), in one transaction.  Returns 0 or a positive errno,
  * with a message in '*errorp' that the caller frees.  Removing the table
  * from a kernel without nf_tables succeeds: there is none. */

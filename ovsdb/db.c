@@ -13,6 +13,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "ovsdb/names.h"
 #include "ovsdb/persist.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -22,7 +23,10 @@ VLOG_DEFINE_THIS_MODULE(db);
 static struct ovsdb_idl_loop idl_loop;
 static bool initialized;
 static bool was_connected;
+static bool was_ready;          /* Connected and holding the lock. */
+static bool was_contended;
 static bool reconnected;
+static char *lock_name;
 
 /* Interfaces by name, rebuilt when the database changes. */
 static struct shash ifaces_by_name = SHASH_INITIALIZER(&ifaces_by_name);
@@ -73,6 +77,10 @@ db_init(const char *remote)
     ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_error);
     ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_link_state);
 
+    /* One ovsnetd per driver writes: see db_lock_contended(). */
+    lock_name = names_lock();
+    ovsdb_idl_set_lock(idl, lock_name);
+
     idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
     initialized = true;
 }
@@ -83,6 +91,8 @@ db_destroy(void)
     if (initialized) {
         shash_destroy(&ifaces_by_name);
         ovsdb_idl_loop_destroy(&idl_loop);
+        free(lock_name);
+        lock_name = NULL;
         initialized = false;
     }
 }
@@ -100,6 +110,27 @@ db_is_connected(void)
            && ovsdb_idl_has_ever_connected(idl_loop.idl);
 }
 
+/* Logs what the database says of the lock, and returns true if this ovsnetd
+ * holds it ('connected' says whether it is connected). */
+static bool
+db_follow_lock(bool connected)
+{
+    bool has_lock = ovsdb_idl_has_lock(idl_loop.idl);
+    bool contended = db_lock_contended();
+
+    if (contended && !was_contended) {
+        VLOG_WARN("another ovsnetd of driver %s holds OVSDB lock %s: this "
+                  "one waits for it, changing nothing and failing Docker's "
+                  "calls until then", names_driver(), lock_name);
+    }
+    if (connected && has_lock && !was_ready) {
+        VLOG_INFO("holding OVSDB lock %s (driver %s)%s", lock_name,
+                  names_driver(), was_contended ? ": taking over" : "");
+    }
+    was_contended = contended;
+    return connected && has_lock;
+}
+
 struct ovsdb_idl_txn *
 db_run(void)
 {
@@ -107,12 +138,17 @@ db_run(void)
     bool connected = db_is_connected();
     if (connected && !was_connected) {
         VLOG_INFO("connected to the database");
-        reconnected = true;
     } else if (!connected && was_connected) {
         VLOG_WARN("lost the connection to the database, reconnecting");
     }
     was_connected = connected;
-    return connected ? txn : NULL;
+
+    bool ready = db_follow_lock(connected);
+    if (ready && !was_ready) {
+        reconnected = true;
+    }
+    was_ready = ready;
+    return ready ? txn : NULL;
 }
 
 void
@@ -122,6 +158,19 @@ db_commit_and_wait(uint64_t seqno)
         idl_loop.next_cfg = seqno;
     }
     ovsdb_idl_loop_commit_and_wait(&idl_loop);
+}
+
+bool
+db_lock_contended(void)
+{
+    return (db_is_connected() && !ovsdb_idl_has_lock(idl_loop.idl)
+            && ovsdb_idl_is_lock_contended(idl_loop.idl));
+}
+
+const char *
+db_lock_name(void)
+{
+    return lock_name;
 }
 
 bool
@@ -257,9 +306,72 @@ db_foreign_port_exists(const char *name)
 
     OVSREC_PORT_FOR_EACH (port, idl_loop.idl) {
         if (!strcmp(port->name, name)
-            && !smap_get(&port->external_ids, PERSIST_KEY_ROLE)) {
+            && (!smap_get(&port->external_ids, PERSIST_KEY_ROLE)
+                || !persist_ids_are_mine(&port->external_ids))) {
             return true;
         }
     }
     return false;
+}
+
+/* Returns true if 'ids' (of a Bridge, Port or Interface) mark a bridge of
+ * ovsnet's or its local port, as ovsnet wrote them before there were
+ * several drivers: the reconcile does not write these rows again. */
+static bool
+db_is_legacy_bridge_row(const struct smap *ids)
+{
+    const char *role = smap_get(ids, PERSIST_KEY_ROLE);
+    return (role && !strcmp(role, PERSIST_ROLE_BRIDGE)
+            && !smap_get(ids, PERSIST_KEY_DRIVER));
+}
+
+void
+db_adopt_legacy_bridges(void)
+{
+    const struct ovsrec_bridge *br;
+
+    if (!names_driver_is_default()) {
+        return;
+    }
+    OVSREC_BRIDGE_FOR_EACH (br, idl_loop.idl) {
+        if (!db_is_legacy_bridge_row(&br->external_ids)) {
+            continue;
+        }
+        ovsrec_bridge_update_external_ids_setkey(br, PERSIST_KEY_DRIVER,
+                                                 names_driver());
+        for (size_t i = 0; i < br->n_ports; i++) {
+            const struct ovsrec_port *port = br->ports[i];
+            if (db_is_legacy_bridge_row(&port->external_ids)) {
+                ovsrec_port_update_external_ids_setkey(port,
+                                                       PERSIST_KEY_DRIVER,
+                                                       names_driver());
+            }
+            for (size_t j = 0; j < port->n_interfaces; j++) {
+                const struct ovsrec_interface *iface = port->interfaces[j];
+                if (db_is_legacy_bridge_row(&iface->external_ids)) {
+                    ovsrec_interface_update_external_ids_setkey(
+                        iface, PERSIST_KEY_DRIVER, names_driver());
+                }
+            }
+        }
+    }
+}
+
+bool
+db_bridge_deletable(const struct ovsrec_bridge *br)
+{
+    const char *role = smap_get(&br->external_ids, PERSIST_KEY_ROLE);
+
+    if (!role || strcmp(role, PERSIST_ROLE_BRIDGE)) {
+        return false;
+    }
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct smap *ids = &br->ports[i]->external_ids;
+        role = smap_get(ids, PERSIST_KEY_ROLE);
+        if (role && strcmp(role, PERSIST_ROLE_BRIDGE)
+            && !persist_ids_are_mine(ids)) {
+            return false;
+        }
+    }
+    return true;
 }

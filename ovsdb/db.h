@@ -13,13 +13,19 @@
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
+struct ovsrec_bridge;
 struct ovsrec_interface;
 
+/* Connects to 'remote' and asks for the OVSDB lock of its driver
+ * (names_lock()): of several ovsnetd of one driver, only the one that
+ * holds it writes to the database (the IDL makes every transaction assert
+ * it) or anywhere else. */
 void db_init(const char *remote);
 void db_destroy(void);
 
 /* Runs the IDL.  Returns a transaction to write into, or NULL when one
- * cannot be opened now (not connected, or a commit in flight). */
+ * cannot be opened now (not connected, not holding the lock, or a commit in
+ * flight). */
 struct ovsdb_idl_txn *db_run(void);
 
 /* Commits the transaction db_run() returned, which carries the desired state
@@ -29,9 +35,14 @@ void db_commit_and_wait(uint64_t seqno);
 struct ovsdb_idl *db_idl(void);
 bool db_is_connected(void);
 
-/* True once, after the first time the database's contents are complete;
- * true again after every reconnection. */
+/* True once, after the first time the database's contents are complete and
+ * the lock is held; true again after every reconnection or lock regained. */
 bool db_take_reconnected(void);
+
+/* True if this ovsnetd is connected but another one holds its lock: the
+ * other one, of the same driver, serves Docker and owns the rows. */
+bool db_lock_contended(void);
+const char *db_lock_name(void);
 
 /* The highest state_seqno() whose changes are known to be in OVSDB. */
 uint64_t db_applied_seqno(void);
@@ -63,7 +74,19 @@ bool db_interface_state(const char *name, int64_t *ofport,
  * NULL if there is no such bridge. */
 const char *db_bridge_datapath(const char *name);
 
-/* Returns true if there is a port called 'name' that is not ovsnet's. */
+/* Returns true if there is a port called 'name' that is not this
+ * ovsnetd's (not ovsnet's, or another driver's). */
 bool db_foreign_port_exists(const char *name);
+
+/* With the default driver, marks the bridges ovsnet created before there
+ * were several drivers, and their local ports, as the default driver's
+ * (writing into the transaction db_run() returned). */
+void db_adopt_legacy_bridges(void);
+
+/* Returns true if bridge 'br' was created by ovsnet (by any ovsnetd) and no
+ * other ovsnetd has a port on it: it may go with this one's last network on
+ * it.  Bridges are shared: whichever ovsnetd removes the last port of
+ * ovsnet's deletes the bridge. */
+bool db_bridge_deletable(const struct ovsrec_bridge *br);
 
 #endif /* ovsdb/db.h */

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "random.h"
 #include "util.h"
@@ -61,6 +62,108 @@ char *
 names_vxlan(const char *network_id)
 {
     return names_make(NAMES_VXLAN_PREFIX, network_id);
+}
+
+static char *driver_name;
+
+char *
+names_driver_from_socket(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t len;
+
+    base = base ? base + 1 : path;
+    len = strlen(base);
+    if (len > strlen(".sock") && !strcmp(base + len - strlen(".sock"),
+                                         ".sock")) {
+        len -= strlen(".sock");
+    }
+    return xmemdup0(base, len);
+}
+
+const char *
+names_driver_error(const char *driver)
+{
+    size_t len = driver ? strlen(driver) : 0;
+
+    if (!len) {
+        return "is empty";
+    }
+    if (len > NAMES_DRIVER_MAX) {
+        return "is longer than 16 bytes";
+    }
+    if (!isalnum((unsigned char) driver[0])
+        || strspn(driver, "abcdefghijklmnopqrstuvwxyz"
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len) {
+        return "may hold only letters, digits, '_', '.' and '-', and must "
+               "begin with a letter or a digit";
+    }
+    return NULL;
+}
+
+void
+names_set_driver(const char *driver)
+{
+    free(driver_name);
+    driver_name = xstrdup(driver);
+}
+
+const char *
+names_driver(void)
+{
+    return driver_name ? driver_name : NAMES_DEFAULT_DRIVER;
+}
+
+bool
+names_driver_is_default(void)
+{
+    return !strcmp(names_driver(), NAMES_DEFAULT_DRIVER);
+}
+
+char *
+names_lock(void)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_cstr(&s, "ovsnet_");
+    for (const char *p = names_driver(); *p; p++) {
+        ds_put_cstr(&s, (*p == '_' ? "__" : *p == '-' ? "_h"
+                         : *p == '.' ? "_d" : ""));
+        if (isalnum((unsigned char) *p)) {
+            ds_put_char(&s, *p);
+        }
+    }
+    return ds_steal_cstr(&s);
+}
+
+#define NAMES_ALIAS_PREFIX "ovsnet:"
+
+char *
+names_alias(const char *id)
+{
+    return (names_driver_is_default()
+            ? xasprintf(NAMES_ALIAS_PREFIX "%s", id)
+            : xasprintf(NAMES_ALIAS_PREFIX "%s:%s", names_driver(), id));
+}
+
+bool
+names_alias_is_mine(const char *alias)
+{
+    if (!alias || strncmp(alias, NAMES_ALIAS_PREFIX,
+                          strlen(NAMES_ALIAS_PREFIX))) {
+        return false;
+    }
+
+    const char *rest = alias + strlen(NAMES_ALIAS_PREFIX);
+    const char *colon = strchr(rest, ':');
+    const char *driver = names_driver();
+    if (!colon) {
+        /* Written by an ovsnet that knew one driver only. */
+        return names_driver_is_default() && names_id_valid(rest);
+    }
+    return ((size_t) (colon - rest) == strlen(driver)
+            && !strncmp(rest, driver, colon - rest)
+            && names_id_valid(colon + 1));
 }
 
 const char *

@@ -128,7 +128,7 @@ persist_network_to_smap(const struct state_network *net, struct smap *ids)
 {
     const struct state_netcfg *cfg = &net->cfg;
 
-    smap_add(ids, PERSIST_KEY_ROLE, PERSIST_ROLE_NETWORK);
+    persist_ids_add_role(ids, PERSIST_ROLE_NETWORK);
     smap_add(ids, PERSIST_KEY_NETWORK, net->id);
     smap_add(ids, "ovsnet-bridge", cfg->bridge);
     smap_add_format(ids, "ovsnet-vlan", "%d", cfg->vlan);
@@ -171,7 +171,7 @@ persist_endpoint_to_smap(const struct state_endpoint *ep, struct smap *ids)
     smap_add(ids, "iface-id", ep->id);
     smap_add_format(ids, "attached-mac", ETH_ADDR_FMT, ETH_ADDR_ARGS(ep->mac));
     smap_add(ids, "iface-status", "active");
-    smap_add(ids, PERSIST_KEY_ROLE, PERSIST_ROLE_ENDPOINT);
+    persist_ids_add_role(ids, PERSIST_ROLE_ENDPOINT);
     smap_add(ids, PERSIST_KEY_NETWORK, ep->network_id);
     smap_add(ids, PERSIST_KEY_ENDPOINT, ep->id);
     smap_add(ids, "ovsnet-peer", ep->peer);
@@ -203,6 +203,7 @@ persist_endpoint_ids_match(const struct state_endpoint *ep,
         { "attached-mac", mac },
         { "iface-status", "active" },
         { PERSIST_KEY_ROLE, PERSIST_ROLE_ENDPOINT },
+        { PERSIST_KEY_DRIVER, names_driver() },
         { PERSIST_KEY_NETWORK, ep->network_id },
         { PERSIST_KEY_ENDPOINT, ep->id },
         { "ovsnet-peer", ep->peer },
@@ -337,20 +338,37 @@ persist_load(const struct ovsdb_idl *idl)
     state_clear();
     OVSREC_PORT_FOR_EACH (port, idl) {
         const char *role = smap_get(&port->external_ids, PERSIST_KEY_ROLE);
-        if (role && !strcmp(role, PERSIST_ROLE_NETWORK)) {
+        if (role && !strcmp(role, PERSIST_ROLE_NETWORK)
+            && persist_ids_are_mine(&port->external_ids)) {
             persist_load_network(&port->external_ids);
         }
     }
     OVSREC_INTERFACE_FOR_EACH (iface, idl) {
         const char *role = smap_get(&iface->external_ids, PERSIST_KEY_ROLE);
-        if (role && !strcmp(role, PERSIST_ROLE_ENDPOINT)) {
+        if (role && !strcmp(role, PERSIST_ROLE_ENDPOINT)
+            && persist_ids_are_mine(&iface->external_ids)) {
             persist_load_endpoint(&iface->external_ids);
         }
     }
     state_set_loaded();
     VLOG_INFO("loaded %"PRIuSIZE" networks and %"PRIuSIZE" endpoints "
-              "from OVSDB", hmap_count(state_networks()),
-              hmap_count(state_endpoints()));
+              "of driver %s from OVSDB", hmap_count(state_networks()),
+              hmap_count(state_endpoints()), names_driver());
+}
+
+void
+persist_ids_add_role(struct smap *ids, const char *role)
+{
+    smap_add(ids, PERSIST_KEY_ROLE, role);
+    smap_add(ids, PERSIST_KEY_DRIVER, names_driver());
+}
+
+bool
+persist_ids_are_mine(const struct smap *ids)
+{
+    const char *driver = smap_get(ids, PERSIST_KEY_DRIVER);
+    return (driver ? !strcmp(driver, names_driver())
+            : names_driver_is_default());
 }
 
 bool

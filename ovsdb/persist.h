@@ -25,6 +25,7 @@ struct state_port;
 #define PERSIST_KEY_ROLE       "ovsnet-role"
 #define PERSIST_KEY_NETWORK    "ovsnet-network"
 #define PERSIST_KEY_ENDPOINT   "ovsnet-endpoint"
+#define PERSIST_KEY_DRIVER     "ovsnet-driver"
 #define PERSIST_ROLE_BRIDGE    "bridge"
 #define PERSIST_ROLE_NETWORK   "network"
 #define PERSIST_ROLE_ENDPOINT  "endpoint"
@@ -41,6 +42,16 @@ void persist_load(const struct ovsdb_idl *);
  * are left alone. */
 bool persist_key_is_ours(const char *key);
 size_t persist_count_our_keys(const struct smap *ids);
+
+/* Adds to 'ids' the keys that mark a row as this ovsnetd's, with 'role':
+ * PERSIST_KEY_ROLE and PERSIST_KEY_DRIVER (names_driver()). */
+void persist_ids_add_role(struct smap *ids, const char *role);
+
+/* Returns true if 'ids', the external_ids of a row that has
+ * PERSIST_KEY_ROLE, belong to this ovsnetd's driver: PERSIST_KEY_DRIVER is
+ * names_driver(), or is missing (a row written before there were several
+ * drivers) and this is the default driver. */
+bool persist_ids_are_mine(const struct smap *ids);
 
 /* Fills 'ids' with the external_ids that record 'net' (on its gateway
  * Port), and 'ep' (on its Interface). */

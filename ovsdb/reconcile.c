@@ -39,7 +39,7 @@ static bool
 owned(const struct smap *ids, const char *role)
 {
     const char *r = smap_get(ids, PERSIST_KEY_ROLE);
-    return r && (!role || !strcmp(r, role));
+    return r && (!role || !strcmp(r, role)) && persist_ids_are_mine(ids);
 }
 
 /* The link side. */
@@ -126,7 +126,7 @@ static void
 create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep)
 {
     struct state_network *net = state_network_find(ep->network_id);
-    char *alias = xasprintf("ovsnet:%s", ep->id);
+    char *alias = names_alias(ep->id);
     int error;
 
     /* The same endpoint, deleted and created again before its old link went:
@@ -312,7 +312,7 @@ fix_vxlan_link(struct state_network *net, bool full, const struct sset *gone,
      * device is wanted again. */
     shash_find_and_delete(state_doomed_links(), dev);
 
-    char *alias = xasprintf("ovsnet:%s", net->id);
+    char *alias = names_alias(net->id);
     struct svec remotes = SVEC_EMPTY_INITIALIZER;
     bool via_ovs;
     char *local = vxlan_underlay(net, &remotes, &via_ovs);
@@ -405,11 +405,27 @@ out:
     free(alias);
 }
 
-/* Deletes the links of ovsnet (by name prefix) that no endpoint or network
- * owns.  Doomed links (of endpoints and networks just removed) are left to
- * reconcile_links(), which deletes them once their ports' removal is
- * committed: deleting them here would take a device from under a port that
- * ovs-vswitchd still has. */
+/* Returns true if link 'name' carries the ifalias of this ovsnetd's links
+ * (see names_alias()). */
+static bool
+link_is_mine(const char *name)
+{
+    char *alias = NULL;
+    bool mine = !link_get_alias(name, &alias) && names_alias_is_mine(alias);
+
+    if (!mine) {
+        VLOG_DBG("leaving link %s alone: its ifalias \"%s\" is not driver "
+                 "%s's", name, alias ? alias : "", names_driver());
+    }
+    free(alias);
+    return mine;
+}
+
+/* Deletes the links of this ovsnetd (by name prefix and ifalias) that no
+ * endpoint or network owns.  Doomed links (of endpoints and networks just
+ * removed) are left to reconcile_links(), which deletes them once their
+ * ports' removal is committed: deleting them here would take a device from
+ * under a port that ovs-vswitchd still has. */
 static void
 sweep_orphan_links(void)
 {
@@ -441,7 +457,7 @@ sweep_orphan_links(void)
             continue;
         }
         for (size_t i = 0; i < n; i++) {
-            if (!sset_contains(&used, names[i])) {
+            if (!sset_contains(&used, names[i]) && link_is_mine(names[i])) {
                 VLOG_INFO("deleting link %s, which no endpoint or network "
                           "owns", names[i]);
                 link_delete(names[i]);
@@ -724,11 +740,11 @@ reconcile_nat(bool full)
         } else {
             if (!applied || strcmp(applied, ds_cstr(&text))) {
                 if (nat_ruleset_is_empty(&rs)) {
-                    VLOG_INFO("table inet " NAT_TABLE ": removed, or not "
-                              "made (nothing to translate)");
+                    VLOG_INFO("table inet %s: removed, or not made "
+                              "(nothing to translate)", nat_table());
                 } else {
-                    VLOG_INFO("table inet " NAT_TABLE ": %"PRIuSIZE" "
-                              "masquerade and %"PRIuSIZE" port rules",
+                    VLOG_INFO("table inet %s: %"PRIuSIZE" masquerade "
+                              "and %"PRIuSIZE" port rules", nat_table(),
                               rs.n_masqs, rs.n_dnats);
                 }
             }
@@ -993,7 +1009,7 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
          * FDB sends to each of them (see fix_vxlan_link()). */
         if (net->vx_ready) {
             struct smap ids = SMAP_INITIALIZER(&ids);
-            smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_TUNNEL);
+            persist_ids_add_role(&ids, PERSIST_ROLE_TUNNEL);
             smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
             ensure_port(txn, ports, bi, net->vx_dev, "", &ids, &ids,
                         cfg->vlan, &port);
@@ -1007,7 +1023,7 @@ ensure_tunnels(struct ovsdb_idl_txn *txn, struct shash *ports,
     state_netcfg_split_peers(cfg, route_local_addrs(), &remotes, NULL);
     SVEC_FOR_EACH (i, peer, &remotes) {
         struct smap ids = SMAP_INITIALIZER(&ids);
-        smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_TUNNEL);
+        persist_ids_add_role(&ids, PERSIST_ROLE_TUNNEL);
         smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
         smap_add(&ids, "ovsnet-remote-ip", peer);
 
@@ -1048,9 +1064,11 @@ endpoint_port_ok(struct shash *ports, const struct bridge_info *bi,
     const struct ovsrec_port *port = pi->port;
     if (!port_tag_ok(port, vlan)
         || port->n_interfaces != 1
-        || persist_count_our_keys(&port->external_ids) != 3
+        || persist_count_our_keys(&port->external_ids) != 4
         || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_ROLE, ""),
                   PERSIST_ROLE_ENDPOINT)
+        || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_DRIVER, ""),
+                  names_driver())
         || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_NETWORK, ""),
                   ep->network_id)
         || strcmp(smap_get_def(&port->external_ids, PERSIST_KEY_ENDPOINT, ""),
@@ -1107,7 +1125,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         }
 
         struct smap ids = SMAP_INITIALIZER(&ids);
-        smap_add(&ids, PERSIST_KEY_ROLE, PERSIST_ROLE_BRIDGE);
+        persist_ids_add_role(&ids, PERSIST_ROLE_BRIDGE);
         smap_add(&ids, PERSIST_KEY_NETWORK, net->id);
 
         const struct ovsrec_bridge *nbr = ovsrec_bridge_insert(txn);
@@ -1119,7 +1137,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
 
         /* The bridge's own internal port, as "ovs-vsctl add-br" makes. */
         struct smap local_ids = SMAP_INITIALIZER(&local_ids);
-        smap_add(&local_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_BRIDGE);
+        persist_ids_add_role(&local_ids, PERSIST_ROLE_BRIDGE);
         create_port(txn, bi, net->cfg.bridge, "internal", &local_ids,
                     &local_ids, 0, NULL);
         smap_destroy(&local_ids);
@@ -1135,7 +1153,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
 
         persist_network_to_smap(net, &port_ids);
-        smap_add(&iface_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_NETWORK);
+        persist_ids_add_role(&iface_ids, PERSIST_ROLE_NETWORK);
         smap_add(&iface_ids, PERSIST_KEY_NETWORK, net->id);
 
         const struct ovsrec_interface *iface;
@@ -1185,7 +1203,7 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
         struct smap port_ids = SMAP_INITIALIZER(&port_ids);
         struct smap iface_ids = SMAP_INITIALIZER(&iface_ids);
 
-        smap_add(&port_ids, PERSIST_KEY_ROLE, PERSIST_ROLE_ENDPOINT);
+        persist_ids_add_role(&port_ids, PERSIST_ROLE_ENDPOINT);
         smap_add(&port_ids, PERSIST_KEY_NETWORK, ep->network_id);
         smap_add(&port_ids, PERSIST_KEY_ENDPOINT, ep->id);
         persist_endpoint_to_smap(ep, &iface_ids);
@@ -1227,10 +1245,11 @@ reconcile_ovsdb(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
             ovsrec_bridge_set_ports(bi->br,
                                     (struct ovsrec_port **) bi->ports,
                                     bi->n_ports);
-        } else if (!used && owned(&bi->br->external_ids,
-                                  PERSIST_ROLE_BRIDGE)) {
+        } else if (!used && db_bridge_deletable(bi->br)) {
             VLOG_INFO("deleting bridge %s, which no network uses",
                       bi->br->name);
+            /* Not if another ovsnetd has just added a port to it. */
+            ovsrec_bridge_verify_ports(bi->br);
             ovsrec_open_vswitch_update_bridges_delvalue(ovs, bi->br);
         }
         free(bi->ports);

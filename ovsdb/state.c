@@ -20,6 +20,7 @@ static struct hmap endpoints = HMAP_INITIALIZER(&endpoints);
 static struct shash doomed_links = SHASH_INITIALIZER(&doomed_links);
 static uint64_t seqno = 1;
 static bool loaded;
+static char *unavailable;
 
 void
 state_netcfg_init(struct state_netcfg *cfg)
@@ -133,9 +134,44 @@ state_clear(void)
 }
 
 void
+state_unload(void)
+{
+    struct state_endpoint *ep;
+    HMAP_FOR_EACH_SAFE (ep, node, &endpoints) {
+        ep->link_created = false;
+        state_endpoint_remove(ep);
+    }
+    struct state_network *net;
+    HMAP_FOR_EACH_SAFE (net, node, &networks) {
+        free(net->vx_dev);
+        net->vx_dev = NULL;
+        state_network_remove(net);
+    }
+    shash_clear(&doomed_links);
+    loaded = false;
+    state_changed();
+}
+
+void
+state_set_unavailable(const char *reason)
+{
+    if (!nullable_string_is_equal(reason, unavailable)) {
+        free(unavailable);
+        unavailable = nullable_xstrdup(reason);
+    }
+}
+
+const char *
+state_unavailable(void)
+{
+    return unavailable;
+}
+
+void
 state_destroy(void)
 {
     state_clear();
+    state_set_unavailable(NULL);
     shash_destroy(&doomed_links);
     hmap_destroy(&networks);
     hmap_destroy(&endpoints);

@@ -134,6 +134,16 @@ bool state_is_loaded(void);
 void state_set_loaded(void);
 void state_clear(void);
 
+/* Forgets the loaded state as if it had never been loaded, without marking
+ * anything for deletion: another ovsnetd of the same driver took over (see
+ * db_lock_contended()).  persist_load() loads it again. */
+void state_unload(void);
+
+/* Why the state cannot be loaded now (a message for Docker's calls, which
+ * then fail at once), or NULL: the caller of persist_load() says so. */
+void state_set_unavailable(const char *reason);
+const char *state_unavailable(void);
+
 const struct hmap *state_networks(void);
 const struct hmap *state_endpoints(void);
 

@@ -314,7 +314,8 @@ tunnel_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   "LINK", "ERROR");
     OVSREC_INTERFACE_FOR_EACH (iface, db_idl()) {
         const char *role = smap_get(&iface->external_ids, PERSIST_KEY_ROLE);
-        if (!role || strcmp(role, PERSIST_ROLE_TUNNEL)) {
+        if (!role || strcmp(role, PERSIST_ROLE_TUNNEL)
+            || !persist_ids_are_mine(&iface->external_ids)) {
             continue;
         }
 

@@ -984,7 +984,11 @@ driver_handle(struct http_request *req, void *aux OVS_UNUSED)
                 VLOG_DBG("%s %.*s", path, (int) MIN(len, 4096),
                          text ? text : "");
             }
-            if (call->needs_state && !state_is_loaded()) {
+            if (call->needs_state && !state_is_loaded()
+                && state_unavailable()) {
+                http_request_reply_error(req, 503, "%s: %s", path + 1,
+                                         state_unavailable());
+            } else if (call->needs_state && !state_is_loaded()) {
                 struct pending *p = pending_add(req, path + 1, NULL);
                 p->state_needed = true;
             } else {
@@ -1098,7 +1102,7 @@ driver_run(void)
 
     LIST_FOR_EACH_SAFE (p, node, &pendings) {
         if (p->state_needed) {
-            if (state_is_loaded()) {
+            if (state_is_loaded() || state_unavailable()) {
                 /* Run the call now, as if it had just come in. */
                 struct http_request *req = p->req;
                 pending_destroy(p);

@@ -27,6 +27,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ovsdb/db.h"
+#include "ovsdb/names.h"
 #include "ovsdb/persist.h"
 #include "ovsdb/reconcile.h"
 #include "ovsdb/state.h"
@@ -58,6 +59,8 @@ static unixctl_cb_func ovsnetd_exit;
 
 OVS_NO_RETURN static void usage(void);
 static void parse_options(int argc, char *argv[]);
+static void set_driver(void);
+static void follow_lock(void);
 static void raise_fd_limit(void);
 static void drop_capabilities(void);
 
@@ -118,8 +121,8 @@ main(int argc, char *argv[])
     db_default_datapath();
 
     daemonize_complete();
-    VLOG_INFO("ovsnetd " OVSNET_VERSION " started: socket %s, database %s",
-              socket_path, db_remote);
+    VLOG_INFO("ovsnetd " OVSNET_VERSION " started: socket %s (driver %s), "
+              "database %s", socket_path, names_driver(), db_remote);
 
     struct sset gone = SSET_INITIALIZER(&gone);
     struct sset changed = SSET_INITIALIZER(&changed);
@@ -128,6 +131,7 @@ main(int argc, char *argv[])
         struct ovsdb_idl_txn *txn = db_run();
         bool full = false;
 
+        follow_lock();
         if (db_take_reconnected()) {
             if (!state_is_loaded()) {
                 persist_load(db_idl());
@@ -156,6 +160,7 @@ main(int argc, char *argv[])
             unsigned int idl_seqno = ovsdb_idl_get_seqno(db_idl());
             if (txn && (full || idl_seqno != last_idl_seqno
                         || db_applied_seqno() < state_seqno())) {
+                db_adopt_legacy_bridges();
                 reconcile_ovsdb(db_idl(), txn);
                 last_idl_seqno = idl_seqno;
             }
@@ -236,6 +241,27 @@ parse_options(int argc, char *argv[])
         {NULL, 0, NULL, 0},
     };
     char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
+    /* The plugin socket first, alone: the driver name decides the program's
+     * name, from which the daemon and logging options make their default
+     * file names. */
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        if (c == OPT_SOCKET) {
+            free(socket_path);
+            socket_path = xstrdup(optarg);
+        }
+    }
+    opterr = 1;
+    optind = 0;
+    if (!socket_path) {
+        socket_path = xstrdup(DEFAULT_SOCKET);
+    }
+    set_driver();
 
     for (;;) {
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
@@ -330,8 +356,62 @@ parse_options(int argc, char *argv[])
     if (!db_remote) {
         db_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
     }
-    if (!socket_path) {
-        socket_path = xstrdup(DEFAULT_SOCKET);
+}
+
+/* Sets the driver name from the plugin socket's.  Another driver than the
+ * default one makes the program "ovsnetd-DRIVER", so that each ovsnetd has
+ * its own default pidfile, log and ovs-appctl target; and its own netfilter
+ * table and iptables chain (their names are in the manual). */
+static void
+set_driver(void)
+{
+    char *driver = names_driver_from_socket(socket_path);
+    const char *error = names_driver_error(driver);
+
+    if (error) {
+        ovs_fatal(0, "--socket=%s: the driver name \"%s\" (the socket's "
+                  "base name, less \".sock\") %s", socket_path, driver,
+                  error);
+    }
+    names_set_driver(driver);
+    free(driver);
+    if (!names_driver_is_default()) {
+        char *name = xasprintf("%s-%s", program_name, names_driver());
+        char *chain = xasprintf("OVSNET-FWD-%s", names_driver());
+        char *table = xasprintf(NAT_TABLE "-%s", names_driver());
+
+        set_program_name(name);
+        fwd_set_chain(chain);
+        nat_set_table(table);
+        free(name);
+        free(chain);
+        free(table);
+    }
+}
+
+/* While another ovsnetd of the same driver holds the database lock, this
+ * one forgets the state (the other one owns it now and serves Docker) and
+ * fails Docker's calls at once, saying why. */
+static void
+follow_lock(void)
+{
+    if (!db_lock_contended()) {
+        state_set_unavailable(NULL);
+        return;
+    }
+    if (state_is_loaded()) {
+        VLOG_WARN("another ovsnetd of driver %s took OVSDB lock %s: "
+                  "forgetting the state, which it serves now",
+                  names_driver(), db_lock_name());
+        state_unload();
+    }
+    if (!state_unavailable()) {
+        char *why = xasprintf("another ovsnetd of driver %s holds OVSDB "
+                              "lock %s: this one (%s) stands by until it "
+                              "exits", names_driver(), db_lock_name(),
+                              socket_path);
+        state_set_unavailable(why);
+        free(why);
     }
 }
 
@@ -345,6 +425,8 @@ usage(void)
            "                          (default: unix:%s/db.sock)\n"
            "  --socket=PATH           plugin socket; the driver's name is "
            "its base name\n"
+           "                          less .sock (another name than ovs: "
+           "program ovsnetd-NAME)\n"
            "                          (default: " DEFAULT_SOCKET ")\n"
            "  --socket-group=GROUP    group that may use the plugin socket\n"
            "                          (default: the daemon's group, root "

@@ -24,7 +24,8 @@ INTEGRATION_TESTS = \
 	tests/test-load.sh \
 	tests/test-faults.sh \
 	tests/test-nat.sh \
-	tests/test-socket.sh
+	tests/test-socket.sh \
+	tests/test-instances.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/ovs-sandbox.sh

@@ -23,6 +23,9 @@
 #
 # Environment: OVSNETD (the daemon) and OVSNET_CALL (tests/ovsnet-call),
 # set by "make check"; OVSNETD_ARGS, extra options for every ovsnetd start;
+# OVSNET_DRIVER (default ovs), the driver name of the ovsnetd that the
+# ovsnetd_* functions, appctl, call and rpc work with (several may run on
+# one host, each on its socket $T/DRIVER.sock, or $OVSNET_SOCK);
 # OVSNETD_WRAPPER, a command ovsnetd runs under (e.g. "valgrind
 # --leak-check=full --log-file=FILE"), for every ovsnetd start;
 # OVSNET_KEEP=1 keeps the temp dir; OVSNET_CALL_TIMEOUT (seconds, default
@@ -36,7 +39,8 @@
 #                ovs_start
 #   daemons      ovsdb_start/stop/restart, vswitchd_start/stop/restart,
 #                ovsnetd_start/stop/kill/restart, ovsnetd_running
-#   commands     in_ns, in_netns, vsctl, appctl, ovs_appctl
+#   commands     in_ns, in_netns, vsctl, appctl, ovs_appctl; ovsnetd's
+#                files: ovsnetd_file, ovsnet_sock
 #   calls        call (plain), rpc (sets REPLY, RC, HTTP_STATUS), rpc_ok,
 #                rpc_err (sets ERR_MSG); bodies: net_body, ep_body,
 #                join_body, ids_body; IDs: gen_id, short
@@ -423,9 +427,26 @@ vsctl() {
         "$@"
 }
 
+# ovsnetd_file SUFFIX: the pidfile (pid), control socket (ctl) or log (log)
+# of the selected host's ovsnetd of driver $OVSNET_DRIVER: $T/ovsnetd.SUFFIX
+# for driver ovs, $T/ovsnetd-DRIVER.SUFFIX for another (ovsnetd's own
+# names).
+ovsnetd_file() {
+    if [ "${OVSNET_DRIVER:-ovs}" = ovs ]; then
+        echo "$T/ovsnetd.$1"
+    else
+        echo "$T/ovsnetd-$OVSNET_DRIVER.$1"
+    fi
+}
+
+# ovsnet_sock: the plugin socket of that ovsnetd ($OVSNET_SOCK if set).
+ovsnet_sock() {
+    echo "${OVSNET_SOCK:-$T/${OVSNET_DRIVER:-ovs}.sock}"
+}
+
 # appctl ARGS...: ovs-appctl to the selected host's ovsnetd.
 appctl() {
-    ovs-appctl --timeout="$OVSNET_WAIT" -t "$T/ovsnetd.ctl" "$@"
+    ovs-appctl --timeout="$OVSNET_WAIT" -t "$(ovsnetd_file ctl)" "$@"
 }
 
 # ovs_appctl TARGET ARGS...: ovs-appctl to TARGET (ovs-vswitchd,
@@ -514,43 +535,43 @@ ovsnetd_start() {
     local deadline
     [ -x "$OVSNETD" ] || hard_error "$OVSNETD not built"
     [ -x "$OVSNET_CALL" ] || hard_error "$OVSNET_CALL not built"
-    log "starting ovsnetd"
+    log "starting ovsnetd (driver ${OVSNET_DRIVER:-ovs})"
     # shellcheck disable=SC2086
     in_ns ${OVSNETD_WRAPPER:-} "$OVSNETD" \
         --db="unix:$T/db.sock" \
-        --socket="$T/ovs.sock" \
-        --pidfile="$T/ovsnetd.pid" \
-        --unixctl="$T/ovsnetd.ctl" \
-        --log-file="$T/ovsnetd.log" \
+        --socket="$(ovsnet_sock)" \
+        --pidfile="$(ovsnetd_file pid)" \
+        --unixctl="$(ovsnetd_file ctl)" \
+        --log-file="$(ovsnetd_file log)" \
         --detach --no-chdir -vconsole:off $OVSNETD_ARGS "$@" \
         || fail "ovsnetd did not start (exit status $?)"
     deadline=$((SECONDS + OVSNET_WAIT))
-    until "$OVSNET_CALL" --timeout=5 "$T/ovs.sock" Plugin.Activate \
+    until "$OVSNET_CALL" --timeout=5 "$(ovsnet_sock)" Plugin.Activate \
             > /dev/null 2>&1; do
         if [ $SECONDS -ge $deadline ]; then
-            fail "ovsnetd does not answer Plugin.Activate on $T/ovs.sock"
+            fail "ovsnetd does not answer Plugin.Activate on $(ovsnet_sock)"
         fi
         sleep 0.1
     done
-    OVSNETD_PID=$(pidfile_pid "$T/ovsnetd.pid")
-    pid_alive "$OVSNETD_PID" || fail "no live ovsnetd in $T/ovsnetd.pid"
+    OVSNETD_PID=$(pidfile_pid "$(ovsnetd_file pid)")
+    pid_alive "$OVSNETD_PID" || fail "no live ovsnetd in $(ovsnetd_file pid)"
 }
 
 # ovsnetd_running: ovsnetd's pidfile names a live process.
 ovsnetd_running() {
-    pid_alive "$(pidfile_pid "$T/ovsnetd.pid")"
+    pid_alive "$(pidfile_pid "$(ovsnetd_file pid)")"
 }
 
 # ovsnetd_stop: SIGTERM, and waits until it exits.
 ovsnetd_stop() {
     log "stopping ovsnetd"
-    stop_pidfile "$T/ovsnetd.pid" TERM || fail "ovsnetd was not running"
+    stop_pidfile "$(ovsnetd_file pid)" TERM || fail "ovsnetd was not running"
 }
 
 # ovsnetd_kill: SIGKILL, as a crash.
 ovsnetd_kill() {
     log "killing ovsnetd (SIGKILL)"
-    stop_pidfile "$T/ovsnetd.pid" KILL || fail "ovsnetd was not running"
+    stop_pidfile "$(ovsnetd_file pid)" KILL || fail "ovsnetd was not running"
 }
 
 ovsnetd_restart() {
@@ -565,7 +586,7 @@ ovsnetd_restart() {
 # reply body and returns ovsnet-call's status (0: HTTP 200, 1: other HTTP
 # status, 2: transport error).
 call() {
-    "$OVSNET_CALL" --timeout="$OVSNET_CALL_TIMEOUT" "$T/ovs.sock" "$@"
+    "$OVSNET_CALL" --timeout="$OVSNET_CALL_TIMEOUT" "$(ovsnet_sock)" "$@"
 }
 
 # rpc PATH [BODY|@FILE|-] [ovsnet-call options]: calls and sets REPLY (the
@@ -579,10 +600,10 @@ rpc() {
     if [ ${#shown} -gt 300 ]; then
         shown="${shown:0:300}... (${#shown} bytes)"
     fi
-    log "> $path $shown"
+    log "> ${OVSNET_DRIVER:+$OVSNET_DRIVER: }$path $shown"
     RC=0
     REPLY=$("$OVSNET_CALL" --timeout="$OVSNET_CALL_TIMEOUT" \
-                "${RPC_OPTIONS[@]}" "$T/ovs.sock" "$path" "$@" \
+                "${RPC_OPTIONS[@]}" "$(ovsnet_sock)" "$path" "$@" \
                 2> "$err") || RC=$?
     case $RC in
         0) HTTP_STATUS=200 ;;

@@ -718,6 +718,7 @@ teardown(void **state OVS_UNUSED)
 
     driver_destroy();           /* Answers whatever is still pending. */
     state_clear();
+    state_set_unavailable(NULL);
     LIST_FOR_EACH_POP (req, node, &requests) {
         free(req->path);
         free(req->body);
@@ -2174,6 +2175,31 @@ test_state_not_loaded_timeout(void **state OVS_UNUSED)
     assert_error(req, 503, "Join", "not reachable");
 }
 
+/* Another ovsnetd of the driver holds the database lock: a call that needs
+ * the state fails at once, saying why, and so does one already waiting. */
+static void
+test_state_unavailable(void **state OVS_UNUSED)
+{
+    loaded = false;
+    struct http_request *req1 = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                     net_a);
+    assert_pending(req1);
+
+    state_set_unavailable("another ovsnetd of driver ovs holds OVSDB lock "
+                          "ovsnet_ovs");
+    struct http_request *req2 = call(JOIN, "{'NetworkID': '%s', "
+                                     "'EndpointID': '%s'}", net_a, ep_1);
+    assert_error(req2, 503, "Join", "holds OVSDB lock ovsnet_ovs");
+    driver_run();
+    assert_error(req1, 503, "CreateNetwork", "holds OVSDB lock ovsnet_ovs");
+    assert_null(state_network_find(net_a));
+
+    /* Calls that need no state are answered as ever. */
+    struct http_request *req3 = call(CAPABILITIES, "%s", "");
+    assert_reply(req3, 200, "{'Scope': 'local', 'ConnectivityScope': "
+                 "'local'}");
+}
+
 static void
 test_destroy_answers_pending(void **state OVS_UNUSED)
 {
@@ -2252,6 +2278,7 @@ main(void)
         TEST(test_delete_network),
         TEST(test_state_not_loaded),
         TEST(test_state_not_loaded_timeout),
+        TEST(test_state_unavailable),
         TEST(test_destroy_answers_pending),
     };
 #undef TEST

@@ -81,7 +81,7 @@ __wrap_xtables_read_forward(enum xtables_backend backend, int family,
     const struct xtables_forward *fake = &fakes[family == AF_INET6];
 
     assert_int_equal(backend, XTABLES_NFT);
-    assert_string_equal(chain, FWD_CHAIN);
+    assert_string_equal(chain, fwd_chain());
     svec_clear(&xf->jumps);
     svec_append(&xf->jumps, &fake->jumps);
     xf->forward = fake->forward;
@@ -319,6 +319,7 @@ static int
 teardown(void **state OVS_UNUSED)
 {
     fwd_destroy();
+    fwd_set_chain(NULL);
     for (int i = 0; i < 2; i++) {
         xtables_forward_destroy(&fakes[i]);
         free(dirs[i]);
@@ -490,6 +491,73 @@ test_settled(void **state OVS_UNUSED)
     assert_format(AF_INET, "(seen: chain present with 2 rules, 1 jumps", true);
 }
 
+/* With FORWARD jumping to the NULL-terminated chains that follow (ours
+ * among them, our chain there), writing the chain once (as after a
+ * restart, which cannot know its rules) runs 'script', which leaves
+ * FORWARD as it was; then nothing runs again. */
+static void
+check_jump_kept(const char *script, ...)
+{
+    va_list jumps;
+
+    va_start(jumps, script);
+    fake_setv(AF_INET, DROP, 2, jumps);
+    va_end(jumps);
+    fwd_set(AF_INET, nets_a, 1);
+    fwd_run();
+    assert_true(running(AF_INET));
+    reap();
+    fwd_run();
+    assert_false(running(AF_INET));
+    assert_runs(AF_INET, script, NULL);
+}
+
+/* Another ovsnetd (another driver, another chain "OVSNET-...") has its jump
+ * between DOCKER-USER and ours: that is right, and writing the chain again
+ * keeps the jump where it is.  Otherwise two ovsnetd would move their jumps
+ * in turn, for ever. */
+static void
+test_other_ovsnetd(void **state OVS_UNUSED)
+{
+    check_jump_kept(HEAD DEL INS(3) RULES_A COMMIT,
+                    "DOCKER-USER", "OVSNET-FWD-ovs2", FWD_CHAIN, NULL);
+}
+
+/* The same without DOCKER-USER: another ovsnetd's jump may come first
+ * (another rule may not). */
+static void
+test_other_ovsnetd_first(void **state OVS_UNUSED)
+{
+    check_jump_kept(HEAD DEL INS(2) RULES_A COMMIT,
+                    "OVSNET-FWD-ovs2", FWD_CHAIN, "", NULL);
+}
+
+/* Another driver's ovsnetd writes its own chain, and only that. */
+static void
+test_chain_name(void **state OVS_UNUSED)
+{
+    fwd_set_chain("OVSNET-FWD-ovs2");
+    assert_string_equal(fwd_chain(), "OVSNET-FWD-ovs2");
+    fake_set(AF_INET, DROP, 2, "DOCKER-USER", FWD_CHAIN, NULL);
+    fwd_set(AF_INET, nets_a, 1);
+    fwd_run();
+    restored(AF_INET, DROP, 2, "DOCKER-USER", "OVSNET-FWD-ovs2", FWD_CHAIN,
+             NULL);
+    fwd_run();
+    assert_false(running(AF_INET));
+    assert_runs(AF_INET,
+                "*filter\n"
+                ":OVSNET-FWD-ovs2 - [0:0]\n"
+                "-I FORWARD 2 -j OVSNET-FWD-ovs2\n"
+                "-A OVSNET-FWD-ovs2 -i ovsgw-a1b2c3d4a -m comment "
+                "--comment \"ovsnet network a1b2c3d4a1b2\" -j ACCEPT\n"
+                "-A OVSNET-FWD-ovs2 -o ovsgw-a1b2c3d4a -m conntrack "
+                "--ctstate RELATED,ESTABLISHED,DNAT -m comment "
+                "--comment \"ovsnet network a1b2c3d4a1b2\" -j ACCEPT\n"
+                "COMMIT\n", NULL);
+    assert_format(AF_INET, "chain OVSNET-FWD-ovs2 present", true);
+}
+
 /* No network left: the chain goes. */
 static void
 test_rules_removed(void **state OVS_UNUSED)
@@ -595,6 +663,9 @@ main(void)
         TEST(test_modes),
         TEST(test_unconfirmed),
         TEST(test_settled),
+        TEST(test_other_ovsnetd),
+        TEST(test_other_ovsnetd_first),
+        TEST(test_chain_name),
         TEST(test_rules_removed),
         TEST(test_restore_fails),
         TEST(test_bad_names),

@@ -478,8 +478,13 @@ restart_section() {
     }
     before=$(ports_state)
     mh_kill_ovsnetd 2
-    # A stray device of ovsnet's: swept when ovsnetd starts.
+    # A stray device of ovsnet's (its ifalias says so): swept when ovsnetd
+    # starts.  One with ovsnet's name but not its ifalias is not ovsnet's.
     ip -n "$(mh_ns 2)" link add ovsvx-0123abcde type vxlan id 99 dstport 4789 \
+        || fail "cannot create a stray VXLAN device"
+    ip -n "$(mh_ns 2)" link set dev ovsvx-0123abcde \
+        alias "ovsnet:0123abcde0123abcde"
+    ip -n "$(mh_ns 2)" link add ovsvx-0123abcdf type vxlan id 98 dstport 4789 \
         || fail "cannot create a stray VXLAN device"
     # The datapath does not need it.
     mh_ping_ok h1c1 198.51.100.21 3
@@ -491,6 +496,9 @@ restart_section() {
     check_eq "host 2: tunnel ports (name, ofport, row) after the restart" \
         "$before" "$(ports_state)"
     wait_while "host 2: the stray ovsvx-0123abcde" link_exists ovsvx-0123abcde "$(mh_ns 2)"
+    link_exists ovsvx-0123abcdf "$(mh_ns 2)" \
+        || fail "host 2: ovsvx-0123abcdf, without ovsnet's ifalias, was deleted"
+    ip -n "$(mh_ns 2)" link del ovsvx-0123abcdf
     mh_ping_ok h2c1 198.51.100.11
     mh_ping_ok h2c2 198.51.100.31
     mh_ping_ok h3c1 198.51.100.22

@@ -110,6 +110,125 @@ test_id_valid_not_hex(void **state OVS_UNUSED)
     assert_false(names_id_valid(id));
 }
 
+/* Driver names: names_driver_from_socket(), names_driver_error(),
+ * names_set_driver(), names_lock(). */
+
+static void
+test_driver_from_socket(void **state OVS_UNUSED)
+{
+    static const char *cases[][2] = {
+        { "/run/docker/plugins/ovs.sock", "ovs" },
+        { "/run/docker/plugins/ovs2.sock", "ovs2" },
+        { "/tmp/x/my-net.sock", "my-net" },
+        { "ovs.sock", "ovs" },
+        { "/run/docker/plugins/ovs", "ovs" },
+        { "/tmp/.sock", ".sock" },
+        { "/tmp/a.sock.sock", "a.sock" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *driver = names_driver_from_socket(cases[i][0]);
+        assert_string_equal(driver, cases[i][1]);
+        free(driver);
+    }
+}
+
+static void
+test_driver_error(void **state OVS_UNUSED)
+{
+    assert_null(names_driver_error("ovs"));
+    assert_null(names_driver_error("ovs2"));
+    assert_null(names_driver_error("My_net-1.0"));
+    assert_null(names_driver_error("abcdefghij012345"));     /* 16 */
+    assert_non_null(names_driver_error("abcdefghij0123456"));
+    assert_non_null(names_driver_error(""));
+    assert_non_null(names_driver_error(NULL));
+    assert_non_null(names_driver_error(".sock"));
+    assert_non_null(names_driver_error("-x"));
+    assert_non_null(names_driver_error("a:b"));
+    assert_non_null(names_driver_error("a b"));
+    assert_non_null(names_driver_error("a/b"));
+}
+
+static void
+test_driver_lock(void **state OVS_UNUSED)
+{
+    static const char *cases[][2] = {
+        { "ovs", "ovsnet_ovs" },
+        { "ovs2", "ovsnet_ovs2" },
+        { "my-net", "ovsnet_my_hnet" },
+        { "my_net", "ovsnet_my__net" },
+        { "my.net", "ovsnet_my_dnet" },
+        { "my_hnet", "ovsnet_my__hnet" },
+    };
+
+    assert_string_equal(names_driver(), NAMES_DEFAULT_DRIVER);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        names_set_driver(cases[i][0]);
+        assert_string_equal(names_driver(), cases[i][0]);
+        assert_int_equal(names_driver_is_default(),
+                         !strcmp(cases[i][0], "ovs"));
+        char *lock = names_lock();
+        assert_string_equal(lock, cases[i][1]);
+        free(lock);
+    }
+    names_set_driver(NAMES_DEFAULT_DRIVER);
+}
+
+/* names_alias(), names_alias_is_mine(). */
+
+static void
+test_alias_default_driver(void **state OVS_UNUSED)
+{
+    names_set_driver(NAMES_DEFAULT_DRIVER);
+
+    char *alias = names_alias(id64);
+    char *expected = xasprintf("ovsnet:%s", id64);
+    char *other = xasprintf("ovsnet:ovs2:%s", id64);
+    char *explicit = xasprintf("ovsnet:ovs:%s", id64);
+
+    assert_string_equal(alias, expected);
+    assert_true(names_alias_is_mine(alias));
+    assert_true(names_alias_is_mine(explicit));
+    assert_false(names_alias_is_mine(other));
+    assert_false(names_alias_is_mine(NULL));
+    assert_false(names_alias_is_mine(""));
+    assert_false(names_alias_is_mine("ovsnet:"));
+    assert_false(names_alias_is_mine("ovsnet:xyz"));
+    assert_false(names_alias_is_mine("ovsnet:ovs:"));
+    assert_false(names_alias_is_mine("something else"));
+    assert_false(names_alias_is_mine(id64));
+    free(alias);
+    free(expected);
+    free(other);
+    free(explicit);
+}
+
+static void
+test_alias_other_driver(void **state OVS_UNUSED)
+{
+    char *plain = xasprintf("ovsnet:%s", id64);
+    char *expected = xasprintf("ovsnet:ovs2:%s", id64);
+    char *longer = xasprintf("ovsnet:ovs22:%s", id64);
+    char *shorter = xasprintf("ovsnet:ovs:%s", id64);
+
+    names_set_driver("ovs2");
+    char *alias = names_alias(id64);
+    assert_string_equal(alias, expected);
+    assert_true(names_alias_is_mine(alias));
+    assert_false(names_alias_is_mine(plain));
+    assert_false(names_alias_is_mine(longer));
+    assert_false(names_alias_is_mine(shorter));
+    assert_false(names_alias_is_mine("ovsnet:ovs2:"));
+    assert_false(names_alias_is_mine("ovsnet:ovs2:xyz"));
+    names_set_driver(NAMES_DEFAULT_DRIVER);
+    free(alias);
+    free(plain);
+    free(expected);
+    free(longer);
+    free(shorter);
+}
+
 /* names_bridge(), names_gateway(), names_port(), names_peer(),
  * names_vxlan(). */
 
@@ -316,6 +435,11 @@ main(void)
         cmocka_unit_test(test_random_mac_bits),
         cmocka_unit_test(test_random_mac_skips_used),
         cmocka_unit_test(test_random_mac_first_free),
+        cmocka_unit_test(test_driver_from_socket),
+        cmocka_unit_test(test_driver_error),
+        cmocka_unit_test(test_driver_lock),
+        cmocka_unit_test(test_alias_default_driver),
+        cmocka_unit_test(test_alias_other_driver),
     };
 
     return cmocka_run_group_tests_name("names", tests, NULL, NULL);
