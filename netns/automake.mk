@@ -16,3 +16,11 @@ netns_libnetns_a_SOURCES = \
 	netns/route.h \
 	netns/xtables.c \
 	netns/xtables.h
+
+# The netfilter reconciler: it reads the desired state (ovsdb/state) and
+# drives the modules above, so it is a library of its own, linked after
+# plugin/ and before ovsdb/ and netns/.
+noinst_LIBRARIES += netns/libnetns-sync.a
+netns_libnetns_sync_a_SOURCES = \
+	netns/nat-sync.c \
+	netns/nat-sync.h

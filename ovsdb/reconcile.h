@@ -1,6 +1,6 @@
 /*
  * ovsdb/reconcile: makes OVSDB and the kernel's links match the desired
- * state of ovsdb/state.
+ * state of ovsdb/state (the netfilter side is netns/nat-sync's).
  *
  * Follows OVN's encaps.c: load every row ovsnet owns (external_ids
  * ovsnet-role) into a map, keep or create the row of each desired object,
@@ -28,18 +28,6 @@ struct svec;
  * owns (after a start, a reconnection or lost link events). */
 void reconcile_links(const struct ovsdb_idl *, bool full,
                      const struct sset *gone, const struct sset *changed);
-
-/* The netfilter side: makes table inet ovsnet (netns/nat) hold the
- * masquerade rules of the networks with ovs.nat and the published ports of
- * the endpoints, and turns on the IP forwarding that non-internal networks
- * need.  Rebuilds the table when the rules change, when 'full', and when
- * someone else changed it. */
-void reconcile_nat(bool full);
-
-/* The firewall side: tells netns/fwd which networks' gateway ports
- * iptables' FORWARD must let through (the non-internal ones, per address
- * family), when the desired state moved or when 'full'. */
-void reconcile_forward(bool full);
 
 /* The OVSDB side: bridges, ports and interfaces, written into 'txn'. */
 void reconcile_ovsdb(const struct ovsdb_idl *, struct ovsdb_idl_txn *txn);

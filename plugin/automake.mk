@@ -11,5 +11,6 @@ plugin_libplugin_a_SOURCES = \
 sbin_PROGRAMS += plugin/ovsnetd
 plugin_ovsnetd_SOURCES = plugin/ovsnetd.c
 plugin_ovsnetd_LDADD = \
-	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \
+	plugin/libplugin.a netns/libnetns-sync.a ovsdb/libovsdb.a \
+	netns/libnetns.a ovsdb/libaddr.a \
 	$(OVS_LIBS) $(MHD_LIBS) $(NFTNL_LIBS) $(MNL_LIBS)

@@ -23,6 +23,7 @@
 #include "netns/fwd.h"
 #include "netns/monitor.h"
 #include "netns/nat.h"
+#include "netns/nat-sync.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -146,8 +147,7 @@ main(int argc, char *argv[])
 
         if (state_is_loaded()) {
             reconcile_links(db_idl(), full, &gone, &changed);
-            reconcile_nat(full);
-            reconcile_forward(full);
+            natsync_run(full);
             /* A CreateEndpoint that failed to make its link: answer now. */
             driver_run();
             /* A pass is needed when the database moved, or when the desired
@@ -169,6 +169,7 @@ main(int argc, char *argv[])
         linkmon_wait();
         nat_wait();
         fwd_wait();
+        natsync_wait();
         driver_wait();
         http_server_wait(http);
         unixctl_server_wait(unixctl);
