@@ -17,10 +17,12 @@ netns_libnetns_a_SOURCES = \
 	netns/xtables.c \
 	netns/xtables.h
 
-# The netfilter reconciler: it reads the desired state (ovsdb/state) and
-# drives the modules above, so it is a library of its own, linked after
-# plugin/ and before ovsdb/ and netns/.
+# The link and netfilter reconcilers: they read the desired state
+# (ovsdb/state) and drive the modules above, so they are a library of their
+# own, linked after plugin/ and before ovsdb/ and netns/.
 noinst_LIBRARIES += netns/libnetns-sync.a
 netns_libnetns_sync_a_SOURCES = \
+	netns/link-sync.c \
+	netns/link-sync.h \
 	netns/nat-sync.c \
 	netns/nat-sync.h

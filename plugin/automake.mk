@@ -6,7 +6,8 @@ plugin_libplugin_a_SOURCES = \
 	plugin/http.c plugin/http.h plugin/http-error.c \
 	plugin/json-get.c plugin/json-get.h \
 	plugin/netopts.c plugin/netopts.h \
-	plugin/portmap.c plugin/portmap.h
+	plugin/portmap.c plugin/portmap.h \
+	plugin/sync.c plugin/sync.h
 
 sbin_PROGRAMS += plugin/ovsnetd
 plugin_ovsnetd_SOURCES = plugin/ovsnetd.c
