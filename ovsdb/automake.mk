@@ -1,4 +1,4 @@
-# ovsdb/: the desired state and the reconcile pass that writes it to OVSDB.
+# ovsdb/: the desired state, and the reconciler that writes it to OVSDB.
 noinst_LIBRARIES += ovsdb/libovsdb.a
 ovsdb_libovsdb_a_SOURCES = \
 	ovsdb/db.c ovsdb/db.h \

@@ -309,7 +309,6 @@ persist_load_endpoint(const struct smap *ids)
     ep = state_endpoint_add(id, network_id, &mac,
                             smap_get(ids, "ovsnet-ipv4"),
                             smap_get(ids, "ovsnet-ipv6"));
-    ep->link_created = true;
 
     const char *ports = smap_get(ids, "ovsnet-ports");
     if (ports) {

@@ -1,47 +1,32 @@
 /*
- * ovsdb/reconcile: makes OVSDB and the kernel's links match the desired
- * state of ovsdb/state.
+ * ovsdb/reconcile: the OVSDB reconciler.  Makes the bridges, ports and
+ * interfaces of OVSDB match the desired state of ovsdb/state.
  *
  * Follows OVN's encaps.c: load every row ovsnet owns (external_ids
- * ovsnet-role) into a map, keep or create the row of each desired object,
- * delete what is left.  No memory between passes: a pass after a crash
- * heals whatever the previous run left half done.
+ * ovsnet-role) into a map, keep or create the row of each desired object
+ * (a bridge per network, its gateway port, its tunnel ports, a port per
+ * endpoint), delete what is left.  No memory between passes: a pass after a
+ * crash heals whatever the previous run left half done.
  */
 #ifndef OVSDB_RECONCILE_H
 #define OVSDB_RECONCILE_H 1
 
-#include <stdbool.h>
-
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct sset;
-struct state_netcfg;
-struct svec;
 
-/* The link side: creates the veth pairs of new endpoints, deletes those of
- * removed ones, drops endpoints whose link went away behind our back, gives
- * gateway ports their addresses, keeps the kernel VXLAN devices of networks
- * that have one (made again if they vanish, their FDB one entry per peer).
- * 'gone' and 'changed' name the links the kernel reported deleted or changed
- * since the last pass (netns/monitor).  With 'full', also checks every
- * endpoint's link and deletes links of ovsnet that no endpoint or network
- * owns (after a start, a reconnection or lost link events). */
-void reconcile_links(const struct ovsdb_idl *, bool full,
-                     const struct sset *gone, const struct sset *changed);
+/* What a pass reads besides the desired state. */
+struct reconcile_ctx_in {
+    const struct ovsdb_idl *idl;        /* The actual state. */
+    struct ovsdb_idl_txn *txn;          /* Where the changes go. */
 
-/* The netfilter side: makes table inet ovsnet (netns/nat) hold the
- * masquerade rules of the networks with ovs.nat and the published ports of
- * the endpoints, and turns on the IP forwarding that non-internal networks
- * need.  Rebuilds the table when the rules change, when 'full', and when
- * someone else changed it. */
-void reconcile_nat(bool full);
+    /* The links whose ports belong in OVSDB now (netns/link-sync): an
+     * endpoint's port appears once its veth pair exists, a kernel VXLAN
+     * device's once the device is ready. */
+    const struct sset *ready_links;
+};
 
-/* The firewall side: tells netns/fwd which networks' gateway ports
- * iptables' FORWARD must let through (the non-internal ones, per address
- * family), when the desired state moved or when 'full'. */
-void reconcile_forward(bool full);
-
-/* The OVSDB side: bridges, ports and interfaces, written into 'txn'. */
-void reconcile_ovsdb(const struct ovsdb_idl *, struct ovsdb_idl_txn *txn);
+/* One pass, written into 'in->txn'. */
+void reconcile_ovsdb(const struct reconcile_ctx_in *in);
 
 #endif /* ovsdb/reconcile.h */

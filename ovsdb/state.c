@@ -17,7 +17,7 @@
 
 static struct hmap networks = HMAP_INITIALIZER(&networks);
 static struct hmap endpoints = HMAP_INITIALIZER(&endpoints);
-static struct shash doomed_links = SHASH_INITIALIZER(&doomed_links);
+static const struct state_hooks *hooks;
 static uint64_t seqno = 1;
 static bool loaded;
 static char *unavailable;
@@ -138,7 +138,6 @@ state_unload(void)
 {
     struct state_endpoint *ep;
     HMAP_FOR_EACH_SAFE (ep, node, &endpoints) {
-        ep->link_created = false;
         state_endpoint_remove(ep);
     }
     struct state_network *net;
@@ -147,7 +146,6 @@ state_unload(void)
         net->vx_dev = NULL;
         state_network_remove(net);
     }
-    shash_clear(&doomed_links);
     loaded = false;
     state_changed();
 }
@@ -172,7 +170,6 @@ state_destroy(void)
 {
     state_clear();
     state_set_unavailable(NULL);
-    shash_destroy(&doomed_links);
     hmap_destroy(&networks);
     hmap_destroy(&endpoints);
 }
@@ -290,10 +287,7 @@ state_network_add(const char *id, struct state_netcfg *cfg)
     net->gw_port = names_gateway(id);
     if (state_network_is_kernel_vxlan(net)) {
         net->vx_dev = names_vxlan(id);
-        net->vx_dirty = true;
     }
-    net->gw_dirty = true;
-    net->gw_ofport = 0;
     hmap_insert(&networks, &net->node, hash_string(id, 0));
     state_changed();
     return net;
@@ -315,9 +309,8 @@ state_network_remove(struct state_network *net)
     }
     hmap_remove(&networks, &net->node);
     state_changed();
-    if (net->vx_dev) {
-        /* Deleted once its port is out of OVSDB, like endpoints' links. */
-        shash_replace(&doomed_links, net->vx_dev, (void *) (uintptr_t) seqno);
+    if (hooks && hooks->network_removed) {
+        hooks->network_removed(net, seqno);
     }
     state_netcfg_destroy(&net->cfg);
     free(net->id);
@@ -351,9 +344,8 @@ state_endpoint_remove(struct state_endpoint *ep)
     if (ep) {
         hmap_remove(&endpoints, &ep->node);
         state_changed();
-        if (ep->link_created) {
-            shash_replace(&doomed_links, ep->port,
-                          (void *) (uintptr_t) seqno);
+        if (hooks && hooks->endpoint_removed) {
+            hooks->endpoint_removed(ep, seqno);
         }
         free(ep->error);
         free(ep->id);
@@ -436,10 +428,16 @@ state_ports_format(struct ds *s, const struct state_port *ports, size_t n)
     }
 }
 
-struct shash *
-state_doomed_links(void)
+void
+state_set_hooks(const struct state_hooks *h)
 {
-    return &doomed_links;
+    hooks = h;
+}
+
+void
+state_touch(void)
+{
+    state_changed();
 }
 
 /* Stores in 'mac' a random locally administered MAC that no endpoint has. */
@@ -463,7 +461,6 @@ state_network_set_peers(struct state_network *net, const struct svec *peers)
 {
     svec_destroy(&net->cfg.peers);
     svec_clone(&net->cfg.peers, peers);
-    net->vx_dirty = true;
     state_changed();
 }
 
@@ -472,15 +469,6 @@ state_network_is_kernel_vxlan(const struct state_network *net)
 {
     return (net->cfg.tunnel && !strcmp(net->cfg.tunnel, "vxlan")
             && net->cfg.vxlan_device == STATE_VXLAN_KERNEL);
-}
-
-void
-state_network_set_vxlan_ready(struct state_network *net, bool ready)
-{
-    if (net->vx_ready != ready) {
-        net->vx_ready = ready;
-        state_changed();
-    }
 }
 
 void
@@ -501,14 +489,3 @@ state_network_gateway_mac(const struct state_network *net,
     mac->ea[4] = vni >> 8;
     mac->ea[5] = vni;
 }
-
-void
-state_mark_all_gateways_dirty(void)
-{
-    struct state_network *net;
-
-    HMAP_FOR_EACH (net, node, &networks) {
-        net->gw_dirty = true;
-    }
-}
-

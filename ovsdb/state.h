@@ -2,8 +2,9 @@
  * ovsdb/state: the desired state of ovsnet, networks and endpoints.
  *
  * This is the one place that says what should exist.  Docker calls change it
- * (plugin/driver.c); the reconcile pass (ovsdb/reconcile.c) makes OVSDB and
- * the kernel's links match it.  It is persisted in OVSDB, in the
+ * (plugin/driver.c); the reconcilers make OVSDB (ovsdb/reconcile.c), the
+ * kernel's links (netns/link-sync.c) and its netfilter table and FORWARD
+ * chain (netns/nat-sync.c) match it.  It is persisted in OVSDB, in the
  * external_ids of the rows that reconcile writes (see doc/design.md), and is
  * loaded back from there when the daemon starts: there is no other copy.
  * How it is written there and read back is ovsdb/persist's business: this
@@ -96,16 +97,9 @@ struct state_network {
     struct state_netcfg cfg;
     char *gw_port;              /* Name of the gateway port. */
 
-    /* Not persisted: what the link side of reconcile still has to do. */
-    bool gw_dirty;              /* Gateway link needs its addresses. */
-    int64_t gw_ofport;          /* Last ofport seen for the gateway. */
-
-    /* The kernel VXLAN device, if the network has one (see
+    /* Name of the kernel VXLAN device, if the network has one (see
      * state_network_is_kernel_vxlan()), or NULL. */
-    char *vx_dev;               /* Its name. */
-    bool vx_ready;              /* It is there as it should be: its port
-                                 * belongs in OVSDB. */
-    bool vx_dirty;              /* Needs a look (peers changed...). */
+    char *vx_dev;
 };
 
 struct state_endpoint {
@@ -120,9 +114,9 @@ struct state_endpoint {
     struct state_port *ports;   /* Published ports. */
     size_t n_ports;
 
-    /* Not persisted. */
-    bool link_created;          /* The veth pair was made (or loaded). */
-    char *error;                /* Why the endpoint failed, or NULL. */
+    /* Not persisted: why the link side (netns/link-sync) could not make
+     * the endpoint, for the CreateEndpoint call to answer, or NULL. */
+    char *error;
 };
 
 void state_destroy(void);
@@ -134,9 +128,10 @@ bool state_is_loaded(void);
 void state_set_loaded(void);
 void state_clear(void);
 
-/* Forgets the loaded state as if it had never been loaded, without marking
- * anything for deletion: another ovsnetd of the same driver took over (see
- * db_lock_contended()).  persist_load() loads it again. */
+/* Forgets the loaded state as if it had never been loaded: another ovsnetd
+ * of the same driver took over (see db_lock_contended()).  After
+ * linksync_unload(), whose removal hooks would otherwise doom the links,
+ * nothing is marked for deletion.  persist_load() loads it again. */
 void state_unload(void);
 
 /* Why the state cannot be loaded now (a message for Docker's calls, which
@@ -180,21 +175,26 @@ const struct state_endpoint *state_port_owner(const struct state_port *p,
                                               const struct state_endpoint
                                               *self);
 
-/* Links of removed endpoints, for the reconcile pass to delete once their
- * ports are gone from OVSDB: maps a link name to the state_seqno() (cast to
- * a pointer) that must be committed first. */
-struct shash *state_doomed_links(void);
+/* A module that keeps records of its own per network and per endpoint
+ * (netns/link-sync) hears here of every removal, before the object is
+ * freed, with the state_seqno() of the removal.  One set of hooks; NULL for
+ * none. */
+struct state_hooks {
+    void (*network_removed)(const struct state_network *, uint64_t seqno);
+    void (*endpoint_removed)(const struct state_endpoint *, uint64_t seqno);
+};
+void state_set_hooks(const struct state_hooks *);
+
+/* Records a change of what OVSDB should hold that is decided outside the
+ * desired state (netns/link-sync: whether a kernel VXLAN device is ready for
+ * its port), so that the next OVSDB pass writes it and state_seqno() says
+ * when it is in. */
+void state_touch(void);
 
 void state_random_mac(struct eth_addr *);
 
-void state_mark_all_gateways_dirty(void);
-
 /* Returns true if the tunnel of 'net' is a kernel VXLAN device. */
 bool state_network_is_kernel_vxlan(const struct state_network *);
-
-/* Records whether the kernel VXLAN device of 'net' is ready, which decides
- * whether its port belongs in OVSDB. */
-void state_network_set_vxlan_ready(struct state_network *, bool ready);
 
 /* Replaces the peers of tunnel network 'net' by 'peers'. */
 void state_network_set_peers(struct state_network *,

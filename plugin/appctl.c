@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "netns/fwd.h"
+#include "netns/link-sync.h"
 #include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -14,7 +15,6 @@
 #include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/persist.h"
-#include "ovsdb/reconcile.h"
 #include "ovsdb/state.h"
 #include "unixctl.h"
 #include "svec.h"
@@ -94,7 +94,7 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
             ds_put_format(&s, "    tunnel: %s", cfg->tunnel);
             if (net->vx_dev) {
                 ds_put_format(&s, " (kernel VXLAN device %s%s)", net->vx_dev,
-                              net->vx_ready ? "" : ", not ready");
+                              linksync_vxlan_ready(net) ? "" : ", not ready");
             } else if (!strcmp(cfg->tunnel, "vxlan")) {
                 ds_put_cstr(&s, " (Open vSwitch's vxlan ports)");
             }
@@ -273,6 +273,7 @@ change_peer(struct unixctl_conn *conn, const char *argv[], bool add)
         VLOG_INFO("network %s: %s peer %s", net->id,
                   add ? "adding" : "removing", ip);
         state_network_set_peers(net, &peers);
+        linksync_vxlan_changed(net);
         poll_immediate_wake();  /* Reconcile now, not at the next event. */
     }
     svec_destroy(&peers);

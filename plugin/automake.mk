@@ -6,10 +6,12 @@ plugin_libplugin_a_SOURCES = \
 	plugin/http.c plugin/http.h plugin/http-error.c \
 	plugin/json-get.c plugin/json-get.h \
 	plugin/netopts.c plugin/netopts.h \
-	plugin/portmap.c plugin/portmap.h
+	plugin/portmap.c plugin/portmap.h \
+	plugin/sync.c plugin/sync.h
 
 sbin_PROGRAMS += plugin/ovsnetd
 plugin_ovsnetd_SOURCES = plugin/ovsnetd.c
 plugin_ovsnetd_LDADD = \
-	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \
+	plugin/libplugin.a netns/libnetns-sync.a ovsdb/libovsdb.a \
+	netns/libnetns.a ovsdb/libaddr.a \
 	$(OVS_LIBS) $(MHD_LIBS) $(NFTNL_LIBS) $(MNL_LIBS)

@@ -4,7 +4,7 @@
  * Where a Docker call enters: driver_handle() reads the request, checks it,
  * changes the desired state (ovsdb/state) and answers once the change is in
  * OVSDB, or at once when there is nothing to wait for.  It never touches
- * OVSDB rows or links itself: that is ovsdb/reconcile's job.
+ * OVSDB rows or links itself: that is the reconcilers' job (plugin/sync).
  */
 #ifndef PLUGIN_DRIVER_H
 #define PLUGIN_DRIVER_H 1

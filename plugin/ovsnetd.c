@@ -28,12 +28,11 @@
 #include "ovsdb-idl.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
-#include "ovsdb/persist.h"
-#include "ovsdb/reconcile.h"
 #include "ovsdb/state.h"
 #include "plugin/appctl.h"
 #include "plugin/driver.h"
 #include "plugin/http.h"
+#include "plugin/sync.h"
 #include "sset.h"
 #include "timeval.h"
 #include "unixctl.h"
@@ -60,17 +59,21 @@ static unixctl_cb_func ovsnetd_exit;
 OVS_NO_RETURN static void usage(void);
 static void parse_options(int argc, char *argv[]);
 static void set_driver(void);
-static void follow_lock(void);
 static void raise_fd_limit(void);
 static void drop_capabilities(void);
+static struct unixctl_server *start_unixctl(bool *exiting);
+static struct http_server *start_http(void);
+static void start_modules(void);
+static void run_once(struct http_server *, struct unixctl_server *,
+                     struct sset *gone, struct sset *changed);
+static void wait_once(struct http_server *, struct unixctl_server *,
+                      bool exiting);
+static void stop(struct http_server *, struct unixctl_server *);
 
 int
 main(int argc, char *argv[])
 {
-    struct unixctl_server *unixctl;
-    struct http_server *http;
     bool exiting = false;
-    int error;
 
     set_program_name(argv[0]);
     service_start(&argc, &argv);
@@ -80,14 +83,47 @@ main(int argc, char *argv[])
 
     /* With --user, keep CAP_NET_ADMIN (links, addresses, offloads). */
     daemonize_start(true);
+    struct unixctl_server *unixctl = start_unixctl(&exiting);
+    struct http_server *http = start_http();
+    drop_capabilities();
+    start_modules();
+    daemonize_complete();
+    VLOG_INFO("ovsnetd " OVSNET_VERSION " started: socket %s (driver %s), "
+              "database %s", socket_path, names_driver(), db_remote);
 
-    error = unixctl_server_create(unixctl_path, &unixctl);
+    struct sset gone = SSET_INITIALIZER(&gone);
+    struct sset changed = SSET_INITIALIZER(&changed);
+    while (!exiting) {
+        run_once(http, unixctl, &gone, &changed);
+        wait_once(http, unixctl, exiting);
+        poll_block();
+    }
+    sset_destroy(&gone);
+    sset_destroy(&changed);
+
+    VLOG_INFO("exiting");
+    stop(http, unixctl);
+    return 0;
+}
+
+/* Creates the control socket, with its commands; "exit" sets '*exiting'. */
+static struct unixctl_server *
+start_unixctl(bool *exiting)
+{
+    struct unixctl_server *unixctl;
+    int error = unixctl_server_create(unixctl_path, &unixctl);
     if (error) {
         ovs_fatal(error, "could not create unixctl server");
     }
-    unixctl_command_register("exit", "", 0, 0, ovsnetd_exit, &exiting);
+    unixctl_command_register("exit", "", 0, 0, ovsnetd_exit, exiting);
     appctl_register();
+    return unixctl;
+}
 
+/* Creates the plugin socket. */
+static struct http_server *
+start_http(void)
+{
     struct http_server_options hopts = {
         .path = socket_path,
         .mode = 0660,
@@ -95,15 +131,20 @@ main(int argc, char *argv[])
         .max_connections = max_connections,
         .idle_timeout = idle_timeout,
     };
-    error = http_server_create(&hopts, driver_handle, NULL, &http);
+    struct http_server *http;
+    int error = http_server_create(&hopts, driver_handle, NULL, &http);
     if (error) {
         ovs_fatal(0, "%s: cannot serve the plugin socket (%s)", socket_path,
                   error == EADDRINUSE ? "another ovsnetd is running"
                   : ovs_strerror(error));
     }
+    return http;
+}
 
-    drop_capabilities();
-
+/* Starts the modules: the driver, the database, the kernel's side. */
+static void
+start_modules(void)
+{
     driver_init(timeout_ms);
     db_init(db_remote);
     linkmon_init();
@@ -118,74 +159,58 @@ main(int argc, char *argv[])
         iptables_mode = FWD_OFF;
     }
     fwd_init(iptables_mode);
+    sync_init();
     db_default_datapath();
+}
 
-    daemonize_complete();
-    VLOG_INFO("ovsnetd " OVSNET_VERSION " started: socket %s (driver %s), "
-              "database %s", socket_path, names_driver(), db_remote);
+/* One iteration of the main loop: the database, the kernel's news, the
+ * Docker calls, the reconcilers, the commit, the operator's commands.
+ * 'gone' and 'changed' are for the kernel's link events (empty between
+ * iterations). */
+static void
+run_once(struct http_server *http, struct unixctl_server *unixctl,
+         struct sset *gone, struct sset *changed)
+{
+    struct ovsdb_idl_txn *txn = db_run();
+    sync_follow_lock(socket_path);
+    bool full = sync_take_reconnected();
 
-    struct sset gone = SSET_INITIALIZER(&gone);
-    struct sset changed = SSET_INITIALIZER(&changed);
-    unsigned int last_idl_seqno = 0;
-    while (!exiting) {
-        struct ovsdb_idl_txn *txn = db_run();
-        bool full = false;
+    linkmon_run();
+    nat_run();
+    fwd_run();
+    full |= linkmon_take(gone, changed);
+    full |= appctl_take_full_sweep();
 
-        follow_lock();
-        if (db_take_reconnected()) {
-            if (!state_is_loaded()) {
-                persist_load(db_idl());
-            }
-            full = true;
-        }
+    driver_run();
+    http_server_run(http);
 
-        linkmon_run();
-        nat_run();
-        fwd_run();
-        full |= linkmon_take(&gone, &changed);
-        full |= appctl_take_full_sweep();
+    sync_run(txn, full, gone, changed);
+    sset_clear(gone);
+    sset_clear(changed);
+    db_commit_and_wait(state_seqno());
 
-        driver_run();
-        http_server_run(http);
+    unixctl_server_run(unixctl);
+}
 
-        if (state_is_loaded()) {
-            reconcile_links(db_idl(), full, &gone, &changed);
-            reconcile_nat(full);
-            reconcile_forward(full);
-            /* A CreateEndpoint that failed to make its link: answer now. */
-            driver_run();
-            /* A pass is needed when the database moved, or when the desired
-             * state has changes not yet committed (new ones, or ones whose
-             * commit failed). */
-            unsigned int idl_seqno = ovsdb_idl_get_seqno(db_idl());
-            if (txn && (full || idl_seqno != last_idl_seqno
-                        || db_applied_seqno() < state_seqno())) {
-                db_adopt_legacy_bridges();
-                reconcile_ovsdb(db_idl(), txn);
-                last_idl_seqno = idl_seqno;
-            }
-        }
-        sset_clear(&gone);
-        sset_clear(&changed);
-        db_commit_and_wait(state_seqno());
-
-        unixctl_server_run(unixctl);
-
-        linkmon_wait();
-        nat_wait();
-        fwd_wait();
-        driver_wait();
-        http_server_wait(http);
-        unixctl_server_wait(unixctl);
-        if (exiting) {
-            poll_immediate_wake();
-        }
-        poll_block();
+static void
+wait_once(struct http_server *http, struct unixctl_server *unixctl,
+          bool exiting)
+{
+    linkmon_wait();
+    nat_wait();
+    fwd_wait();
+    sync_wait();
+    driver_wait();
+    http_server_wait(http);
+    unixctl_server_wait(unixctl);
+    if (exiting) {
+        poll_immediate_wake();
     }
-    sset_destroy(&gone);
-    sset_destroy(&changed);
+}
 
-    VLOG_INFO("exiting");
+static void
+stop(struct http_server *http, struct unixctl_server *unixctl)
+{
     driver_destroy();
     http_server_destroy(http);
     linkmon_destroy();
@@ -193,12 +218,12 @@ main(int argc, char *argv[])
     fwd_destroy();
     db_destroy();
     state_destroy();
+    sync_destroy();
     unixctl_server_destroy(unixctl);
     service_stop();
     free(db_remote);
     free(socket_path);
     free(unixctl_path);
-    return 0;
 }
 
 static void
@@ -389,31 +414,6 @@ set_driver(void)
     }
 }
 
-/* While another ovsnetd of the same driver holds the database lock, this
- * one forgets the state (the other one owns it now and serves Docker) and
- * fails Docker's calls at once, saying why. */
-static void
-follow_lock(void)
-{
-    if (!db_lock_contended()) {
-        state_set_unavailable(NULL);
-        return;
-    }
-    if (state_is_loaded()) {
-        VLOG_WARN("another ovsnetd of driver %s took OVSDB lock %s: "
-                  "forgetting the state, which it serves now",
-                  names_driver(), db_lock_name());
-        state_unload();
-    }
-    if (!state_unavailable()) {
-        char *why = xasprintf("another ovsnetd of driver %s holds OVSDB "
-                              "lock %s: this one (%s) stands by until it "
-                              "exits", names_driver(), db_lock_name(),
-                              socket_path);
-        state_set_unavailable(why);
-        free(why);
-    }
-}
 
 static void
 usage(void)

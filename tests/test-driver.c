@@ -1612,7 +1612,7 @@ test_create_endpoint_reconcile_error(void **state OVS_UNUSED)
     struct http_request *req = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
                                     "'EndpointID': '%s'}", net_a, ep_1);
 
-    /* What ovsdb/reconcile does when it cannot make the veth pair. */
+    /* What netns/link-sync does when it cannot make the veth pair. */
     state_endpoint_find(ep_1)->error
         = xstrdup("ovsep-111111111: File exists");
     driver_run();
