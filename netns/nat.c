@@ -136,14 +136,6 @@ nat_ruleset_is_empty(const struct nat_ruleset *rs)
     return !rs->n_masqs && !rs->n_dnats;
 }
 
-static const char *
-proto_name(uint8_t proto)
-{
-    return (proto == IPPROTO_TCP ? "tcp"
-            : proto == IPPROTO_UDP ? "udp"
-            : proto == IPPROTO_SCTP ? "sctp" : "?");
-}
-
 static void
 put_addr(struct ds *s, const struct addr *a)
 {
@@ -168,7 +160,7 @@ nat_ruleset_format(const struct nat_ruleset *rs, struct ds *s)
                           d->to.family == AF_INET ? 4 : 6);
         }
         ds_put_format(s, "%s dport %"PRIu16" dnat %s to %s",
-                      proto_name(d->proto), d->dport, ip,
+                      addr_proto_name(d->proto), d->dport, ip,
                       d->to.family == AF_INET ? "" : "[");
         put_addr(s, &d->to);
         ds_put_format(s, "%s:%"PRIu16"\n", d->to.family == AF_INET ? "" : "]",

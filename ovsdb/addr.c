@@ -127,3 +127,21 @@ addr_ip_canonical(const char *ip)
     }
     return xstrdup(buf);
 }
+
+const char *
+addr_proto_name(uint8_t proto)
+{
+    return (proto == IPPROTO_TCP ? "tcp"
+            : proto == IPPROTO_UDP ? "udp"
+            : proto == IPPROTO_SCTP ? "sctp"
+            : NULL);
+}
+
+uint8_t
+addr_proto_from_name(const char *name)
+{
+    return (!strcmp(name, "tcp") ? IPPROTO_TCP
+            : !strcmp(name, "udp") ? IPPROTO_UDP
+            : !strcmp(name, "sctp") ? IPPROTO_SCTP
+            : 0);
+}

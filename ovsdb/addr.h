@@ -1,5 +1,6 @@
 /*
- * ovsdb/addr: IP addresses as text, parsed and formatted.
+ * ovsdb/addr: IP addresses (and the transport protocols of published
+ * ports) as text, parsed and formatted.
  *
  * Pure: no system state is read, nothing is allocated except the strings
  * that are returned.  Shared by the desired state (ovsdb/), the Docker
@@ -11,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <netinet/in.h>
 
 /* An address with its prefix length, IPv4 or IPv6 ('family' AF_INET or
@@ -53,5 +55,12 @@ char *addr_ip_canonical(const char *ip);
 
 /* The length of the address of 'addr': 4 or 16 bytes. */
 size_t addr_len(const struct addr *);
+
+/* Returns "tcp", "udp" or "sctp" for IP protocol 'proto', or NULL. */
+const char *addr_proto_name(uint8_t proto);
+
+/* The reverse: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP for "tcp", "udp" or
+ * "sctp", 0 for anything else. */
+uint8_t addr_proto_from_name(const char *name);
 
 #endif /* ovsdb/addr.h */

@@ -34,7 +34,7 @@ persist_ports_to_string(const struct state_port *ports, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct state_port *p = &ports[i];
         ds_put_format(&s, "%s%s/%"PRIu16"/%"PRIu16, i ? "," : "",
-                      state_proto_name(p->proto), p->host_port, p->port);
+                      addr_proto_name(p->proto), p->host_port, p->port);
         if (p->host_ip[0]) {
             ds_put_format(&s, "/%s", p->host_ip);
         }
@@ -69,7 +69,7 @@ persist_ports_from_string(const char *s, struct state_port **portsp, size_t *n)
             || (t[len] && !ovs_scan_len(t, &len, "/%63[0-9a-fA-F.:]", ip))
             || t[len]) {
             error = xasprintf("%.80s: not PROTO/HOSTPORT/PORT[/HOSTIP]", t);
-        } else if ((p.proto = state_proto_from_name(proto)) != 0) {
+        } else if ((p.proto = addr_proto_from_name(proto)) != 0) {
             if (!host_port || host_port > 65535 || !port || port > 65535) {
                 error = xasprintf("%.80s: ports go from 1 to 65535", t);
             } else if (ip[0] && !addr_ip_valid(ip, NULL)) {

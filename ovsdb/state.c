@@ -395,25 +395,6 @@ state_port_owner(const struct state_port *p, const struct state_endpoint *self)
     return NULL;
 }
 
-/* Returns "tcp", "udp" or "sctp" for 'proto', or NULL. */
-const char *
-state_proto_name(uint8_t proto)
-{
-    return (proto == IPPROTO_TCP ? "tcp"
-            : proto == IPPROTO_UDP ? "udp"
-            : proto == IPPROTO_SCTP ? "sctp"
-            : NULL);
-}
-
-uint8_t
-state_proto_from_name(const char *name)
-{
-    return (!strcmp(name, "tcp") ? IPPROTO_TCP
-            : !strcmp(name, "udp") ? IPPROTO_UDP
-            : !strcmp(name, "sctp") ? IPPROTO_SCTP
-            : 0);
-}
-
 void
 state_ports_format(struct ds *s, const struct state_port *ports, size_t n)
 {
@@ -424,7 +405,7 @@ state_ports_format(struct ds *s, const struct state_port *ports, size_t n)
         ds_put_format(s, "%s%s%s%s%s%"PRIu16"->%"PRIu16"/%s",
                       i ? ", " : "", v6 ? "[" : "", p->host_ip,
                       v6 ? "]" : "", p->host_ip[0] ? ":" : "",
-                      p->host_port, p->port, state_proto_name(p->proto));
+                      p->host_port, p->port, addr_proto_name(p->proto));
     }
 }
 

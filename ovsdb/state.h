@@ -42,10 +42,6 @@ struct state_port {
 #define STATE_PORT_MIN 49153
 #define STATE_PORT_MAX 65535
 
-const char *state_proto_name(uint8_t proto);
-/* The reverse: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP for "tcp", "udp" or
- * "sctp", 0 for anything else. */
-uint8_t state_proto_from_name(const char *name);
 /* Appends the 'n' 'ports' to 's' for people: "8080->80/tcp,
  * 192.0.2.1:53->53/udp, [2001:db8::1]:80->80/tcp". */
 void state_ports_format(struct ds *s, const struct state_port *, size_t n);

@@ -834,7 +834,7 @@ check_port_families(struct http_request *req,
             http_request_reply_error(req, 400, "host address %s: endpoint %s "
                                      "has no IPv%d address to publish port "
                                      "%s/%"PRIu16" on", p->host_ip, ep->id,
-                                     v6 ? 6 : 4, state_proto_name(p->proto),
+                                     v6 ? 6 : 4, addr_proto_name(p->proto),
                                      p->port);
             return false;
         }

@@ -54,7 +54,7 @@ get_proto(const struct json *item, size_t i, uint8_t *proto)
     }
     if (v && v->type == JSON_STRING) {
         const char *s = json_string(v);
-        *proto = state_proto_from_name(s);
+        *proto = addr_proto_from_name(s);
         if (*proto) {
             return NULL;
         }
@@ -163,7 +163,7 @@ portmap_parse(const struct json *options, struct portmap_binding **bindings,
                 && !strcmp(x->port.host_ip, y->port.host_ip)) {
                 error = xasprintf(PORTMAP_KEY "[%"PRIuSIZE"]: host port "
                                   "%s/%"PRIu16" is published twice", i,
-                                  state_proto_name(x->port.proto),
+                                  addr_proto_name(x->port.proto),
                                   x->port.host_port);
             }
         }
@@ -234,7 +234,7 @@ portmap_allocate(const struct portmap_binding *bindings, size_t n,
             p->host_port = 0;
         }
         if (!p->host_port) {
-            const char *proto = state_proto_name(p->proto);
+            const char *proto = addr_proto_name(p->proto);
             const struct state_endpoint *owner;
             if (first == last) {
                 p->host_port = first;

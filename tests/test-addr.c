@@ -185,6 +185,29 @@ test_ip_canonical(void **state OVS_UNUSED)
     assert_null(addr_ip_canonical(NULL));
 }
 
+/* Protocol names, both ways, and what is none of the three. */
+static void
+test_proto_names(void **state OVS_UNUSED)
+{
+    static const struct {
+        uint8_t proto;
+        const char *name;
+    } protos[] = {
+        { IPPROTO_TCP, "tcp" }, { IPPROTO_UDP, "udp" },
+        { IPPROTO_SCTP, "sctp" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(protos); i++) {
+        assert_string_equal(addr_proto_name(protos[i].proto), protos[i].name);
+        assert_int_equal(addr_proto_from_name(protos[i].name),
+                         protos[i].proto);
+    }
+    assert_null(addr_proto_name(IPPROTO_ICMP));
+    assert_int_equal(addr_proto_from_name("TCP"), 0);
+    assert_int_equal(addr_proto_from_name("icmp"), 0);
+    assert_int_equal(addr_proto_from_name(""), 0);
+}
+
 int
 main(void)
 {
@@ -196,6 +219,7 @@ main(void)
         cmocka_unit_test(test_ip_parse),
         cmocka_unit_test(test_ip_valid),
         cmocka_unit_test(test_ip_canonical),
+        cmocka_unit_test(test_proto_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
