@@ -235,6 +235,56 @@ make_dirs(const char *path)
     return error;
 }
 
+/* Makes the listening socket at 'opts->path', with its mode, group and
+ * backlog.  Returns 0 and the socket in '*fdp', or a positive errno (with
+ * nothing left behind). */
+static int
+listen_unix(const struct http_server_options *opts, int *fdp)
+{
+    struct sockaddr_un sun;
+    int fd, error;
+
+    *fdp = -1;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        return errno;
+    }
+
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    ovs_strzcpy(sun.sun_path, opts->path, sizeof sun.sun_path);
+
+    /* Create the socket with its final permissions, never wider. */
+    mode_t old_umask = umask(0777 & ~opts->mode);
+    int retval = bind(fd, (struct sockaddr *) &sun, sizeof sun);
+    umask(old_umask);
+    if (retval) {
+        error = errno;
+        goto error;
+    }
+    fatal_signal_add_file_to_unlink(opts->path);
+    if (chmod(opts->path, opts->mode)
+        || (opts->gid != (gid_t) -1 && chown(opts->path, -1, opts->gid))) {
+        error = errno;
+        goto error;
+    }
+    /* A backlog as large as the connection limit (the kernel caps it at
+     * net.core.somaxconn): a burst of connections waits to be accepted
+     * instead of being refused (EAGAIN on a unix socket). */
+    if (listen(fd, opts->max_connections)) {
+        error = errno;
+        goto error;
+    }
+    *fdp = fd;
+    return 0;
+
+error:
+    close(fd);
+    unlink(opts->path);
+    fatal_signal_remove_file_to_unlink(opts->path);
+    return error;
+}
+
 int
 http_server_create(const struct http_server_options *opts,
                    http_handler_func *handler, void *aux,
@@ -263,36 +313,8 @@ http_server_create(const struct http_server_options *opts,
                  ovs_strerror(error));
         return error;
     }
-
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        error = errno;
-        goto error;
-    }
-
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    ovs_strzcpy(sun.sun_path, opts->path, sizeof sun.sun_path);
-
-    /* Create the socket with its final permissions, never wider. */
-    mode_t old_umask = umask(0777 & ~opts->mode);
-    int retval = bind(fd, (struct sockaddr *) &sun, sizeof sun);
-    umask(old_umask);
-    if (retval) {
-        error = errno;
-        goto error;
-    }
-    fatal_signal_add_file_to_unlink(opts->path);
-    if (chmod(opts->path, opts->mode)
-        || (opts->gid != (gid_t) -1 && chown(opts->path, -1, opts->gid))) {
-        error = errno;
-        goto error;
-    }
-    /* A backlog as large as the connection limit (the kernel caps it at
-     * net.core.somaxconn): a burst of connections waits to be accepted
-     * instead of being refused (EAGAIN on a unix socket). */
-    if (listen(fd, opts->max_connections)) {
-        error = errno;
+    error = listen_unix(opts, &fd);
+    if (error) {
         goto error;
     }
 

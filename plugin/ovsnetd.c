@@ -235,6 +235,62 @@ ovsnetd_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
     unixctl_command_reply(conn, NULL);
 }
 
+/* Sets 'socket_path' from the last --socket in 'argv' (or the default),
+ * saying nothing of the other options, which parse_options() reads next. */
+static void
+parse_socket_option(int argc, char *argv[], const char *short_options,
+                    const struct option *long_options, int opt_socket)
+{
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        if (c == opt_socket) {
+            free(socket_path);
+            socket_path = xstrdup(optarg);
+        }
+    }
+    opterr = 1;
+    optind = 0;
+    if (!socket_path) {
+        socket_path = xstrdup(DEFAULT_SOCKET);
+    }
+}
+
+/* Returns 'arg', the value of option --'name', as an integer from 'min' to
+ * 'max', or exits naming the option and the range ('what' is "a number",
+ * "a number of seconds"...). */
+static int
+parse_int_option(const char *name, const char *arg, int min, int max,
+                 const char *what)
+{
+    int value;
+
+    if (!str_to_int(arg, 10, &value) || value < min || value > max) {
+        ovs_fatal(0, "--%s=%s: give %s from %d to %d", name, arg, what, min,
+                  max);
+    }
+    return value;
+}
+
+/* Returns the group 'arg' of --socket-group names (a name or a number), or
+ * exits if there is none. */
+static gid_t
+parse_group_option(const char *arg)
+{
+    struct group *gr = getgrnam(arg);
+    int gid;
+
+    if (gr) {
+        return gr->gr_gid;
+    } else if (str_to_int(arg, 10, &gid) && gid >= 0) {
+        return gid;
+    }
+    ovs_fatal(0, "--socket-group=%s: no such group", arg);
+}
+
 static void
 parse_options(int argc, char *argv[])
 {
@@ -270,22 +326,8 @@ parse_options(int argc, char *argv[])
     /* The plugin socket first, alone: the driver name decides the program's
      * name, from which the daemon and logging options make their default
      * file names. */
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, short_options, long_options, NULL);
-        if (c == -1) {
-            break;
-        }
-        if (c == OPT_SOCKET) {
-            free(socket_path);
-            socket_path = xstrdup(optarg);
-        }
-    }
-    opterr = 1;
-    optind = 0;
-    if (!socket_path) {
-        socket_path = xstrdup(DEFAULT_SOCKET);
-    }
+    parse_socket_option(argc, argv, short_options, long_options,
+                        OPT_SOCKET);
     set_driver();
 
     for (;;) {
@@ -311,41 +353,22 @@ parse_options(int argc, char *argv[])
             break;
 
         case OPT_TIMEOUT:
-            if (!str_to_int(optarg, 10, &timeout_ms)
-                || timeout_ms < 1 || timeout_ms > 3600) {
-                ovs_fatal(0, "--timeout=%s: give a number of seconds from "
-                          "1 to 3600", optarg);
-            }
-            timeout_ms *= 1000;
+            timeout_ms = parse_int_option("timeout", optarg, 1, 3600,
+                                          "a number of seconds") * 1000;
             break;
 
-        case OPT_SOCKET_GROUP: {
-            struct group *gr = getgrnam(optarg);
-            int gid;
-            if (gr) {
-                socket_gid = gr->gr_gid;
-            } else if (str_to_int(optarg, 10, &gid) && gid >= 0) {
-                socket_gid = gid;
-            } else {
-                ovs_fatal(0, "--socket-group=%s: no such group", optarg);
-            }
+        case OPT_SOCKET_GROUP:
+            socket_gid = parse_group_option(optarg);
             break;
-        }
 
         case OPT_MAX_CONNECTIONS:
-            if (!str_to_int(optarg, 10, &max_connections)
-                || max_connections < 16 || max_connections > 65536) {
-                ovs_fatal(0, "--max-connections=%s: give a number from 16 "
-                          "to 65536", optarg);
-            }
+            max_connections = parse_int_option("max-connections", optarg, 16,
+                                               65536, "a number");
             break;
 
         case OPT_IDLE_TIMEOUT:
-            if (!str_to_int(optarg, 10, &idle_timeout)
-                || idle_timeout < 1 || idle_timeout > 3600) {
-                ovs_fatal(0, "--idle-timeout=%s: give a number of seconds "
-                          "from 1 to 3600", optarg);
-            }
+            idle_timeout = parse_int_option("idle-timeout", optarg, 1, 3600,
+                                            "a number of seconds");
             break;
 
         case OPT_IPTABLES:
