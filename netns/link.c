@@ -244,6 +244,26 @@ link_addr_len(const struct link_addr *addr)
  * accepts ("198.51.100.1/24", "2001:db8::1/64"); INET6_ADDRSTRLEN + 4 bytes
  * are always enough.  An address of neither family comes out as "?".  The
  * output is truncated to fit and always null-terminated if 'size' > 0. */
+bool
+link_addr_in_prefix(const struct link_addr *addr,
+                    const struct link_addr *prefix)
+{
+    const uint8_t *x = (const uint8_t *) &addr->in6;
+    const uint8_t *y = (const uint8_t *) &prefix->in6;
+    unsigned int bits = MIN(prefix->plen, 8 * link_addr_len(prefix));
+
+    if (addr->family != prefix->family) {
+        return false;
+    }
+    for (size_t i = 0; bits; i++, bits -= MIN(bits, 8)) {
+        uint8_t mask = bits >= 8 ? 0xff : 0xff << (8 - bits);
+        if ((x[i] ^ y[i]) & mask) {
+            return false;
+        }
+    }
+    return true;
+}
+
 void
 link_addr_format(const struct link_addr *addr, char *buf, size_t size)
 {

@@ -38,6 +38,11 @@ bool link_ip_parse(const char *ip, struct link_addr *);
 /* The length of the address of 'addr': 4 or 16 bytes. */
 size_t link_addr_len(const struct link_addr *);
 
+/* Returns true if the address of 'addr' is in 'prefix' (its first
+ * 'prefix->plen' bits are the same, in the same family). */
+bool link_addr_in_prefix(const struct link_addr *addr,
+                         const struct link_addr *prefix);
+
 /* Creates a veth pair 'name' <-> 'peer' in one RTM_NEWLINK, both with 'mtu'
  * (0: kernel default) and 'peer' with 'peer_mac' (NULL: kernel's choice), and
  * sets 'alias' (IFLA_IFALIAS, may be NULL) on both ends.  Brings 'name' up.

@@ -410,6 +410,58 @@ check_tunnel(struct http_request *req, const char *id,
     return true;
 }
 
+/* Returns true if "ip/len" strings 'a' and 'b' have the same address. */
+static bool
+same_address(const char *a, const char *b)
+{
+    struct link_addr x, y;
+
+    return (!link_addr_parse(a, &x) && !link_addr_parse(b, &y)
+            && x.family == y.family
+            && !memcmp(&x.in6, &y.in6, link_addr_len(&x)));
+}
+
+/* Checks that no other network has one of the gateway addresses of 'cfg'
+ * on this host: the gateways of all networks but internal ones are
+ * addresses of the host, and one address on two gateway ports would take
+ * the other network's traffic. */
+static bool
+check_gateway_addresses(struct http_request *req,
+                        const struct state_netcfg *cfg)
+{
+    if (cfg->internal) {
+        return true;
+    }
+
+    const struct svec *mine[] = { &cfg->ipv4_gateways, &cfg->ipv6_gateways };
+    for (size_t i = 0; i < ARRAY_SIZE(mine); i++) {
+        const char *gw;
+        size_t j;
+        SVEC_FOR_EACH (j, gw, mine[i]) {
+            const struct state_network *net;
+            HMAP_FOR_EACH (net, node, state_networks()) {
+                const struct svec *theirs = (i ? &net->cfg.ipv6_gateways
+                                             : &net->cfg.ipv4_gateways);
+                const char *other;
+                size_t k;
+                if (net->cfg.internal) {
+                    continue;
+                }
+                SVEC_FOR_EACH (k, other, theirs) {
+                    if (same_address(gw, other)) {
+                        http_request_reply_error(
+                            req, 409, "IPv%dData Gateway %s: network %s "
+                            "already has gateway %s on this host",
+                            i ? 6 : 4, gw, net->id, other);
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+    return true;
+}
+
 static void
 handle_create_network(struct http_request *req, const struct json *body)
 {
@@ -493,6 +545,9 @@ handle_create_network(struct http_request *req, const struct json *body)
     }
     free(gw);
 
+    if (!check_gateway_addresses(req, &cfg)) {
+        goto out;
+    }
     if (cfg.tunnel
         && !check_tunnel(req, id, &cfg, cfg.ipv6_pools.n > 0)) {
         goto out;
@@ -670,20 +725,8 @@ pick_gateway(const struct svec *gateways,
     if (addr && !link_addr_parse(addr, &a)) {
         for (size_t i = 0; i < gateways->n; i++) {
             struct link_addr g;
-            if (link_addr_parse(gateways->names[i], &g)
-                || g.family != a.family || g.plen != a.plen) {
-                continue;
-            }
-
-            const uint8_t *x = (const uint8_t *) &a.in6;
-            const uint8_t *y = (const uint8_t *) &g.in6;
-            unsigned int bits = g.plen;
-            bool match = true;
-            for (size_t b = 0; bits && match; b++, bits -= MIN(bits, 8)) {
-                uint8_t mask = bits >= 8 ? 0xff : 0xff << (8 - bits);
-                match = (x[b] & mask) == (y[b] & mask);
-            }
-            if (match) {
+            if (!link_addr_parse(gateways->names[i], &g)
+                && g.plen == a.plen && link_addr_in_prefix(&a, &g)) {
                 return gateways->names[i];
             }
         }

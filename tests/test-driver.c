@@ -643,14 +643,18 @@ create_network_with(const char *id, const char *generic)
                                            "{%s}}", generic)));
 }
 
-/* Creates network 'id' on a bridge of its own, with IPv4 pool
- * 10.0.0.0/24. */
+/* Creates network 'id' on a bridge of its own, with IPv4 pool 10.0.N.0/24,
+ * N from its first digit (0 for net_a, 1 for net_b...): two networks of a
+ * host cannot have the same gateway. */
 static void
 create_network(const char *id)
 {
+    int n = (id[0] - 'a') & 0xff;
+
     expect_new_network(id);
-    create_network_more(id, ", 'IPv4Data': [{'Pool': '10.0.0.0/24', "
-                        "'Gateway': '10.0.0.1/24'}]");
+    create_network_more(id, keep(xasprintf(
+                            ", 'IPv4Data': [{'Pool': '10.0.%d.0/24', "
+                            "'Gateway': '10.0.%d.1/24'}]", n, n)));
 }
 
 /* Runs CreateEndpoint 'eid' on network 'nid' with 'iface' as Interface (JSON
@@ -2135,6 +2139,30 @@ test_delete_network(void **state OVS_UNUSED)
     assert_reply(req, 200, "{}");
 }
 
+/* Gateways. */
+
+static void
+test_create_network_same_gateway(void **state OVS_UNUSED)
+{
+    /* Docker never gives two networks the same gateway; a client that
+     * does would have the address on two gateway ports of the host. */
+    create_network(net_a);
+    expect_bridge(keep(names_bridge(net_b)), NULL);
+    expect_default_datapath("system");
+    expect_gateway_port(net_b);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s', "
+                                    "'IPv4Data': [{'Pool': '10.0.0.0/24', "
+                                    "'Gateway': '10.0.0.1/24'}]}", net_b);
+    assert_error(req, 409, "IPv4Data", "10.0.0.1", net_a);
+    assert_null(state_network_find(net_b));
+
+    /* An internal network puts no address on the host. */
+    expect_new_network(net_b);
+    create_network_more(net_b, ", 'Options': {'com.docker.network.internal':"
+                        " true}, 'IPv4Data': [{'Pool': '10.0.0.0/24', "
+                        "'Gateway': '10.0.0.1/24'}]");
+}
+
 /* Before the state is loaded, and at exit. */
 
 static void
@@ -2249,6 +2277,7 @@ main(void)
         TEST(test_oper_info),
         TEST(test_delete_endpoint),
         TEST(test_delete_network),
+        TEST(test_create_network_same_gateway),
         TEST(test_state_not_loaded),
         TEST(test_state_not_loaded_timeout),
         TEST(test_destroy_answers_pending),
