@@ -220,24 +220,23 @@ fix_gateway_link(const struct ovsdb_idl *idl, struct state_network *net)
 
     /* Answer ARP only for this network's own gateway addresses, not for
      * every address of the host (other networks' gateways included). */
-    error = link_set_arp_strict(net->gw_port);
-    if (!error) {
-        error = link_set_up(net->gw_port, net->cfg.mtu);
-    }
-    if (!error) {
-        error = link_ensure_addrs(net->gw_port, addrs, n_addrs);
-    }
+    char *msg;
+    error = link_configure_gateway(net->gw_port, net->cfg.mtu, addrs,
+                                   n_addrs, &msg);
     free(addrs);
 
     if (error) {
-        VLOG_WARN_RL(&rl, "network %s: could not configure gateway port %s "
-                     "(%s), will retry", net->id, net->gw_port,
-                     ovs_strerror(error));
+        VLOG_WARN_RL(&rl, "network %s: could not configure gateway port: "
+                     "%s, will retry", net->id, msg);
     } else {
         VLOG_DBG("network %s: gateway port %s configured",
                  net->id, net->gw_port);
         net->gw_dirty = false;
     }
+    /* What a CreateNetwork waiting for the gateway answers (a device that
+     * is not there yet is no failure). */
+    state_network_set_gw_error(net, error == ENODEV ? NULL : msg);
+    free(msg);
 }
 
 /* Works out the underlay of the kernel VXLAN device of 'net': its remote

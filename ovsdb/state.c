@@ -273,6 +273,7 @@ state_network_remove(struct state_network *net)
     state_netcfg_destroy(&net->cfg);
     free(net->id);
     free(net->gw_port);
+    free(net->gw_error);
     free(net->vx_dev);
     free(net);
 }
@@ -535,6 +536,16 @@ state_mark_all_gateways_dirty(void)
 
     HMAP_FOR_EACH (net, node, &networks) {
         net->gw_dirty = true;
+    }
+}
+
+void
+state_network_set_gw_error(struct state_network *net, const char *error)
+{
+    if (error ? !net->gw_error || strcmp(error, net->gw_error)
+        : net->gw_error != NULL) {
+        free(net->gw_error);
+        net->gw_error = nullable_xstrdup(error);
     }
 }
 

@@ -97,6 +97,8 @@ struct state_network {
     /* Not persisted: what the link side of reconcile still has to do. */
     bool gw_dirty;              /* Gateway link needs its addresses. */
     int64_t gw_ofport;          /* Last ofport seen for the gateway. */
+    char *gw_error;             /* Why the last attempt to configure the
+                                 * gateway link failed, or NULL. */
 
     /* The kernel VXLAN device, if the network has one (see
      * state_network_is_kernel_vxlan()), or NULL. */
@@ -174,6 +176,10 @@ struct shash *state_doomed_links(void);
 void state_random_mac(struct eth_addr *);
 
 void state_mark_all_gateways_dirty(void);
+
+/* Records why the gateway link of 'net' could not be configured (a copy of
+ * 'error'), or that it could (NULL). */
+void state_network_set_gw_error(struct state_network *, const char *error);
 
 /* Returns true if the tunnel of 'net' is a kernel VXLAN device. */
 bool state_network_is_kernel_vxlan(const struct state_network *);
