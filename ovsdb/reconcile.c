@@ -713,7 +713,7 @@ reconcile_nat(bool full)
     if (full || changed || retry || !applied
         || strcmp(applied, ds_cstr(&text))) {
         char *error;
-        if (nat_apply(&rs, &error)) {
+        if (nat_apply(&rs, last_seqno, &error)) {
             VLOG_WARN_RL(&rl, "%s; will retry", error);
             free(applied);
             applied = NULL;
@@ -734,6 +734,8 @@ reconcile_nat(bool full)
             retry_at = 0;
         }
         free(error);
+    } else {
+        nat_note_current(last_seqno);
     }
     if (retry_at) {
         poll_timer_wait_until(retry_at);
