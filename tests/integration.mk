@@ -23,7 +23,8 @@ INTEGRATION_TESTS = \
 	tests/test-concurrent.sh \
 	tests/test-load.sh \
 	tests/test-faults.sh \
-	tests/test-nat.sh
+	tests/test-nat.sh \
+	tests/test-failfast.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/ovs-sandbox.sh

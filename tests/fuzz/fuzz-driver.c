@@ -17,6 +17,9 @@
  *
  *   - ovsdb/db: every change is committed at once, and ovs-vswitchd adds
  *     every port at once (ofport 1); no bridge or foreign port exists;
+ *     gateway ports get their addresses at once;
+ *
+ *   - netns/nat: every rule set is applied at once;
  *
  *   - netns/route: every peer has a route with MTU 1500 through eth0,
  *     none is local;
@@ -150,6 +153,26 @@ __wrap_db_is_connected(void)
     return true;
 }
 
+const struct db_txn_result *
+__wrap_db_last_txn(void)
+{
+    static const struct db_txn_result committed;
+    return &committed;
+}
+
+uint64_t
+__wrap_nat_applied_seqno(void)
+{
+    return state_seqno();
+}
+
+uint64_t
+__wrap_nat_failed_seqno(const char **error)
+{
+    *error = NULL;
+    return 0;
+}
+
 bool
 __wrap_state_is_loaded(void)
 {
@@ -264,6 +287,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             .body_len = nl ? stop - nl - 1 : 0,
         };
         driver_handle(&req, NULL);
+        /* What the link side does for new networks: their gateway ports
+         * get their addresses at once. */
+        struct state_network *net;
+        HMAP_FOR_EACH (net, node, state_networks()) {
+            net->gw_dirty = false;
+        }
         driver_run();
         if (!req.n_replies) {
             /* Everything commits at once here: a call still waiting is a
