@@ -33,6 +33,8 @@ struct ls_network {
     char *id;
     bool gw_dirty;              /* Gateway link needs its addresses. */
     int64_t gw_ofport;          /* Last ofport seen for the gateway. */
+    char *gw_error;             /* Why the kernel refused the gateway its
+                                 * settings last time, or NULL. */
     bool vx_ready;              /* The kernel VXLAN device is there as it
                                  * should be: its port belongs in OVSDB. */
     bool vx_dirty;              /* It needs a look (peers changed...). */
@@ -142,6 +144,7 @@ network_removed(const struct state_network *net, uint64_t seqno)
         set_ready(net->vx_dev, false);
     }
     hmap_remove(&ls_networks, &r->node);
+    free(r->gw_error);
     free(r->id);
     free(r);
 }
@@ -189,6 +192,7 @@ linksync_unload(void)
     }
     struct ls_network *n;
     HMAP_FOR_EACH_POP (n, node, &ls_networks) {
+        free(n->gw_error);
         free(n->id);
         free(n);
     }
@@ -403,24 +407,35 @@ fix_gateway_link(const struct state_network *net, struct ls_network *r)
 
     /* Answer ARP only for this network's own gateway addresses, not for
      * every address of the host (other networks' gateways included). */
-    error = link_set_arp_strict(net->gw_port);
-    if (!error) {
-        error = link_set_up(net->gw_port, net->cfg.mtu);
-    }
-    if (!error) {
-        error = link_ensure_addrs(net->gw_port, addrs, n_addrs);
-    }
+    char *msg;
+    error = link_configure_gateway(net->gw_port, net->cfg.mtu, addrs,
+                                   n_addrs, &msg);
     free(addrs);
 
     if (error) {
-        VLOG_WARN_RL(&rl, "network %s: could not configure gateway port %s "
-                     "(%s), will retry", net->id, net->gw_port,
-                     ovs_strerror(error));
+        VLOG_WARN_RL(&rl, "network %s: could not configure gateway port: "
+                     "%s, will retry", net->id, msg);
     } else {
         VLOG_DBG("network %s: gateway port %s configured",
                  net->id, net->gw_port);
         r->gw_dirty = false;
     }
+    /* What a CreateNetwork waiting for the gateway answers (a device that
+     * is not there yet is no failure). */
+    free(r->gw_error);
+    r->gw_error = error == ENODEV ? NULL : msg;
+    if (r->gw_error != msg) {
+        free(msg);
+    }
+}
+
+bool
+linksync_gateway_status(const struct state_network *net, const char **error)
+{
+    const struct ls_network *r = ls_network(net);
+
+    *error = r->gw_error;
+    return !r->gw_dirty;
 }
 
 /* Works out the underlay of the kernel VXLAN device of 'net': its remote

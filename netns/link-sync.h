@@ -22,6 +22,12 @@ struct state_network;
 void linksync_init(void);
 void linksync_destroy(void);
 
+/* Returns true if the gateway port of 'net' has its settings and
+ * addresses; sets '*error' to why the kernel refused them the last time
+ * (NULL if it did not, or the device is not there yet). */
+bool linksync_gateway_status(const struct state_network *,
+                             const char **error);
+
 /* Forgets what link-sync knows of the links (which exist, which are to be
  * deleted) without deleting anything: before state_unload(), when another
  * ovsnetd of the same driver owns them now. */

@@ -537,6 +537,25 @@ link_forget_neighbor(const char *name, const struct addr *addr)
     return error == ENOENT ? 0 : error;
 }
 
+/* Turns IPv6 on for link 'name' (the kernel refuses IPv6 addresses with
+ * EACCES on a link made while net.ipv6.conf.default.disable_ipv6 was 1), as
+ * Docker's bridge driver does for its bridge.  Returns 0 or a positive
+ * errno value. */
+static int
+link_enable_ipv6(const char *name)
+{
+    char *path = xasprintf("ipv6/conf/%s/disable_ipv6", name);
+    int error = link_write_sysctl(path, "0");
+
+    if (!error) {
+        VLOG_INFO("%s: IPv6 was disabled on it: enabled it "
+                  "(net.ipv6.conf.%s.disable_ipv6=0) to add its IPv6 "
+                  "addresses", name, name);
+    }
+    free(path);
+    return error;
+}
+
 /* Makes the 'n' addresses in 'addrs' present on link 'name', leaving its
  * other addresses alone; an address that is there already is success.
  * Stops at the first failure.  Returns 0, ENODEV if there is no such link,
@@ -565,12 +584,59 @@ link_ensure_addrs(const char *name, const struct addr *addrs,
     for (i = 0; i < n; i++) {
         int error = link_add_addr(ifindex, &addrs[i]);
 
+        if (error == EACCES && addrs[i].family == AF_INET6
+            && !link_enable_ipv6(name)) {
+            error = link_add_addr(ifindex, &addrs[i]);
+        }
         if (error) {
             char s[INET6_ADDRSTRLEN + 4];
 
             addr_format(&addrs[i], s, sizeof s);
             VLOG_WARN_RL(&rl, "%s: adding address %s failed (%s)",
                          name, s, ovs_strerror(error));
+            return error;
+        }
+    }
+    return 0;
+}
+
+int
+link_configure_gateway(const char *name, int mtu,
+                       const struct addr *addrs, size_t n,
+                       char **errorp)
+{
+    int error;
+
+    *errorp = NULL;
+    if (!link_name_is_valid(name) || !if_nametoindex(name)) {
+        /* Not there (yet), or gone: nothing to say about it. */
+        *errorp = xasprintf("%s: no such device", name);
+        return ENODEV;
+    }
+    error = link_set_arp_strict(name);
+    if (error) {
+        *errorp = xasprintf("%s: cannot set net.ipv4.conf.%s.arp_ignore "
+                            "(%s)", name, name, ovs_strerror(error));
+        return error;
+    }
+    error = link_set_up(name, mtu);
+    if (error) {
+        *errorp = xasprintf("%s: cannot set it up with MTU %d (%s)", name,
+                            mtu, ovs_strerror(error));
+        return error;
+    }
+    for (size_t i = 0; i < n; i++) {
+        error = link_ensure_addrs(name, &addrs[i], 1);
+        if (error) {
+            char s[INET6_ADDRSTRLEN + 4];
+
+            addr_format(&addrs[i], s, sizeof s);
+            *errorp = xasprintf("%s: cannot add address %s (%s%s)", name, s,
+                                ovs_strerror(error),
+                                (error == EACCES && addrs[i].family
+                                 == AF_INET6
+                                 ? ": IPv6 is disabled on the device, and "
+                                   "it could not be enabled" : ""));
             return error;
         }
     }

@@ -52,9 +52,20 @@ int link_set_up(const char *name, int mtu);
 
 /* Makes the addresses of 'name' in 'addrs' present (others are left alone).
  * Adding an address that is there is success.  IPv6 addresses are added
- * without duplicate address detection. */
+ * without duplicate address detection; if IPv6 is disabled on 'name'
+ * (net.ipv6.conf.NAME.disable_ipv6), it is enabled first. */
 int link_ensure_addrs(const char *name, const struct addr *addrs,
                       size_t n);
+
+/* Makes link 'name' a network's gateway: the host answers ARP on it only
+ * for its own addresses (link_set_arp_strict()), it is up with 'mtu', and
+ * it has the 'n' 'addrs' (link_ensure_addrs()).  Returns 0, or a positive
+ * errno value (ENODEV if there is no such link) with a message in
+ * '*errorp' (for the caller to free) that says which step failed and the
+ * kernel's reason. */
+int link_configure_gateway(const char *name, int mtu,
+                           const struct addr *addrs, size_t n,
+                           char **errorp);
 
 /* Keeps the host's own IP stack off link 'name', which only carries frames
  * for Open vSwitch: sets IFF_NOARP (so that the host does not answer ARP

@@ -208,17 +208,19 @@ build_ruleset(struct nat_ruleset *rs, const struct state_network **net4,
     free(nets);
 }
 
-/* Puts 'rs' into the kernel if it differs from what was applied last, or if
- * 'force'.  After a failure, tries again a second later. */
+/* Puts 'rs', made from desired state 'seqno', into the kernel if it differs
+ * from what was applied last, or if 'force' (else records that the table is
+ * already right for 'seqno').  After a failure, tries again a second
+ * later. */
 static void
-apply_ruleset(const struct nat_ruleset *rs, bool force)
+apply_ruleset(const struct nat_ruleset *rs, uint64_t seqno, bool force)
 {
     struct ds text = DS_EMPTY_INITIALIZER;
 
     nat_ruleset_format(rs, &text);
     if (force || !applied || strcmp(applied, ds_cstr(&text))) {
         char *error;
-        if (nat_apply(rs, &error)) {
+        if (nat_apply(rs, seqno, &error)) {
             VLOG_WARN_RL(&rl, "%s; will retry", error);
             free(applied);
             applied = NULL;
@@ -239,6 +241,8 @@ apply_ruleset(const struct nat_ruleset *rs, bool force)
             retry_at = 0;
         }
         free(error);
+    } else {
+        nat_note_current(seqno);
     }
     ds_destroy(&text);
 }
@@ -260,7 +264,7 @@ sync_nat(bool full)
     struct nat_ruleset rs;
     nat_ruleset_init(&rs);
     build_ruleset(&rs, &net4, &net6);
-    apply_ruleset(&rs, full || changed || retry);
+    apply_ruleset(&rs, last_seqno, full || changed || retry);
     nat_ruleset_destroy(&rs);
 
     if (net4) {

@@ -88,6 +88,11 @@ static bool nat_touched;            /* Events of the transaction being read
                                      * concern our table. */
 static long long int nat_next_fallback;
 
+/* What nat_apply() achieved, in terms of the desired state. */
+static uint64_t nat_applied;        /* Latest state in the table. */
+static uint64_t nat_failed;         /* Latest refused, if after that. */
+static char *nat_failed_error;      /* Why. */
+
 /* Rule sets. */
 
 void
@@ -510,8 +515,45 @@ txn_read_answers(struct mnl_socket *sock, const struct nat_txn *txn,
     return error;
 }
 
+/* Records the outcome of nat_apply() for desired state 'seqno'. */
+static void
+nat_note_result(uint64_t seqno, int error, const char *message)
+{
+    if (error) {
+        nat_failed = seqno;
+        free(nat_failed_error);
+        nat_failed_error = xstrdup(message ? message : ovs_strerror(error));
+    } else {
+        nat_note_current(seqno);
+    }
+}
+
+void
+nat_note_current(uint64_t seqno)
+{
+    nat_applied = MAX(nat_applied, seqno);
+    if (nat_failed <= nat_applied) {
+        nat_failed = 0;
+        free(nat_failed_error);
+        nat_failed_error = NULL;
+    }
+}
+
+uint64_t
+nat_applied_seqno(void)
+{
+    return nat_applied;
+}
+
+uint64_t
+nat_failed_seqno(const char **error)
+{
+    *error = nat_failed_error;
+    return nat_failed;
+}
+
 int
-nat_apply(const struct nat_ruleset *rs, char **errorp)
+nat_apply(const struct nat_ruleset *rs, uint64_t seqno, char **errorp)
 {
     struct mnl_socket *sock = NULL;
     struct nat_txn txn;
@@ -609,6 +651,7 @@ out:
         mnl_socket_close(sock);
     }
     ofpbuf_uninit(&txn.buf);
+    nat_note_result(seqno, error, *errorp);
     return error;
 }
 
@@ -784,6 +827,9 @@ nat_destroy(void)
         mnl_socket_close(nat_monitor);
         nat_monitor = NULL;
     }
+    free(nat_failed_error);
+    nat_failed_error = NULL;
+    nat_failed = nat_applied = 0;
     nat_initialized = false;
 }
 

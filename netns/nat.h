@@ -79,8 +79,24 @@ void nat_ruleset_format(const struct nat_ruleset *, struct ds *s);
 /* Replaces the contents of table inet nat_table() by 'rs' (removes the table
  * if 'rs' is empty), in one transaction.  Returns 0 or a positive errno,
  * with a message in '*errorp' that the caller frees.  Removing the table
- * from a kernel without nf_tables succeeds: there is none. */
-int nat_apply(const struct nat_ruleset *rs, char **errorp);
+ * from a kernel without nf_tables succeeds: there is none.
+ *
+ * 'seqno' names the desired state (state_seqno()) that 'rs' was built from,
+ * for nat_applied_seqno() and nat_failed_seqno() to report. */
+int nat_apply(const struct nat_ruleset *rs, uint64_t seqno, char **errorp);
+
+/* Records that the table, as the last successful nat_apply() left it, is
+ * already what desired state 'seqno' asks for. */
+void nat_note_current(uint64_t seqno);
+
+/* Returns the latest desired state whose rules are known to be in the
+ * table (0 if none yet). */
+uint64_t nat_applied_seqno(void);
+
+/* Returns the desired state of the last rule set the kernel refused, if
+ * none was applied since, with the kernel's message in '*error' (valid
+ * until the next nat_apply()); else 0. */
+uint64_t nat_failed_seqno(const char **error);
 
 /* Starts watching nf_tables events.  Idempotent. */
 void nat_init(void);

@@ -128,6 +128,25 @@ addr_ip_canonical(const char *ip)
     return xstrdup(buf);
 }
 
+bool
+addr_in_prefix(const struct addr *addr, const struct addr *prefix)
+{
+    const uint8_t *x = (const uint8_t *) &addr->in6;
+    const uint8_t *y = (const uint8_t *) &prefix->in6;
+    unsigned int bits = MIN(prefix->plen, 8 * addr_len(prefix));
+
+    if (addr->family != prefix->family) {
+        return false;
+    }
+    for (size_t i = 0; bits; i++, bits -= MIN(bits, 8)) {
+        uint8_t mask = bits >= 8 ? 0xff : 0xff << (8 - bits);
+        if ((x[i] ^ y[i]) & mask) {
+            return false;
+        }
+    }
+    return true;
+}
+
 const char *
 addr_proto_name(uint8_t proto)
 {

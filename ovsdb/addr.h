@@ -56,6 +56,10 @@ char *addr_ip_canonical(const char *ip);
 /* The length of the address of 'addr': 4 or 16 bytes. */
 size_t addr_len(const struct addr *);
 
+/* Returns true if the address of 'addr' is in 'prefix' (its first
+ * 'prefix->plen' bits are the same, in the same family). */
+bool addr_in_prefix(const struct addr *addr, const struct addr *prefix);
+
 /* Returns "tcp", "udp" or "sctp" for IP protocol 'proto', or NULL. */
 const char *addr_proto_name(uint8_t proto);
 

@@ -10,17 +10,46 @@
 #include <sys/utsname.h>
 
 #include "netlink-socket.h"
+#include "openvswitch/json.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ovsdb/names.h"
 #include "ovsdb/persist.h"
+#include "ovsdb/state.h"
+#include "timeval.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(db);
 
-static struct ovsdb_idl_loop idl_loop;
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* The IDL and its transactions, as OVS's ovsdb_idl_loop keeps them, except
+ * that a transaction that fails is looked at before it is destroyed: see
+ * db_last_txn(). */
+static struct ovsdb_idl *idl;
+static struct ovsdb_idl_txn *open_txn;      /* For the caller to fill. */
+static struct ovsdb_idl_txn *committing_txn;  /* Sent, not answered. */
+static unsigned int precommit_seqno;        /* The IDL's, when it was sent. */
+static uint64_t committing_seqno;           /* state_seqno() it carries. */
+static uint64_t committing_base;            /* applied_seqno then. */
+static unsigned int skip_seqno;             /* No transaction while the
+                                             * IDL's seqno is this one
+                                             * (after TXN_TRY_AGAIN). */
+static uint64_t applied_seqno;              /* See db_applied_seqno(). */
+
+/* After TXN_ERROR, the same desired state is not sent again until it
+ * changes, the database changes, or DB_ERROR_RETRY_MSEC pass. */
+#define DB_ERROR_RETRY_MSEC 5000
+static bool error_hold;
+static uint64_t error_seqno;
+static unsigned int error_idl_seqno;
+static long long int error_retry_at;
+
+static struct db_txn_result last_txn;
+
 static bool initialized;
 static bool was_connected;
 static bool was_ready;          /* Connected and holding the lock. */
@@ -35,8 +64,7 @@ static unsigned int ifaces_seqno;
 void
 db_init(const char *remote)
 {
-    struct ovsdb_idl *idl = ovsdb_idl_create(remote, &ovsrec_idl_class,
-                                             false, true);
+    idl = ovsdb_idl_create(remote, &ovsrec_idl_class, false, true);
 
     ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
@@ -81,7 +109,6 @@ db_init(const char *remote)
     lock_name = names_lock();
     ovsdb_idl_set_lock(idl, lock_name);
 
-    idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
     initialized = true;
 }
 
@@ -90,7 +117,18 @@ db_destroy(void)
 {
     if (initialized) {
         shash_destroy(&ifaces_by_name);
-        ovsdb_idl_loop_destroy(&idl_loop);
+        if (open_txn) {
+            ovsdb_idl_txn_destroy(open_txn);
+            open_txn = NULL;
+        }
+        if (committing_txn) {
+            ovsdb_idl_txn_destroy(committing_txn);
+            committing_txn = NULL;
+        }
+        ovsdb_idl_destroy(idl);
+        idl = NULL;
+        free(last_txn.error);
+        memset(&last_txn, 0, sizeof last_txn);
         free(lock_name);
         lock_name = NULL;
         initialized = false;
@@ -100,14 +138,118 @@ db_destroy(void)
 struct ovsdb_idl *
 db_idl(void)
 {
-    return idl_loop.idl;
+    return idl;
 }
 
 bool
 db_is_connected(void)
 {
-    return ovsdb_idl_is_connected(idl_loop.idl)
-           && ovsdb_idl_has_ever_connected(idl_loop.idl);
+    return ovsdb_idl_is_connected(idl) && ovsdb_idl_has_ever_connected(idl);
+}
+
+/* Turns the error of a failed transaction, as the IDL keeps it (the JSON of
+ * the server's answer, {"error": ..., "details": ...}), into a message for
+ * people: "constraint violation: Transaction causes...". */
+static char *
+db_error_text(const char *error)
+{
+    struct json *j = json_from_string(error);
+    char *text = NULL;
+
+    if (j->type == JSON_OBJECT) {
+        const struct json *e = shash_find_data(json_object(j), "error");
+        const struct json *d = shash_find_data(json_object(j), "details");
+        if (e && e->type == JSON_STRING) {
+            text = (d && d->type == JSON_STRING
+                    ? xasprintf("%s: %s", json_string(e), json_string(d))
+                    : xstrdup(json_string(e)));
+        }
+    }
+    json_destroy(j);
+    return text ? text : xstrdup(error);
+}
+
+/* Records what became of 'committing_txn', which finished with 'status',
+ * and destroys it. */
+static void
+db_txn_finished(enum ovsdb_idl_txn_status status)
+{
+    struct db_txn_result *r = &last_txn;
+
+    free(r->error);
+    r->error = NULL;
+    r->serial++;
+    r->seqno = committing_seqno;
+    r->base_seqno = committing_base;
+
+    switch (status) {
+    case TXN_SUCCESS:
+    case TXN_UNCHANGED:
+        r->status = DB_TXN_COMMITTED;
+        applied_seqno = MAX(applied_seqno, committing_seqno);
+        error_hold = false;
+        /* Work may have waited for this commit. */
+        poll_immediate_wake();
+        break;
+
+    case TXN_TRY_AGAIN:
+        /* Again once the database has moved from what it was when the
+         * transaction was sent (it may have already). */
+        r->status = DB_TXN_RETRY;
+        skip_seqno = precommit_seqno;
+        if (ovsdb_idl_get_seqno(idl) != skip_seqno) {
+            poll_immediate_wake();
+        }
+        break;
+
+    case TXN_ABORTED:
+    case TXN_NOT_LOCKED:
+    case TXN_ERROR:
+    case TXN_UNCOMMITTED:
+    case TXN_INCOMPLETE:
+    default:
+        r->status = DB_TXN_ERROR;
+        r->error = db_error_text(ovsdb_idl_txn_get_error(committing_txn));
+        VLOG_WARN_RL(&rl, "the database refused the transaction for "
+                     "desired state %"PRIu64": %s", committing_seqno,
+                     r->error);
+        error_hold = true;
+        error_seqno = committing_seqno;
+        error_idl_seqno = precommit_seqno;
+        error_retry_at = time_msec() + DB_ERROR_RETRY_MSEC;
+        break;
+    }
+    ovsdb_idl_txn_destroy(committing_txn);
+    committing_txn = NULL;
+}
+
+/* Looks at the transaction in flight, if any. */
+static void
+db_check_committing(void)
+{
+    if (committing_txn) {
+        enum ovsdb_idl_txn_status status;
+        status = ovsdb_idl_txn_commit(committing_txn);
+        if (status != TXN_INCOMPLETE) {
+            db_txn_finished(status);
+        }
+    }
+}
+
+/* Returns true if a transaction may be opened now. */
+static bool
+db_may_open_txn(void)
+{
+    if (committing_txn || ovsdb_idl_get_seqno(idl) == skip_seqno) {
+        return false;
+    }
+    if (error_hold
+        && state_seqno() == error_seqno
+        && ovsdb_idl_get_seqno(idl) == error_idl_seqno
+        && time_msec() < error_retry_at) {
+        return false;
+    }
+    return true;
 }
 
 /* Logs what the database says of the lock, and returns true if this ovsnetd
@@ -115,7 +257,7 @@ db_is_connected(void)
 static bool
 db_follow_lock(bool connected)
 {
-    bool has_lock = ovsdb_idl_has_lock(idl_loop.idl);
+    bool has_lock = ovsdb_idl_has_lock(idl);
     bool contended = db_lock_contended();
 
     if (contended && !was_contended) {
@@ -134,7 +276,9 @@ db_follow_lock(bool connected)
 struct ovsdb_idl_txn *
 db_run(void)
 {
-    struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&idl_loop);
+    ovsdb_idl_run(idl);
+    db_check_committing();
+
     bool connected = db_is_connected();
     if (connected && !was_connected) {
         VLOG_INFO("connected to the database");
@@ -148,23 +292,40 @@ db_run(void)
         reconnected = true;
     }
     was_ready = ready;
-    return ready ? txn : NULL;
+
+    if (ready && !open_txn && db_may_open_txn()) {
+        open_txn = ovsdb_idl_txn_create(idl);
+        ovsdb_idl_txn_add_comment(open_txn, "%s", program_name);
+    }
+    return ready ? open_txn : NULL;
 }
 
 void
 db_commit_and_wait(uint64_t seqno)
 {
-    if (idl_loop.open_txn) {
-        idl_loop.next_cfg = seqno;
+    if (open_txn) {
+        committing_txn = open_txn;
+        open_txn = NULL;
+        committing_seqno = seqno;
+        committing_base = applied_seqno;
+        precommit_seqno = ovsdb_idl_get_seqno(idl);
+        db_check_committing();
     }
-    ovsdb_idl_loop_commit_and_wait(&idl_loop);
+    if (error_hold) {
+        if (seqno != error_seqno) {
+            /* The desired state moved on from the refused one. */
+            poll_immediate_wake();
+        }
+        poll_timer_wait_until(error_retry_at);
+    }
+    ovsdb_idl_wait(idl);
 }
 
 bool
 db_lock_contended(void)
 {
-    return (db_is_connected() && !ovsdb_idl_has_lock(idl_loop.idl)
-            && ovsdb_idl_is_lock_contended(idl_loop.idl));
+    return (db_is_connected() && !ovsdb_idl_has_lock(idl)
+            && ovsdb_idl_is_lock_contended(idl));
 }
 
 const char *
@@ -184,7 +345,13 @@ db_take_reconnected(void)
 uint64_t
 db_applied_seqno(void)
 {
-    return idl_loop.cur_cfg;
+    return applied_seqno;
+}
+
+const struct db_txn_result *
+db_last_txn(void)
+{
+    return &last_txn;
 }
 
 /* Returns true if the running kernel has Open vSwitch's datapath, or has it
@@ -243,7 +410,7 @@ db_request_vswitchd_ack(struct ovsdb_idl_txn *txn)
 {
     const struct ovsrec_open_vswitch *ovs;
 
-    ovs = ovsrec_open_vswitch_first(idl_loop.idl);
+    ovs = ovsrec_open_vswitch_first(idl);
     if (ovs) {
         ovsdb_idl_txn_increment(txn, &ovs->header_,
                                 &ovsrec_open_vswitch_col_next_cfg, false);
@@ -255,20 +422,20 @@ db_vswitchd_caught_up(void)
 {
     const struct ovsrec_open_vswitch *ovs;
 
-    ovs = ovsrec_open_vswitch_first(idl_loop.idl);
+    ovs = ovsrec_open_vswitch_first(idl);
     return ovs && ovs->cur_cfg >= ovs->next_cfg;
 }
 
 const struct ovsrec_interface *
 db_find_interface(const char *name)
 {
-    unsigned int seqno = ovsdb_idl_get_seqno(idl_loop.idl);
+    unsigned int seqno = ovsdb_idl_get_seqno(idl);
 
     if (seqno != ifaces_seqno) {
         const struct ovsrec_interface *iface;
 
         shash_clear(&ifaces_by_name);
-        OVSREC_INTERFACE_FOR_EACH (iface, idl_loop.idl) {
+        OVSREC_INTERFACE_FOR_EACH (iface, idl) {
             shash_replace(&ifaces_by_name, iface->name, iface);
         }
         ifaces_seqno = seqno;
@@ -291,7 +458,7 @@ db_bridge_datapath(const char *name)
 {
     const struct ovsrec_bridge *br;
 
-    OVSREC_BRIDGE_FOR_EACH (br, idl_loop.idl) {
+    OVSREC_BRIDGE_FOR_EACH (br, idl) {
         if (!strcmp(br->name, name)) {
             return br->datapath_type[0] ? br->datapath_type : "system";
         }
@@ -304,7 +471,7 @@ db_foreign_port_exists(const char *name)
 {
     const struct ovsrec_port *port;
 
-    OVSREC_PORT_FOR_EACH (port, idl_loop.idl) {
+    OVSREC_PORT_FOR_EACH (port, idl) {
         if (!strcmp(port->name, name)
             && (!smap_get(&port->external_ids, PERSIST_KEY_ROLE)
                 || !persist_ids_are_mine(&port->external_ids))) {
@@ -333,7 +500,7 @@ db_adopt_legacy_bridges(void)
     if (!names_driver_is_default()) {
         return;
     }
-    OVSREC_BRIDGE_FOR_EACH (br, idl_loop.idl) {
+    OVSREC_BRIDGE_FOR_EACH (br, idl) {
         if (!db_is_legacy_bridge_row(&br->external_ids)) {
             continue;
         }

@@ -1,9 +1,10 @@
 /*
  * ovsdb/db: ovsnet's connection to the local Open vSwitch database.
  *
- * Wraps the IDL and its ovsdb_idl_loop: which tables and columns ovsnet
- * replicates, when a transaction may be opened, and how far the desired
- * state has been committed.
+ * Wraps the IDL and its transactions: which tables and columns ovsnet
+ * replicates, when a transaction may be opened, how far the desired state
+ * has been committed, and what became of the last transaction (OVSDB's
+ * error, when it refused one).
  */
 #ifndef OVSDB_DB_H
 #define OVSDB_DB_H 1
@@ -46,6 +47,35 @@ const char *db_lock_name(void);
 
 /* The highest state_seqno() whose changes are known to be in OVSDB. */
 uint64_t db_applied_seqno(void);
+
+/* What became of the last transaction that finished. */
+enum db_txn_status {
+    DB_TXN_COMMITTED,           /* In OVSDB (or it changed nothing). */
+    DB_TXN_RETRY,               /* Not applied, through no fault of its
+                                 * contents (the database changed under
+                                 * it, or the connection dropped): the same
+                                 * changes go into the next one. */
+    DB_TXN_ERROR,               /* OVSDB refused it: see 'error'. */
+};
+
+struct db_txn_result {
+    unsigned int serial;        /* Incremented each time a transaction
+                                 * finishes; 0 before the first one. */
+    enum db_txn_status status;
+    uint64_t seqno;             /* The state_seqno() it carried... */
+    uint64_t base_seqno;        /* ...and db_applied_seqno() when it was
+                                 * sent: it carried the changes of the
+                                 * desired state after this one, up to
+                                 * 'seqno'. */
+    char *error;                /* DB_TXN_ERROR: OVSDB's message, e.g.
+                                 * "constraint violation: ...". */
+};
+
+/* Returns the last transaction that finished.  After DB_TXN_ERROR, db_run()
+ * opens no transaction for the same desired state until the state or the
+ * database changes (or a few seconds pass): the caller is expected to take
+ * the faulty change out of the desired state. */
+const struct db_txn_result *db_last_txn(void);
 
 /* The datapath type for a new bridge when the user names none: "system" if
  * the kernel has (or can load) Open vSwitch's datapath, else "netdev". */

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netns/link-sync.h"
 #include "netns/link.h"
+#include "netns/nat.h"
 #include "netns/route.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -31,27 +33,68 @@ VLOG_DEFINE_THIS_MODULE(driver);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 50);
 
-/* A call waiting for the desired state to reach OVSDB. */
+/* Calls in flight.
+ *
+ * A call that changes the desired state is answered once the change has
+ * taken effect, as its completion predicate ('check') says: committed to
+ * OVSDB, and whatever else the call promises (a port that ovs-vswitchd
+ * added, a gateway with its addresses, NAT rules in the kernel).  If it
+ * fails, its explicit 'rollback' takes its change out of the desired state
+ * again.  When OVSDB refuses a transaction that carried the changes of
+ * several calls, those are taken out and run again one at a time ('alone'),
+ * so that the bad one fails alone and the others succeed: see
+ * pending_blame() and doc/design.md. */
+
+struct pending;
+
+enum pending_verdict {
+    PENDING_WAIT,               /* Not complete yet. */
+    PENDING_DONE,               /* Complete: answer with the reply. */
+    PENDING_FAILED,             /* Failed: answer with the error, roll back. */
+};
+
+/* A completion predicate.  On PENDING_FAILED, stores an HTTP status in
+ * '*status' and a message in '*msg' (for the caller to free). */
+typedef enum pending_verdict pending_check_func(struct pending *,
+                                                unsigned int *status,
+                                                char **msg);
+/* Undoes what a call changed in the desired state. */
+typedef void pending_rollback_func(struct pending *);
+
 struct pending {
-    struct ovs_list node;       /* In 'pendings'. */
+    struct ovs_list node;       /* In 'pendings' or 'deferred'. */
     struct http_request *req;
     char *call;                 /* e.g. "CreateNetwork", for messages. */
     long long int deadline;     /* In msec, time_msec() clock. */
+    bool alone;                 /* Its change goes to OVSDB alone. */
 
-    /* What completes it. */
-    uint64_t seqno;             /* Wait for db_applied_seqno() >= this. */
-    char *endpoint_id;          /* If nonnull, also for its port's ofport. */
-    char *port;                 /* If nonnull, also for this port's ofport
-                                 * (a network's gateway port). */
-    char *network_id;           /* If nonnull, CreateNetwork to roll back. */
-    char *need_network_id;      /* If nonnull, a network that must still
-                                 * exist for the call to succeed. */
-    bool state_needed;          /* Waits for the state to be loaded first:
-                                 * the call has not been run yet. */
+    /* In 'pendings': what completes it. */
+    uint64_t seqno;             /* Committed once db_applied_seqno() >= this:
+                                 * the state_seqno() after its change. */
+    pending_check_func *check;  /* NULL: the commit alone completes it. */
+    pending_rollback_func *rollback;  /* NULL: nothing to undo. */
+    const char *waiting;        /* What it waits for once committed, for
+                                 * the timeout's message. */
+    char *network_id;           /* The network it creates or needs. */
+    char *endpoint_id;          /* The endpoint it creates or changes. */
+    struct state_port *old_ports;  /* ProgramExternalConnectivity: the */
+    size_t n_old_ports;            /* endpoint's published ports before */
+    struct state_port *new_ports;  /* it, and after. */
+    size_t n_new_ports;
     struct json *reply;         /* Sent on success. */
 };
 
+/* Calls waiting for their change to take effect, oldest first. */
 static struct ovs_list pendings = OVS_LIST_INITIALIZER(&pendings);
+
+/* Calls not run yet, in the order they came: while the desired state is not
+ * loaded from OVSDB, and while calls are run one at a time after OVSDB
+ * refused a transaction ('alone'). */
+static struct ovs_list deferred = OVS_LIST_INITIALIZER(&deferred);
+
+/* True while a deferred 'alone' call runs: its pending is 'alone' too. */
+static bool running_alone;
+
 static int timeout_ms = DRIVER_DEFAULT_TIMEOUT_MS;
 
 void
@@ -84,13 +127,16 @@ pending_destroy(struct pending *p)
     ovs_list_remove(&p->node);
     free(p->call);
     free(p->endpoint_id);
-    free(p->port);
     free(p->network_id);
-    free(p->need_network_id);
+    free(p->old_ports);
+    free(p->new_ports);
     json_destroy(p->reply);
     free(p);
 }
 
+/* Adds a pending for 'req', a call of 'call' whose change (if any) has just
+ * been made, to be answered with 'reply' (which this takes) once the commit
+ * completes it.  The caller sets 'check' and 'rollback' if it needs more. */
 static struct pending *
 pending_add(struct http_request *req, const char *call, struct json *reply)
 {
@@ -100,10 +146,187 @@ pending_add(struct http_request *req, const char *call, struct json *reply)
     p->call = xstrdup(call);
     p->deadline = time_msec() + timeout_ms;
     p->seqno = state_seqno();
+    p->alone = running_alone;
     p->reply = reply;
     ovs_list_push_back(&pendings, &p->node);
     poll_immediate_wake();
     return p;
+}
+
+/* Puts 'req', a call of 'call' that has not been run, into 'deferred': at
+ * the back, or at the front if 'front'. */
+static void
+pending_defer(struct http_request *req, const char *call, bool alone,
+              bool front)
+{
+    struct pending *p = xzalloc(sizeof *p);
+
+    p->req = req;
+    p->call = xstrdup(call);
+    p->deadline = time_msec() + timeout_ms;
+    p->alone = alone;
+    if (front) {
+        ovs_list_push_front(&deferred, &p->node);
+    } else {
+        ovs_list_push_back(&deferred, &p->node);
+    }
+    poll_immediate_wake();
+}
+
+static bool
+pending_committed(const struct pending *p)
+{
+    return db_applied_seqno() >= p->seqno;
+}
+
+/* Completion predicates. */
+
+/* Returns PENDING_FAILED, with 'status' and 'message' (which this takes)
+ * in '*statusp' and '*msgp'. */
+static enum pending_verdict
+verdict_failed(unsigned int *statusp, char **msgp, unsigned int status,
+               char *message)
+{
+    *statusp = status;
+    *msgp = message;
+    return PENDING_FAILED;
+}
+
+/* What CreateNetwork and CreateEndpoint wait for: that the object they
+ * created ('what') still 'exists' without an 'error' (a message, or NULL),
+ * that it is committed, and that ovs-vswitchd has added its port 'port'. */
+static enum pending_verdict
+check_port(struct pending *p, const char *what, bool exists,
+           const char *error, const char *port, unsigned int *status,
+           char **msg)
+{
+    int64_t ofport;
+    const char *vswitchd_error;
+
+    if (!exists) {
+        return verdict_failed(status, msg, 409, xasprintf(
+                                  "the %s was deleted while it was being "
+                                  "created", what));
+    } else if (error) {
+        return verdict_failed(status, msg, 500, xstrdup(error));
+    } else if (!pending_committed(p)) {
+        return PENDING_WAIT;
+    }
+
+    p->waiting = "ovs-vswitchd did not add the port";
+    if (!db_interface_state(port, &ofport, &vswitchd_error) || !ofport) {
+        return PENDING_WAIT;    /* ovs-vswitchd has not got to it yet. */
+    } else if (ofport < 0) {
+        return verdict_failed(status, msg, 500, xasprintf(
+                                  "ovs-vswitchd could not add port %s: %s",
+                                  port, (vswitchd_error ? vswitchd_error
+                                         : "unknown error")));
+    }
+    return PENDING_DONE;
+}
+
+/* CreateEndpoint: the endpoint's port is on its bridge. */
+static enum pending_verdict
+check_endpoint(struct pending *p, unsigned int *status, char **msg)
+{
+    const struct state_endpoint *ep = state_endpoint_find(p->endpoint_id);
+
+    return check_port(p, "endpoint", ep != NULL, ep ? ep->error : NULL,
+                      ep ? ep->port : NULL, status, msg);
+}
+
+/* CreateNetwork: the network's gateway port is on its bridge, up, with its
+ * addresses. */
+static enum pending_verdict
+check_network(struct pending *p, unsigned int *status, char **msg)
+{
+    const struct state_network *net = state_network_find(p->network_id);
+    const char *gw_error = NULL;
+    bool gw_ready = net && linksync_gateway_status(net, &gw_error);
+    char *error = (gw_error
+                   ? xasprintf("could not configure the gateway: %s",
+                               gw_error)
+                   : NULL);
+    enum pending_verdict v = check_port(p, "network", net != NULL, error,
+                                        net ? net->gw_port : NULL, status,
+                                        msg);
+    free(error);
+
+    if (v == PENDING_DONE && !gw_ready) {
+        p->waiting = "the gateway port did not get its addresses";
+        v = PENDING_WAIT;
+    }
+    return v;
+}
+
+/* ProgramExternalConnectivity: table inet ovsnet holds the endpoint's
+ * published ports. */
+static enum pending_verdict
+check_published(struct pending *p, unsigned int *status, char **msg)
+{
+    const char *error;
+
+    if (nat_applied_seqno() < p->seqno
+        && nat_failed_seqno(&error) >= p->seqno) {
+        return verdict_failed(status, msg, 500, xasprintf(
+                                  "could not publish the ports: %s", error));
+    } else if (!pending_committed(p)) {
+        return PENDING_WAIT;
+    }
+    p->waiting = "the NAT rules were not applied";
+    return nat_applied_seqno() >= p->seqno ? PENDING_DONE : PENDING_WAIT;
+}
+
+/* Rollbacks. */
+
+static void
+rollback_network(struct pending *p)
+{
+    state_network_remove(state_network_find(p->network_id));
+}
+
+static void
+rollback_endpoint(struct pending *p)
+{
+    state_endpoint_remove(state_endpoint_find(p->endpoint_id));
+}
+
+static bool
+ports_equal(const struct state_port *a, size_t n_a,
+            const struct state_port *b, size_t n_b)
+{
+    return n_a == n_b && (!n_a || !memcmp(a, b, n_a * sizeof *a));
+}
+
+/* ProgramExternalConnectivity: the endpoint's published ports as they were,
+ * unless a later call has changed them since: that one then restores these
+ * ports if it fails too. */
+static void
+rollback_ports(struct pending *p)
+{
+    struct state_endpoint *ep = state_endpoint_find(p->endpoint_id);
+    if (!ep) {
+        return;
+    }
+    if (ports_equal(ep->ports, ep->n_ports, p->new_ports, p->n_new_ports)) {
+        state_endpoint_set_ports(ep, p->old_ports, p->n_old_ports);
+        return;
+    }
+
+    struct pending *q;
+    LIST_FOR_EACH (q, node, &pendings) {
+        if (q != p && q->rollback == rollback_ports && q->seqno > p->seqno
+            && !strcmp(q->endpoint_id, p->endpoint_id)
+            && ports_equal(q->old_ports, q->n_old_ports,
+                           p->new_ports, p->n_new_ports)) {
+            free(q->old_ports);
+            q->old_ports = p->n_old_ports
+                           ? xmemdup(p->old_ports,
+                                     p->n_old_ports * sizeof *p->old_ports)
+                           : NULL;
+            q->n_old_ports = p->n_old_ports;
+        }
+    }
 }
 
 /* Request parsing. */
@@ -403,6 +626,179 @@ check_tunnel(struct http_request *req, const char *id,
     return true;
 }
 
+/* CreateNetwork, step by step.  Each check replies and returns false if
+ * the network cannot be made. */
+
+/* A network that exists already: answer as the first time, once that is
+ * complete (and if it has not been rolled back meanwhile). */
+static void
+create_network_again(struct http_request *req, const char *id)
+{
+    struct pending *p = pending_add(req, "CreateNetwork",
+                                    json_object_create());
+    p->network_id = xstrdup(id);
+    p->check = check_network;
+}
+
+/* Reads the request into 'cfg'. */
+static bool
+parse_network(struct http_request *req, const struct json *body,
+              const char *id, struct state_netcfg *cfg)
+{
+    char *error = netopts_parse(body, id, cfg);
+    if (error) {
+        http_request_reply_error(req, 400, "%s", error);
+        VLOG_WARN_RL(&rl, "CreateNetwork %s refused: %s", id, error);
+        free(error);
+        return false;
+    }
+    return true;
+}
+
+/* Checks that the bridge of 'cfg' can be used or made, and fills in its
+ * datapath type. */
+static bool
+check_bridge(struct http_request *req, struct state_netcfg *cfg)
+{
+    const char *have = bridge_datapath(cfg->bridge);
+    if (have && cfg->datapath && strcmp(have, cfg->datapath)) {
+        http_request_reply_error(req, 409, "option " NETOPTS_DATAPATH "=%s: "
+                                 "bridge %s already exists with "
+                                 "datapath_type %s", cfg->datapath,
+                                 cfg->bridge, have);
+        return false;
+    }
+    if (!have && !bridge_name_free(cfg->bridge)) {
+        /* OVS would make a bridge whose own port cannot open its device. */
+        http_request_reply_error(req, 409, "option " NETOPTS_BRIDGE "=%s: "
+                                 "a network device of that name exists and "
+                                 "is not an Open vSwitch bridge",
+                                 cfg->bridge);
+        return false;
+    }
+    if (!cfg->datapath) {
+        cfg->datapath = xstrdup(have ? have : db_default_datapath());
+    }
+
+    const struct state_network *other;
+    other = state_network_find_by_bridge_vlan(cfg->bridge, cfg->vlan);
+    if (other) {
+        if (cfg->vlan) {
+            http_request_reply_error(req, 409, "bridge %s already carries "
+                                     "network %s on VLAN %d; give this "
+                                     "network another " NETOPTS_VLAN,
+                                     cfg->bridge, other->id, cfg->vlan);
+        } else {
+            http_request_reply_error(req, 409, "bridge %s already carries "
+                                     "network %s untagged; networks that "
+                                     "share a bridge need different "
+                                     NETOPTS_VLAN " values", cfg->bridge,
+                                     other->id);
+        }
+        return false;
+    }
+    return true;
+}
+
+/* Checks that the name of the gateway port of network 'id' is free. */
+static bool
+check_gateway_port(struct http_request *req, const char *id)
+{
+    char *gw = names_gateway(id);
+    const struct state_network *net;
+    bool ok = true;
+
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (!strcmp(net->gw_port, gw)) {
+            http_request_reply_error(req, 409, "network %s has the same "
+                                     "first %d digits as network %s",
+                                     id, NAMES_ID_DIGITS, net->id);
+            ok = false;
+            break;
+        }
+    }
+    if (ok && db_foreign_port_exists(gw)) {
+        http_request_reply_error(req, 409, "a port called %s, which is not "
+                                 "ovsnet's, already exists", gw);
+        ok = false;
+    }
+    free(gw);
+    return ok;
+}
+
+/* Returns true if "ip/len" strings 'a' and 'b' have the same address. */
+static bool
+same_address(const char *a, const char *b)
+{
+    struct addr x, y;
+
+    return (!addr_parse(a, &x) && !addr_parse(b, &y)
+            && x.family == y.family
+            && !memcmp(&x.in6, &y.in6, addr_len(&x)));
+}
+
+/* Checks that no other network has one of the gateway addresses of 'cfg'
+ * on this host: the gateways of all networks but internal ones are
+ * addresses of the host, and one address on two gateway ports would take
+ * the other network's traffic. */
+static bool
+check_gateway_addresses(struct http_request *req,
+                        const struct state_netcfg *cfg)
+{
+    if (cfg->internal) {
+        return true;
+    }
+
+    const struct svec *mine[] = { &cfg->ipv4_gateways, &cfg->ipv6_gateways };
+    for (size_t i = 0; i < ARRAY_SIZE(mine); i++) {
+        const char *gw;
+        size_t j;
+        SVEC_FOR_EACH (j, gw, mine[i]) {
+            const struct state_network *net;
+            HMAP_FOR_EACH (net, node, state_networks()) {
+                const struct svec *theirs = (i ? &net->cfg.ipv6_gateways
+                                             : &net->cfg.ipv4_gateways);
+                const char *other;
+                size_t k;
+                if (net->cfg.internal) {
+                    continue;
+                }
+                SVEC_FOR_EACH (k, other, theirs) {
+                    if (same_address(gw, other)) {
+                        http_request_reply_error(
+                            req, 409, "IPv%dData Gateway %s: network %s "
+                            "already has gateway %s on this host",
+                            i ? 6 : 4, gw, net->id, other);
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+    return true;
+}
+
+/* Adds network 'id' with 'cfg' (which this takes) to the desired state, to
+ * be answered once its gateway works: ovs-vswitchd has the gateway port,
+ * which shows that the bridge came up too, and the port has its
+ * addresses. */
+static void
+add_network(struct http_request *req, const char *id,
+            struct state_netcfg *cfg)
+{
+    VLOG_INFO("CreateNetwork %s: bridge %s, vlan %d, mtu %d, datapath %s%s"
+              "%s%s", id, cfg->bridge, cfg->vlan, cfg->mtu, cfg->datapath,
+              cfg->internal ? ", internal" : "",
+              cfg->tunnel ? ", tunnel " : "", cfg->tunnel ? cfg->tunnel : "");
+
+    state_network_add(id, cfg);
+    struct pending *p = pending_add(req, "CreateNetwork",
+                                    json_object_create());
+    p->network_id = xstrdup(id);
+    p->check = check_network;
+    p->rollback = rollback_network;
+}
+
 static void
 handle_create_network(struct http_request *req, const struct json *body)
 {
@@ -410,102 +806,22 @@ handle_create_network(struct http_request *req, const struct json *body)
     if (!id) {
         return;
     }
-
     if (state_network_find(id)) {
-        /* Again: answer as the first time, once that is committed (and if
-         * the first one has not been rolled back meanwhile). */
-        struct pending *p = pending_add(req, "CreateNetwork",
-                                        json_object_create());
-        p->need_network_id = xstrdup(id);
+        create_network_again(req, id);
         return;
     }
 
     struct state_netcfg cfg;
     state_netcfg_init(&cfg);
-    char *error = netopts_parse(body, id, &cfg);
-    if (error) {
-        http_request_reply_error(req, 400, "%s", error);
-        VLOG_WARN_RL(&rl, "CreateNetwork %s refused: %s", id, error);
-        goto out;
+    if (parse_network(req, body, id, &cfg)
+        && check_bridge(req, &cfg)
+        && check_gateway_port(req, id)
+        && check_gateway_addresses(req, &cfg)
+        && (!cfg.tunnel
+            || check_tunnel(req, id, &cfg, cfg.ipv6_pools.n > 0))) {
+        add_network(req, id, &cfg);
     }
-
-    const char *have = bridge_datapath(cfg.bridge);
-    if (have && cfg.datapath && strcmp(have, cfg.datapath)) {
-        http_request_reply_error(req, 409, "option " NETOPTS_DATAPATH "=%s: "
-                                 "bridge %s already exists with "
-                                 "datapath_type %s", cfg.datapath,
-                                 cfg.bridge, have);
-        goto out;
-    }
-    if (!have && !bridge_name_free(cfg.bridge)) {
-        /* OVS would make a bridge whose own port cannot open its device. */
-        http_request_reply_error(req, 409, "option " NETOPTS_BRIDGE "=%s: "
-                                 "a network device of that name exists and "
-                                 "is not an Open vSwitch bridge",
-                                 cfg.bridge);
-        goto out;
-    }
-    if (!cfg.datapath) {
-        cfg.datapath = xstrdup(have ? have : db_default_datapath());
-    }
-
-    const struct state_network *other;
-    other = state_network_find_by_bridge_vlan(cfg.bridge, cfg.vlan);
-    if (other) {
-        if (cfg.vlan) {
-            http_request_reply_error(req, 409, "bridge %s already carries "
-                                     "network %s on VLAN %d; give this "
-                                     "network another " NETOPTS_VLAN,
-                                     cfg.bridge, other->id, cfg.vlan);
-        } else {
-            http_request_reply_error(req, 409, "bridge %s already carries "
-                                     "network %s untagged; networks that "
-                                     "share a bridge need different "
-                                     NETOPTS_VLAN " values", cfg.bridge,
-                                     other->id);
-        }
-        goto out;
-    }
-
-    char *gw = names_gateway(id);
-    const struct state_network *net;
-    HMAP_FOR_EACH (net, node, state_networks()) {
-        if (!strcmp(net->gw_port, gw)) {
-            http_request_reply_error(req, 409, "network %s has the same "
-                                     "first %d digits as network %s",
-                                     id, NAMES_ID_DIGITS, net->id);
-            free(gw);
-            goto out;
-        }
-    }
-    if (db_foreign_port_exists(gw)) {
-        http_request_reply_error(req, 409, "a port called %s, which is not "
-                                 "ovsnet's, already exists", gw);
-        free(gw);
-        goto out;
-    }
-    free(gw);
-
-    if (cfg.tunnel
-        && !check_tunnel(req, id, &cfg, cfg.ipv6_pools.n > 0)) {
-        goto out;
-    }
-
-    VLOG_INFO("CreateNetwork %s: bridge %s, vlan %d, mtu %d, datapath %s%s"
-              "%s%s", id, cfg.bridge, cfg.vlan, cfg.mtu, cfg.datapath,
-              cfg.internal ? ", internal" : "",
-              cfg.tunnel ? ", tunnel " : "", cfg.tunnel ? cfg.tunnel : "");
-
-    /* Answer once ovs-vswitchd has the gateway port, which shows that the
-     * bridge came up too. */
-    const struct state_network *added = state_network_add(id, &cfg);
-    struct pending *p = pending_add(req, "CreateNetwork", json_object_create());
-    p->network_id = xstrdup(id);
-    p->port = xstrdup(added->gw_port);
-
-out:
     state_netcfg_destroy(&cfg);
-    free(error);
 }
 
 static void
@@ -583,6 +899,7 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
     }
 
     struct state_endpoint *ep = state_endpoint_find(eid);
+    bool added = false;
     if (ep && strcmp(ep->network_id, nid)) {
         http_request_reply_error(req, 409, "endpoint %s already exists on "
                                  "network %s", eid, ep->network_id);
@@ -614,6 +931,7 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
             state_random_mac(&mac);
         }
         ep = state_endpoint_add(eid, nid, &mac, ipv4, ipv6);
+        added = true;
         VLOG_INFO("CreateEndpoint %s on network %s: port %s, mac "
                   ETH_ADDR_FMT, eid, nid, ep->port, ETH_ADDR_ARGS(mac));
     }
@@ -629,6 +947,10 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
 
     struct pending *p = pending_add(req, "CreateEndpoint", reply);
     p->endpoint_id = xstrdup(eid);
+    p->check = check_endpoint;
+    if (added) {
+        p->rollback = rollback_endpoint;
+    }
 }
 
 static void
@@ -663,20 +985,8 @@ pick_gateway(const struct svec *gateways,
     if (addr && !addr_parse(addr, &a)) {
         for (size_t i = 0; i < gateways->n; i++) {
             struct addr g;
-            if (addr_parse(gateways->names[i], &g)
-                || g.family != a.family || g.plen != a.plen) {
-                continue;
-            }
-
-            const uint8_t *x = (const uint8_t *) &a.in6;
-            const uint8_t *y = (const uint8_t *) &g.in6;
-            unsigned int bits = g.plen;
-            bool match = true;
-            for (size_t b = 0; bits && match; b++, bits -= MIN(bits, 8)) {
-                uint8_t mask = bits >= 8 ? 0xff : 0xff << (8 - bits);
-                match = (x[b] & mask) == (y[b] & mask);
-            }
-            if (match) {
+            if (!addr_parse(gateways->names[i], &g)
+                && g.plen == a.plen && addr_in_prefix(&a, &g)) {
                 return gateways->names[i];
             }
         }
@@ -877,8 +1187,15 @@ handle_program_external(struct http_request *req, const struct json *body)
         goto out;
     }
 
-    if (n != ep->n_ports
-        || (n && memcmp(ports, ep->ports, n * sizeof *ports))) {
+    /* Answer once the ports are in OVSDB and, if the endpoint publishes
+     * any or had some, in table inet ovsnet. */
+    struct state_port *old = (ep->n_ports
+                              ? xmemdup(ep->ports,
+                                        ep->n_ports * sizeof *ep->ports)
+                              : NULL);
+    size_t n_old = ep->n_ports;
+    bool changed = !ports_equal(ports, n, ep->ports, ep->n_ports);
+    if (changed) {
         struct ds s = DS_EMPTY_INITIALIZER;
         state_ports_format(&s, ports, n);
         VLOG_INFO("ProgramExternalConnectivity %s: %s", ep->id,
@@ -886,7 +1203,22 @@ handle_program_external(struct http_request *req, const struct json *body)
         ds_destroy(&s);
         state_endpoint_set_ports(ep, ports, n);
     }
-    pending_add(req, "ProgramExternalConnectivity", json_object_create());
+    struct pending *p = pending_add(req, "ProgramExternalConnectivity",
+                                    json_object_create());
+    if (n || n_old) {
+        p->check = check_published;
+    }
+    if (changed) {
+        p->endpoint_id = xstrdup(ep->id);
+        p->rollback = rollback_ports;
+        p->old_ports = old;
+        p->n_old_ports = n_old;
+        p->new_ports = ports;
+        p->n_new_ports = n;
+        old = NULL;
+        ports = NULL;
+    }
+    free(old);
 
 out:
     free(bindings);
@@ -969,50 +1301,77 @@ dispatch(struct http_request *req, const struct call *call)
     json_destroy(body);
 }
 
+static const struct call *
+find_call(const char *path)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
+        if (!strcmp(path, calls[i].path)) {
+            return &calls[i];
+        }
+    }
+    return NULL;
+}
+
+/* Returns true while calls are being run one at a time: some wait in
+ * 'deferred' for their turn, or one that ran alone is not committed yet. */
+static bool
+pending_isolating(void)
+{
+    const struct pending *p;
+
+    LIST_FOR_EACH (p, node, &deferred) {
+        if (p->alone) {
+            return true;
+        }
+    }
+    LIST_FOR_EACH (p, node, &pendings) {
+        if (p->alone && !pending_committed(p)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void
 driver_handle(struct http_request *req, void *aux OVS_UNUSED)
 {
     const char *path = http_request_path(req);
+    const struct call *call = find_call(path);
 
-    for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
-        const struct call *call = &calls[i];
-        if (!strcmp(path, call->path)) {
-            if (VLOG_IS_DBG_ENABLED()) {
-                /* What Docker sends: "vlog/set driver:file:dbg". */
-                size_t len;
-                const char *text = http_request_body(req, &len);
-                VLOG_DBG("%s %.*s", path, (int) MIN(len, 4096),
-                         text ? text : "");
-            }
-            if (call->needs_state && !state_is_loaded()
-                && state_unavailable()) {
-                http_request_reply_error(req, 503, "%s: %s", path + 1,
-                                         state_unavailable());
-            } else if (call->needs_state && !state_is_loaded()) {
-                struct pending *p = pending_add(req, path + 1, NULL);
-                p->state_needed = true;
-            } else {
-                dispatch(req, call);
-            }
-            return;
-        }
+    if (!call) {
+        VLOG_WARN_RL(&rl, "%s: unknown call", path);
+        http_request_reply_error(req, 404, "%s: unknown call (ovsnet "
+                                 "implements NetworkDriver)", path);
+        return;
     }
-    VLOG_WARN_RL(&rl, "%s: unknown call", path);
-    http_request_reply_error(req, 404, "%s: unknown call (ovsnet implements "
-                             "NetworkDriver)", path);
+    if (VLOG_IS_DBG_ENABLED()) {
+        /* What Docker sends: "vlog/set driver:file:dbg". */
+        size_t len;
+        const char *text = http_request_body(req, &len);
+        VLOG_DBG("%s %.*s", path, (int) MIN(len, 4096), text ? text : "");
+    }
+    if (call->needs_state && !state_is_loaded() && state_unavailable()) {
+        http_request_reply_error(req, 503, "%s: %s", path + 1,
+                                 state_unavailable());
+    } else if (call->needs_state && !state_is_loaded()) {
+        pending_defer(req, path + 1, false, false);
+    } else if (call->needs_state && pending_isolating()) {
+        /* Its turn comes after the calls being run one at a time. */
+        pending_defer(req, path + 1, true, false);
+    } else {
+        dispatch(req, call);
+    }
 }
 
 /* Fails pending 'p' with 'status' and 'message', undoing what its call
- * added to the desired state. */
+ * changed in the desired state. */
 static void
 pending_fail(struct pending *p, unsigned int status, const char *message)
 {
     VLOG_WARN_RL(&rl, "%s failed: %s", p->call, message);
-    if (p->endpoint_id) {
-        state_endpoint_remove(state_endpoint_find(p->endpoint_id));
-    }
-    if (p->network_id) {
-        state_network_remove(state_network_find(p->network_id));
+    if (p->rollback) {
+        p->rollback(p);
+        poll_immediate_wake();
     }
     http_request_reply_error(p->req, status, "%s", message);
     pending_destroy(p);
@@ -1026,124 +1385,165 @@ pending_succeed(struct pending *p)
     pending_destroy(p);
 }
 
-/* Checks a pending CreateEndpoint. */
+/* Answers 'p' if its completion predicate says it is complete or failed. */
 static void
-run_endpoint(struct pending *p)
+pending_run(struct pending *p)
 {
-    struct state_endpoint *ep = state_endpoint_find(p->endpoint_id);
+    enum pending_verdict v;
+    unsigned int status = 500;
+    char *msg = NULL;
 
-    if (!ep) {
-        free(p->endpoint_id);
-        p->endpoint_id = NULL;
-        pending_fail(p, 409, "the endpoint was deleted while it was being "
-                     "created");
-        return;
-    }
-    if (ep->error) {
-        char *msg = xstrdup(ep->error);
-        pending_fail(p, 500, msg);
-        free(msg);
-        return;
-    }
-    if (db_applied_seqno() < p->seqno) {
-        return;
-    }
-
-    int64_t ofport;
-    const char *error;
-    if (!db_interface_state(ep->port, &ofport, &error) || !ofport) {
-        return;                 /* ovs-vswitchd has not got to it yet. */
-    }
-    if (ofport > 0) {
-        pending_succeed(p);
+    if (p->check) {
+        v = p->check(p, &status, &msg);
     } else {
-        char *msg = xasprintf("ovs-vswitchd could not add port %s: %s",
-                              ep->port, error ? error : "unknown error");
-        pending_fail(p, 500, msg);
-        free(msg);
+        v = pending_committed(p) ? PENDING_DONE : PENDING_WAIT;
     }
+    if (v == PENDING_DONE) {
+        pending_succeed(p);
+    } else if (v == PENDING_FAILED) {
+        pending_fail(p, status, msg);
+    }
+    free(msg);
 }
 
-/* Checks a pending CreateNetwork, which waits for its gateway port. */
+/* Handles OVSDB's refusal of a transaction, 'r'.  The calls whose changes
+ * it carried are those whose seqno is in (r->base_seqno, r->seqno]:
+ *
+ *   - if one of them changed the desired state (has a rollback), its change
+ *     is the one OVSDB refused: it fails with OVSDB's message and is rolled
+ *     back, and the others wait for the next transaction;
+ *
+ *   - if several did, which one is at fault cannot be told: all of them are
+ *     rolled back (the newest first) and run again one at a time, each in
+ *     a transaction of its own, before any call that comes later;
+ *
+ *   - if none did, the desired state cannot be committed as it is: they
+ *     all fail with OVSDB's message. */
 static void
-run_port(struct pending *p)
+pending_blame(const struct db_txn_result *r)
 {
-    if (!state_network_find(p->network_id)) {
-        free(p->network_id);
-        p->network_id = NULL;
-        pending_fail(p, 409, "the network was deleted while it was being "
-                     "created");
-        return;
-    }
-    if (db_applied_seqno() < p->seqno) {
-        return;
+    struct pending **suspects = NULL;
+    size_t n = 0, allocated = 0;
+    struct pending *p;
+
+    LIST_FOR_EACH (p, node, &pendings) {
+        if (p->seqno > r->base_seqno && p->seqno <= r->seqno
+            && p->rollback) {
+            if (n >= allocated) {
+                suspects = x2nrealloc(suspects, &allocated,
+                                      sizeof *suspects);
+            }
+            suspects[n++] = p;
+        }
     }
 
-    int64_t ofport;
-    const char *error;
-    if (!db_interface_state(p->port, &ofport, &error) || !ofport) {
-        return;                 /* ovs-vswitchd has not got to it yet. */
-    }
-    if (ofport > 0) {
-        pending_succeed(p);
-    } else {
-        char *msg = xasprintf("ovs-vswitchd could not add port %s: %s",
-                              p->port, error ? error : "unknown error");
-        pending_fail(p, 500, msg);
+    if (n == 1) {
+        char *msg = xasprintf("the Open vSwitch database refused the "
+                              "change: %s", r->error);
+        pending_fail(suspects[0], 409, msg);
         free(msg);
+    } else if (n > 1) {
+        VLOG_INFO("%"PRIuSIZE" calls shared the transaction the database "
+                  "refused: running them again one at a time", n);
+        for (size_t i = n; i-- > 0; ) {
+            p = suspects[i];
+            p->rollback(p);
+            pending_defer(p->req, p->call, true, true);
+            pending_destroy(p);
+        }
+    } else {
+        char *msg = xasprintf("the Open vSwitch database refuses ovsnet's "
+                              "changes: %s", r->error);
+        LIST_FOR_EACH_SAFE (p, node, &pendings) {
+            if (p->seqno > r->base_seqno && p->seqno <= r->seqno) {
+                pending_fail(p, 503, msg);
+            }
+        }
+        free(msg);
+    }
+    free(suspects);
+}
+
+/* Runs the deferred calls whose turn it is. */
+static void
+run_deferred(void)
+{
+    while (state_is_loaded() && !ovs_list_is_empty(&deferred)) {
+        struct pending *d = CONTAINER_OF(ovs_list_front(&deferred),
+                                         struct pending, node);
+        if (d->alone) {
+            const struct pending *p;
+            LIST_FOR_EACH (p, node, &pendings) {
+                if (p->alone && !pending_committed(p)) {
+                    return;     /* The one before is in flight. */
+                }
+            }
+        }
+
+        /* Run the call now, as if it had just come in. */
+        struct http_request *req = d->req;
+        const struct call *call = find_call(http_request_path(req));
+        running_alone = d->alone;
+        pending_destroy(d);
+        dispatch(req, call);
+        running_alone = false;
     }
 }
 
 void
 driver_run(void)
 {
-    struct pending *p;
-    long long int now = time_msec();
-
-    LIST_FOR_EACH_SAFE (p, node, &pendings) {
-        if (p->state_needed) {
-            if (state_is_loaded() || state_unavailable()) {
-                /* Run the call now, as if it had just come in. */
-                struct http_request *req = p->req;
-                pending_destroy(p);
-                driver_handle(req, NULL);
-            } else if (now >= p->deadline) {
-                http_request_reply_error(p->req, 503, "%s: the Open vSwitch "
-                                         "database is not reachable",
-                                         p->call);
-                pending_destroy(p);
-            }
-            continue;
-        }
-
-        if (p->endpoint_id) {
-            run_endpoint(p);
-        } else if (p->port) {
-            run_port(p);
-        } else if (db_applied_seqno() >= p->seqno) {
-            if (p->need_network_id
-                && !state_network_find(p->need_network_id)) {
-                pending_fail(p, 409, "the network was removed while it "
-                             "was being created");
-            } else {
-                pending_succeed(p);
-            }
-        } else {
-            continue;
+    static unsigned int txn_serial;
+    const struct db_txn_result *r = db_last_txn();
+    if (r->serial != txn_serial) {
+        txn_serial = r->serial;
+        if (r->status == DB_TXN_ERROR) {
+            pending_blame(r);
         }
     }
 
-    /* Timeouts, after the above had its chance. */
+    run_deferred();
+
+    /* The newest first, so that the rollbacks of calls that fail together
+     * undo their changes in the reverse order. */
+    struct pending *p;
+    LIST_FOR_EACH_REVERSE_SAFE (p, node, &pendings) {
+        pending_run(p);
+    }
+
+    /* One that ran alone may have completed. */
+    run_deferred();
+
+    /* Timeouts, after the above had their chance, and calls that wait for
+     * a state that another ovsnetd of the driver serves. */
+    long long int now = time_msec();
+    LIST_FOR_EACH_SAFE (p, node, &deferred) {
+        if (!state_is_loaded() && state_unavailable()) {
+            http_request_reply_error(p->req, 503, "%s: %s", p->call,
+                                     state_unavailable());
+            pending_destroy(p);
+        } else if (now >= p->deadline) {
+            if (!state_is_loaded() || !db_is_connected()) {
+                http_request_reply_error(p->req, 503, "%s: the Open vSwitch "
+                                         "database is not reachable",
+                                         p->call);
+            } else {
+                http_request_reply_error(p->req, 503, "%s: its turn to be "
+                                         "committed did not come within "
+                                         "%d ms", p->call, timeout_ms);
+            }
+            pending_destroy(p);
+        }
+    }
     LIST_FOR_EACH_SAFE (p, node, &pendings) {
-        if (!p->state_needed && now >= p->deadline) {
+        if (now >= p->deadline) {
             char *msg;
             if (!db_is_connected()) {
                 msg = xasprintf("%s: the Open vSwitch database is not "
                                 "reachable", p->call);
-            } else if ((p->endpoint_id || p->port)
-                       && db_applied_seqno() >= p->seqno) {
-                msg = xasprintf("%s: ovs-vswitchd did not add the port "
-                                "within %d ms", p->call, timeout_ms);
+            } else if (pending_committed(p) && p->waiting) {
+                msg = xasprintf("%s: %s within %d ms", p->call, p->waiting,
+                                timeout_ms);
             } else {
                 msg = xasprintf("%s: the change was not committed to the "
                                 "database within %d ms", p->call,
@@ -1163,6 +1563,9 @@ driver_wait(void)
     LIST_FOR_EACH (p, node, &pendings) {
         poll_timer_wait_until(p->deadline);
     }
+    LIST_FOR_EACH (p, node, &deferred) {
+        poll_timer_wait_until(p->deadline);
+    }
 }
 
 void
@@ -1171,6 +1574,10 @@ driver_destroy(void)
     struct pending *p;
 
     LIST_FOR_EACH_SAFE (p, node, &pendings) {
+        http_request_reply_error(p->req, 503, "ovsnetd is shutting down");
+        pending_destroy(p);
+    }
+    LIST_FOR_EACH_SAFE (p, node, &deferred) {
         http_request_reply_error(p->req, 503, "ovsnetd is shutting down");
         pending_destroy(p);
     }

@@ -21,6 +21,49 @@ is_string(const struct json *j)
     return j && j->type == JSON_STRING;
 }
 
+/* Checks gateway 'gw' (the string 'gw_s') of pool 'pool' (the string
+ * 'pool_s'), item 'i' of IPv4Data or IPv6Data ('what'): it must be an
+ * address of the pool, with the pool's prefix length, and not the pool's
+ * network address or (IPv4) broadcast address, which no host may have.
+ * Returns NULL or an error message. */
+static char *
+check_gateway(const char *what, size_t i, const char *pool_s,
+              const struct addr *pool, const char *gw_s,
+              const struct addr *gw)
+{
+    if (!addr_in_prefix(gw, pool)) {
+        return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is not in its pool "
+                         "%.80s", what, i, gw_s, pool_s);
+    }
+    if (gw->plen != pool->plen) {
+        return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s: the prefix length "
+                         "must be the pool's (%.80s)", what, i, gw_s,
+                         pool_s);
+    }
+
+    /* Whether the bits past the prefix are all 0, all 1. */
+    unsigned int n_bits = 8 * addr_len(gw);
+    const uint8_t *bytes = (const uint8_t *) &gw->in6;
+    bool zeros = true, ones = true;
+    for (unsigned int bit = gw->plen; bit < n_bits; bit++) {
+        bool set = (bytes[bit / 8] >> (7 - bit % 8)) & 1;
+        zeros &= !set;
+        ones &= set;
+    }
+    if (gw->plen + 1 < n_bits) {
+        if (zeros) {
+            return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is the network "
+                             "address of pool %.80s", what, i, gw_s, pool_s);
+        }
+        if (ones && gw->family == AF_INET) {
+            return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is the "
+                             "broadcast address of pool %.80s", what, i,
+                             gw_s, pool_s);
+        }
+    }
+    return NULL;
+}
+
 /* Reads the pools of 'data' (IPv4Data or IPv6Data, may be NULL) of address
  * family 'family' into 'pools' and 'gateways'. */
 static char *
@@ -37,7 +80,7 @@ parse_ipam_data(const struct json *data, const char *what, int family,
         const struct json *item = json_array(data)->elems[i];
         const struct json *pool = json_get(item, "Pool");
         const struct json *gw = json_get(item, "Gateway");
-        struct addr a;
+        struct addr a, g;
 
         if (item->type != JSON_OBJECT) {
             return xasprintf("%s[%"PRIuSIZE"] must be an object", what, i);
@@ -56,13 +99,18 @@ parse_ipam_data(const struct json *data, const char *what, int family,
         if (gw && gw->type != JSON_NULL
             && !(is_string(gw) && !json_string(gw)[0])) {
             if (!is_string(gw)
-                || addr_parse(json_string(gw), &a)
-                || a.family != family) {
+                || addr_parse(json_string(gw), &g)
+                || g.family != family) {
                 return xasprintf("%s[%"PRIuSIZE"].Gateway must be an IPv%d "
                                  "address/prefix, not %.80s", what, i,
                                  family == AF_INET ? 4 : 6,
                                  is_string(gw) ? json_string(gw)
                                  : "a non-string");
+            }
+            char *error = check_gateway(what, i, json_string(pool), &a,
+                                        json_string(gw), &g);
+            if (error) {
+                return error;
             }
             svec_add(gateways, json_string(gw));
         }

@@ -10,7 +10,9 @@
 #ifndef TESTS_DRIVER_WRAPS_H
 #define TESTS_DRIVER_WRAPS_H 1
 
+#include "netns/link-sync.h"
 #include "netns/link.h"
+#include "netns/nat.h"
 #include "netns/route.h"
 #include "ovsdb/db.h"
 #include "ovsdb/state.h"
@@ -26,10 +28,14 @@ __typeof__(db_bridge_datapath) __wrap_db_bridge_datapath;
 __typeof__(db_foreign_port_exists) __wrap_db_foreign_port_exists;
 __typeof__(db_default_datapath) __wrap_db_default_datapath;
 __typeof__(db_is_connected) __wrap_db_is_connected;
+__typeof__(db_last_txn) __wrap_db_last_txn;
+__typeof__(nat_applied_seqno) __wrap_nat_applied_seqno;
+__typeof__(nat_failed_seqno) __wrap_nat_failed_seqno;
 __typeof__(state_is_loaded) __wrap_state_is_loaded;
 __typeof__(link_get_kind) __wrap_link_get_kind;
 __typeof__(link_vxlan_supported) __wrap_link_vxlan_supported;
 __typeof__(route_lookup) __wrap_route_lookup;
 __typeof__(route_local_addrs) __wrap_route_local_addrs;
+__typeof__(linksync_gateway_status) __wrap_linksync_gateway_status;
 
 #endif /* tests/driver-wraps.h */

@@ -25,7 +25,8 @@ INTEGRATION_TESTS = \
 	tests/test-faults.sh \
 	tests/test-nat.sh \
 	tests/test-socket.sh \
-	tests/test-instances.sh
+	tests/test-instances.sh \
+	tests/test-failfast.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/ovs-sandbox.sh

@@ -151,6 +151,29 @@ bad_option "ovs.datapath=nonsense" '{"ovs.datapath":"nonsense"}' \
     'ovs\.datapath'
 
 # ---------------------------------------------------------------------------
+log "=== gateways no host may have"
+
+# A hostile client, not Docker: its gateways are always in their pools, and
+# no two networks share one.
+refused "a gateway outside its pool" NetworkDriver.CreateNetwork \
+    "$(net_body "$N2" 203.0.113.0/24 198.51.100.1/24)" \
+    'IPv4Data\[0\]\.Gateway' '198\.51\.100\.1/24' '203\.0\.113\.0/24'
+refused "an IPv6 gateway outside its pool" NetworkDriver.CreateNetwork \
+    "$(net_body "$N2" 203.0.113.0/24 203.0.113.1/24 2001:db8:2::/64 \
+       2001:db8:1::1/64)" 'IPv6Data\[0\]\.Gateway' '2001:db8:1::1/64'
+refused "the pool's network address as gateway" NetworkDriver.CreateNetwork \
+    "$(net_body "$N2" 203.0.113.0/24 203.0.113.0/24)" \
+    'IPv4Data\[0\]\.Gateway' 'network address'
+refused "the pool's broadcast address as gateway" \
+    NetworkDriver.CreateNetwork \
+    "$(net_body "$N2" 203.0.113.0/24 203.0.113.255/24)" \
+    'IPv4Data\[0\]\.Gateway' 'broadcast'
+refused "another network's gateway" NetworkDriver.CreateNetwork \
+    "$(net_body "$N2" 198.51.100.0/24 198.51.100.1/24)" \
+    'IPv4Data' '198\.51\.100\.1' "${N1:0:12}"
+not_known "$N2"
+
+# ---------------------------------------------------------------------------
 log "=== HTTP level"
 
 # Over 1 MiB of valid JSON.

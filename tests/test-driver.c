@@ -166,6 +166,52 @@ __wrap_db_applied_seqno(void)
     return applied_seqno;
 }
 
+/* What db_last_txn() returns. */
+static struct db_txn_result last_txn;
+
+/* Replaces db_last_txn().  No mock queue: returns 'last_txn'. */
+const struct db_txn_result *
+__wrap_db_last_txn(void)
+{
+    return &last_txn;
+}
+
+/* Makes the fake database say that it refused the transaction that carried
+ * the desired state from 'applied_seqno' to the current one, with
+ * 'error'. */
+static void
+refuse_txn(const char *error)
+{
+    last_txn.serial++;
+    last_txn.status = DB_TXN_ERROR;
+    last_txn.base_seqno = applied_seqno;
+    last_txn.seqno = state_seqno();
+    free(last_txn.error);
+    last_txn.error = xstrdup(error);
+}
+
+/* The fake NAT module: how far the rules of the desired state are in the
+ * kernel, and the last rule set it refused. */
+static uint64_t nat_applied;
+static uint64_t nat_failed;
+static const char *nat_error;
+
+/* Replaces nat_applied_seqno().  No mock queue: returns 'nat_applied'. */
+uint64_t
+__wrap_nat_applied_seqno(void)
+{
+    return nat_applied;
+}
+
+/* Replaces nat_failed_seqno().  No mock queue: returns 'nat_failed' and
+ * 'nat_error'. */
+uint64_t
+__wrap_nat_failed_seqno(const char **error)
+{
+    *error = nat_error;
+    return nat_failed;
+}
+
 /* Replaces db_is_connected().  No mock queue: returns 'connected'. */
 bool
 __wrap_db_is_connected(void)
@@ -280,6 +326,20 @@ __wrap_db_foreign_port_exists(const char *name)
 
 /* What db_interface_state() says of every gateway port: CreateNetwork waits
  * for it.  Reset by setup(). */
+/* netns/link-sync, for CreateNetwork: the networks (IDs) whose gateway
+ * port got its addresses (see configure_gateways()), and the kernel's
+ * refusals by network ID. */
+static struct sset gateways_ready = SSET_INITIALIZER(&gateways_ready);
+static struct shash gateway_errors = SHASH_INITIALIZER(&gateway_errors);
+
+bool
+__wrap_linksync_gateway_status(const struct state_network *net,
+                               const char **error)
+{
+    *error = shash_find_data(&gateway_errors, net->id);
+    return sset_contains(&gateways_ready, net->id);
+}
+
 static int64_t gateway_ofport = 1;
 static const char *gateway_error;
 
@@ -335,9 +395,33 @@ dq(const char *s)
 /* Makes the fake database say that everything in the desired state so far
  * has been committed. */
 static void
-catch_up(void)
+commit(void)
 {
     applied_seqno = state_seqno();
+}
+
+/* Does what the reconcile pass would do for the link side: gives the
+ * gateway ports that ovs-vswitchd added their addresses. */
+static void
+configure_gateways(void)
+{
+    struct state_network *net;
+
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (gateway_ofport > 0) {
+            sset_add(&gateways_ready, net->id);
+        }
+    }
+}
+
+/* Makes everything in the desired state so far have taken effect: committed
+ * to the database, gateways configured, NAT rules in the kernel. */
+static void
+catch_up(void)
+{
+    commit();
+    configure_gateways();
+    nat_applied = state_seqno();
 }
 
 /* Requests. */
@@ -643,14 +727,18 @@ create_network_with(const char *id, const char *generic)
                                            "{%s}}", generic)));
 }
 
-/* Creates network 'id' on a bridge of its own, with IPv4 pool
- * 10.0.0.0/24. */
+/* Creates network 'id' on a bridge of its own, with IPv4 pool 10.0.N.0/24,
+ * N from its first digit (0 for net_a, 1 for net_b...): two networks of a
+ * host cannot have the same gateway. */
 static void
 create_network(const char *id)
 {
+    int n = (id[0] - 'a') & 0xff;
+
     expect_new_network(id);
-    create_network_more(id, ", 'IPv4Data': [{'Pool': '10.0.0.0/24', "
-                        "'Gateway': '10.0.0.1/24'}]");
+    create_network_more(id, keep(xasprintf(
+                            ", 'IPv4Data': [{'Pool': '10.0.%d.0/24', "
+                            "'Gateway': '10.0.%d.1/24'}]", n, n)));
 }
 
 /* Runs CreateEndpoint 'eid' on network 'nid' with 'iface' as Interface (JSON
@@ -692,6 +780,7 @@ group_setup(void **state OVS_UNUSED)
 static int
 group_teardown(void **state OVS_UNUSED)
 {
+    free(last_txn.error);
     state_destroy();
     svec_destroy(&strings);
     return 0;
@@ -707,6 +796,9 @@ setup(void **state OVS_UNUSED)
     gateway_error = NULL;
     existing_link = NULL;
     existing_kind = NULL;
+    last_txn.status = DB_TXN_COMMITTED;
+    nat_applied = nat_failed = 0;
+    nat_error = NULL;
     catch_up();
     return 0;
 }
@@ -728,6 +820,8 @@ teardown(void **state OVS_UNUSED)
     svec_destroy(&strings);
     svec_init(&strings);
     sset_clear(&local_addrs);
+    sset_clear(&gateways_ready);
+    shash_clear(&gateway_errors);
     return 0;
 }
 
@@ -1771,7 +1865,13 @@ test_create_network_waits_for_gateway(void **state OVS_UNUSED)
     catch_up();
     driver_run();
     assert_pending(req);
+
+    /* Added, but without its addresses yet: no answer. */
     gateway_ofport = 1;
+    driver_run();
+    assert_pending(req);
+
+    configure_gateways();
     driver_run();
     assert_reply(req, 200, "{}");
 }
@@ -2137,6 +2237,212 @@ test_delete_network(void **state OVS_UNUSED)
     assert_reply(req, 200, "{}");
 }
 
+/* Failures that surface at once, and what is rolled back. */
+
+static const char constraint[] = "constraint violation: Transaction causes "
+    "multiple rows in \"Interface\" table to have identical values";
+
+static void
+test_create_network_same_gateway(void **state OVS_UNUSED)
+{
+    /* Docker never gives two networks the same gateway; a client that
+     * does would have the address on two gateway ports of the host. */
+    create_network(net_a);
+    expect_bridge(keep(names_bridge(net_b)), NULL);
+    expect_default_datapath("system");
+    expect_gateway_port(net_b);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s', "
+                                    "'IPv4Data': [{'Pool': '10.0.0.0/24', "
+                                    "'Gateway': '10.0.0.1/24'}]}", net_b);
+    assert_error(req, 409, "IPv4Data", "10.0.0.1", net_a);
+    assert_null(state_network_find(net_b));
+
+    /* An internal network puts no address on the host. */
+    expect_new_network(net_b);
+    create_network_more(net_b, ", 'Options': {'com.docker.network.internal':"
+                        " true}, 'IPv4Data': [{'Pool': '10.0.0.0/24', "
+                        "'Gateway': '10.0.0.1/24'}]");
+}
+
+static void
+test_create_network_gateway_addresses_fail(void **state OVS_UNUSED)
+{
+    /* What reconcile does when the kernel refuses the gateway's addresses:
+     * the call fails with the kernel's words, the network is gone. */
+    expect_new_network(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    commit();
+    driver_run();
+    assert_pending(req);
+    shash_replace(&gateway_errors, net_a,
+                  "ovsgw-aaaaaaa1a: cannot add address 2001:db8::1/64 "
+                  "(Permission denied)");
+    driver_run();
+    assert_error(req, 500, "2001:db8::1/64", "Permission denied");
+    assert_null(state_network_find(net_a));
+}
+
+static void
+test_txn_error_one_call(void **state OVS_UNUSED)
+{
+    /* OVSDB refuses the transaction of one CreateNetwork: it fails at once
+     * with OVSDB's words and is rolled back; a DeleteEndpoint in the same
+     * transaction, which changed nothing of its own to undo, waits for the
+     * next one. */
+    expect_new_network(net_a);
+    struct http_request *create = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                       net_a);
+    struct http_request *delete = call(DELETE_ENDPOINT, "{'NetworkID': '%s', "
+                                       "'EndpointID': '%s'}", net_b, ep_1);
+    refuse_txn(constraint);
+    driver_run();
+    assert_error(create, 409, "database", constraint);
+    assert_null(state_network_find(net_a));
+    assert_pending(delete);
+
+    catch_up();
+    driver_run();
+    assert_reply(delete, 200, "{}");
+}
+
+static void
+test_txn_error_nothing_to_blame(void **state OVS_UNUSED)
+{
+    /* No call in the refused transaction changed anything it could undo:
+     * the desired state cannot be committed as it is, and the calls that
+     * wait for it fail at once rather than at their timeout. */
+    create_network(net_a);
+    struct http_request *req = call(DELETE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    assert_pending(req);
+    refuse_txn("referential integrity violation: ...");
+    driver_run();
+    assert_error(req, 503, "referential integrity violation");
+}
+
+static void
+test_txn_error_one_at_a_time(void **state OVS_UNUSED)
+{
+    /* A bad CreateNetwork and a good CreateEndpoint share a transaction
+     * that OVSDB refuses: both are rolled back and run again one at a time;
+     * the bad one fails alone, the good one succeeds.  A call that comes
+     * meanwhile waits for its turn. */
+    create_network(net_b);
+    expect_new_network(net_a);
+    struct http_request *bad = call(CREATE_NETWORK, "{'NetworkID': '%s'}",
+                                    net_a);
+    struct http_request *good = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                     "'EndpointID': '%s'}", net_b, ep_1);
+    refuse_txn(constraint);
+    expect_new_network(net_a);  /* Run again, alone. */
+    driver_run();
+    assert_pending(bad);
+    assert_pending(good);
+    assert_non_null(state_network_find(net_a));
+    assert_null(state_endpoint_find(ep_1));
+
+    struct http_request *later = call(CREATE_ENDPOINT, "{'NetworkID': '%s', "
+                                      "'EndpointID': '%s'}", net_b, ep_2);
+    assert_null(state_endpoint_find(ep_2));
+
+    refuse_txn(constraint);
+    driver_run();
+    assert_error(bad, 409, constraint);
+    assert_null(state_network_find(net_a));
+    assert_non_null(state_endpoint_find(ep_1));
+    assert_null(state_endpoint_find(ep_2));
+    assert_pending(good);
+
+    commit();
+    expect_interface(ep_1, true, 1, NULL);
+    driver_run();
+    assert_status_at(__FILE__, __LINE__, good, 200);
+    assert_non_null(state_endpoint_find(ep_2));
+
+    commit();
+    expect_interface(ep_2, true, 2, NULL);
+    driver_run();
+    assert_status_at(__FILE__, __LINE__, later, 200);
+}
+
+static void
+test_program_ports_nat_refused(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+    struct http_request *req = program(net_a, ep_1, "[{'Proto': 6, "
+                                       "'Port': 80, 'HostPort': 8080}]");
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* Committed to OVSDB, but not in the kernel yet: no answer. */
+    req = program(net_a, ep_1, "[{'Proto': 6, 'Port': 80, "
+                  "'HostPort': 9090}]");
+    commit();
+    driver_run();
+    assert_pending(req);
+
+    /* nf_tables refuses it: the call fails with the kernel's words, and
+     * the endpoint's ports are those it had. */
+    nat_failed = state_seqno();
+    nat_error = "the kernel refused message 1 of 9 of the transaction for "
+                "table inet ovsnet (Operation not permitted)";
+    driver_run();
+    assert_error(req, 500, "Operation not permitted");
+    const struct state_endpoint *ep = state_endpoint_find(ep_1);
+    assert_int_equal(ep->n_ports, 1);
+    assert_int_equal(ep->ports[0].host_port, 8080);
+
+    /* The same ports again, while the kernel still refuses: nothing to
+     * roll back, but no success either. */
+    req = program(net_a, ep_1, "[{'Proto': 6, 'Port': 80, "
+                  "'HostPort': 8080}]");
+    commit();
+    nat_failed = state_seqno();
+    driver_run();
+    assert_error(req, 500, "Operation not permitted");
+    assert_int_equal(state_endpoint_find(ep_1)->ports[0].host_port, 8080);
+
+    /* Without published ports before or after, NAT is not waited for. */
+    create_endpoint(net_a, ep_2, "{'Address': '10.0.0.3/24'}");
+    req = program(net_a, ep_2, "[]");
+    nat_failed = state_seqno();
+    driver_run();
+    assert_reply(req, 200, "{}");
+}
+
+static void
+test_program_ports_rollback_order(void **state OVS_UNUSED)
+{
+    /* Two calls change one endpoint's ports, A to B, then B to C, and
+     * both fail: the endpoint has A again, whatever order they fail in. */
+    create_network(net_a);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+    struct http_request *req = program(net_a, ep_1, "[{'Proto': 6, "
+                                       "'Port': 80, 'HostPort': 8001}]");
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    struct http_request *b = program(net_a, ep_1, "[{'Proto': 6, "
+                                     "'Port': 80, 'HostPort': 8002}]");
+    nat_failed = state_seqno();
+    nat_error = "refused";
+    struct http_request *c = program(net_a, ep_1, "[{'Proto': 6, "
+                                     "'Port': 80, 'HostPort': 8003}]");
+    driver_run();
+    assert_error(b, 500, "refused");
+    assert_pending(c);
+    assert_int_equal(state_endpoint_find(ep_1)->ports[0].host_port, 8003);
+
+    nat_failed = state_seqno();
+    driver_run();
+    assert_error(c, 500, "refused");
+    assert_int_equal(state_endpoint_find(ep_1)->ports[0].host_port, 8001);
+}
+
 /* Before the state is loaded, and at exit. */
 
 static void
@@ -2276,6 +2582,13 @@ main(void)
         TEST(test_oper_info),
         TEST(test_delete_endpoint),
         TEST(test_delete_network),
+        TEST(test_create_network_same_gateway),
+        TEST(test_create_network_gateway_addresses_fail),
+        TEST(test_txn_error_one_call),
+        TEST(test_txn_error_nothing_to_blame),
+        TEST(test_txn_error_one_at_a_time),
+        TEST(test_program_ports_nat_refused),
+        TEST(test_program_ports_rollback_order),
         TEST(test_state_not_loaded),
         TEST(test_state_not_loaded_timeout),
         TEST(test_state_unavailable),

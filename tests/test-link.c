@@ -99,12 +99,11 @@ fail(const char *file, int line, const char *format, ...)
 #define X0 "ovtst-x0"
 #define ALIAS "ovsnet test endpoint 0123"
 
-/* Reads /sys/class/net/'name'/'attr' into 'buf' of 'size' bytes, without
+/* Reads the first line of file 'path' into 'buf' of 'size' bytes, without
  * the trailing new-line.  Exits on failure. */
 static void
-read_sys(const char *name, const char *attr, char *buf, size_t size)
+read_line(const char *path, char *buf, size_t size)
 {
-    char *path = xasprintf("/sys/class/net/%s/%s", name, attr);
     FILE *file = fopen(path, "r");
 
     if (!file || !fgets(buf, size, file)) {
@@ -112,8 +111,18 @@ read_sys(const char *name, const char *attr, char *buf, size_t size)
              ovs_strerror(errno));
     }
     fclose(file);
-    free(path);
     buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Reads /sys/class/net/'name'/'attr' into 'buf' of 'size' bytes, without
+ * the trailing new-line.  Exits on failure. */
+static void
+read_sys(const char *name, const char *attr, char *buf, size_t size)
+{
+    char *path = xasprintf("/sys/class/net/%s/%s", name, attr);
+
+    read_line(path, buf, size);
+    free(path);
 }
 
 /* Returns the number in /sys/class/net/'name'/'attr' (decimal or 0x
@@ -573,6 +582,69 @@ test_addrs(void)
     CHECK_ERR(link_ensure_addrs(A0, &bad, 1), EINVAL);
 }
 
+/* Writes 'value' to /proc/sys/net/'path'.  Exits on failure. */
+static void
+write_sysctl(const char *path, const char *value)
+{
+    char *file = xasprintf("/proc/sys/net/%s", path);
+    FILE *stream = fopen(file, "w");
+
+    if (!stream || fputs(value, stream) < 0 || fclose(stream)) {
+        fail(__FILE__, __LINE__, "%s: cannot write (%s)", file,
+             ovs_strerror(errno));
+    }
+    free(file);
+}
+
+/* A link made while net.ipv6.conf.default.disable_ipv6 is 1 (a host that
+ * turns IPv6 off by default) takes no IPv6 address (EACCES) until IPv6 is
+ * enabled on it: link_ensure_addrs() and link_configure_gateway() do
+ * that. */
+static void
+test_addrs_ipv6_disabled(void)
+{
+    struct eth_addr mac = ETH_ADDR_C(02, 00, 00, 00, 00, 02);
+    struct addr addrs[2];
+    char value[16];
+    char *msg;
+
+    CHECK_ERR(addr_parse("192.0.2.1/24", &addrs[0]), 0);
+    CHECK_ERR(addr_parse("2001:db8:9::1/64", &addrs[1]), 0);
+
+    write_sysctl("ipv6/conf/default/disable_ipv6", "1");
+    CHECK_ERR(link_veth_create(X0, B1, 0, &mac, NULL), 0);
+    CHECK_ERR(link_veth_create(M0, M1, 0, &mac, NULL), 0);
+    write_sysctl("ipv6/conf/default/disable_ipv6", "0");
+    read_line("/proc/sys/net/ipv6/conf/" X0 "/disable_ipv6", value,
+              sizeof value);
+    CHECK_STREQ(value, "1");
+
+    CHECK_ERR(link_ensure_addrs(X0, &addrs[1], 1), 0);
+    CHECK(count_addr(X0, &addrs[1]) == 1);
+    read_line("/proc/sys/net/ipv6/conf/" X0 "/disable_ipv6", value,
+              sizeof value);
+    CHECK_STREQ(value, "0");
+
+    CHECK_ERR(link_configure_gateway(M0, 1400, addrs, 2, &msg), 0);
+    CHECK(!msg);
+    CHECK(count_addr(M0, &addrs[0]) == 1);
+    CHECK(count_addr(M0, &addrs[1]) == 1);
+    CHECK(is_up(M0));
+    CHECK(read_sys_ulong(M0, "mtu") == 1400);
+
+    /* What fails is named, with the kernel's reason. */
+    CHECK_ERR(link_configure_gateway("ovtst-nope", 1400, addrs, 2, &msg),
+              ENODEV);
+    CHECK(msg && strstr(msg, "ovtst-nope"));
+    free(msg);
+    CHECK_ERR(link_configure_gateway(M0, 1 << 20, addrs, 2, &msg), EINVAL);
+    CHECK(msg && strstr(msg, M0) && strstr(msg, "MTU"));
+    free(msg);
+
+    CHECK_ERR(link_delete(X0), 0);
+    CHECK_ERR(link_delete(M0), 0);
+}
+
 /* Adds a permanent neighbour entry for 'addr' on 'name' with RTM_NEWNEIGH
  * and NLM_F_EXCL: EEXIST if there is one already. */
 static int
@@ -833,6 +905,7 @@ main(int argc OVS_UNUSED, char *argv[])
     test_offloads();
     test_vxlan();
     test_addrs();
+    test_addrs_ipv6_disabled();
     test_forget_neighbor();
     test_list();
     test_delete();

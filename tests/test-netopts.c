@@ -767,6 +767,55 @@ test_ipam_bad_gateway(void **state)
 }
 
 static void
+test_ipam_gateway_outside_pool(void **state)
+{
+    struct fixture *fx = *state;
+
+    /* Outside its pool: a hostile client put 198.51.100.1 on the gateway
+     * of a network of 203.0.113.0/24. */
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '203.0.113.0/24', "
+                             "'Gateway': '198.51.100.1/24'}]}"),
+                       "IPv4Data[0].Gateway", "198.51.100.1/24",
+                       "203.0.113.0/24", NULL);
+    assert_error_names(parse(fx, "{'IPv6Data': [{'Pool': '2001:db8:1::/64'},"
+                             " {'Pool': '2001:db8:2::/64', "
+                             "'Gateway': '2001:db8:1::1/64'}]}"),
+                       "IPv6Data[1].Gateway", "2001:db8:1::1/64",
+                       "2001:db8:2::/64", NULL);
+
+    /* In the pool, with a prefix of its own. */
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '203.0.113.0/24', "
+                             "'Gateway': '203.0.113.1/16'}]}"),
+                       "IPv4Data[0].Gateway", "203.0.113.1/16", "prefix",
+                       NULL);
+
+    /* The network and broadcast addresses belong to no host. */
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '203.0.113.0/24', "
+                             "'Gateway': '203.0.113.0/24'}]}"),
+                       "IPv4Data[0].Gateway", "203.0.113.0/24", "network",
+                       NULL);
+    assert_error_names(parse(fx, "{'IPv4Data': [{'Pool': '203.0.113.0/24', "
+                             "'Gateway': '203.0.113.255/24'}]}"),
+                       "IPv4Data[0].Gateway", "203.0.113.255/24",
+                       "broadcast", NULL);
+    assert_error_names(parse(fx, "{'IPv6Data': [{'Pool': '2001:db8::/64', "
+                             "'Gateway': '2001:db8::/64'}]}"),
+                       "IPv6Data[0].Gateway", "2001:db8::/64", "network",
+                       NULL);
+
+    /* What is fine: the last address of an IPv6 pool, both of a /31
+     * (RFC 3021), the one of a /32. */
+    assert_ok(parse(fx, "{'IPv6Data': [{'Pool': '2001:db8::/64', "
+                    "'Gateway': '2001:db8::ffff:ffff:ffff:ffff/64'}]}"));
+    assert_ok(parse(fx, "{'IPv4Data': [{'Pool': '198.51.100.0/31', "
+                    "'Gateway': '198.51.100.0/31'}, "
+                    "{'Pool': '198.51.100.8/31', "
+                    "'Gateway': '198.51.100.9/31'}, "
+                    "{'Pool': '198.51.100.4/32', "
+                    "'Gateway': '198.51.100.4/32'}]}"));
+}
+
+static void
 test_ipam_not_array(void **state)
 {
     struct fixture *fx = *state;
@@ -827,6 +876,7 @@ main(void)
         TEST(test_ipam_bad_pool),
         TEST(test_ipam_wrong_family),
         TEST(test_ipam_bad_gateway),
+        TEST(test_ipam_gateway_outside_pool),
         TEST(test_ipam_not_array),
         TEST(test_ipam_entry_not_object),
     };

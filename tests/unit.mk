@@ -49,7 +49,7 @@ tests_test_portmap_LDADD = \
 
 # plugin/driver: Docker's NetworkDriver calls.  The HTTP server (plugin/http),
 # the database (ovsdb/db) and what the driver asks the kernel (netns/link,
-# netns/route) are replaced; the desired state (ovsdb/state), names and
+# netns/route, netns/nat) are replaced; the desired state (ovsdb/state), names and
 # netopts are the real ones, except that whether the state has been loaded
 # from OVSDB is the test's to say.
 check_PROGRAMS += tests/test-driver
@@ -69,11 +69,15 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=db_foreign_port_exists \
 	-Wl,--wrap=db_default_datapath \
 	-Wl,--wrap=db_is_connected \
+	-Wl,--wrap=db_last_txn \
+	-Wl,--wrap=nat_applied_seqno \
+	-Wl,--wrap=nat_failed_seqno \
 	-Wl,--wrap=state_is_loaded \
 	-Wl,--wrap=link_get_kind \
 	-Wl,--wrap=link_vxlan_supported \
 	-Wl,--wrap=route_lookup \
-	-Wl,--wrap=route_local_addrs
+	-Wl,--wrap=route_local_addrs \
+	-Wl,--wrap=linksync_gateway_status
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \

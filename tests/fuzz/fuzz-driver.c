@@ -17,6 +17,9 @@
  *
  *   - ovsdb/db: every change is committed at once, and ovs-vswitchd adds
  *     every port at once (ofport 1); no bridge or foreign port exists;
+ *     gateway ports get their addresses at once;
+ *
+ *   - netns/nat: every rule set is applied at once;
  *
  *   - netns/route: every peer has a route with MTU 1500 through eth0,
  *     none is local;
@@ -151,6 +154,26 @@ __wrap_db_is_connected(void)
     return true;
 }
 
+const struct db_txn_result *
+__wrap_db_last_txn(void)
+{
+    static const struct db_txn_result committed;
+    return &committed;
+}
+
+uint64_t
+__wrap_nat_applied_seqno(void)
+{
+    return state_seqno();
+}
+
+uint64_t
+__wrap_nat_failed_seqno(const char **error)
+{
+    *error = NULL;
+    return 0;
+}
+
 bool
 __wrap_state_is_loaded(void)
 {
@@ -196,6 +219,14 @@ __wrap_route_lookup(const char *ip OVS_UNUSED, int *mtu, char **src,
         *dev = xstrdup("eth0");
     }
     return 0;
+}
+
+bool
+__wrap_linksync_gateway_status(const struct state_network *net OVS_UNUSED,
+                               const char **error)
+{
+    *error = NULL;
+    return true;                /* Gateways get their addresses at once. */
 }
 
 const struct sset *
