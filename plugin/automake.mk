@@ -6,6 +6,7 @@ plugin_libplugin_a_SOURCES = \
 	plugin/http.c plugin/http.h plugin/http-error.c \
 	plugin/json-get.c plugin/json-get.h \
 	plugin/netopts.c plugin/netopts.h \
+	plugin/pending.c plugin/pending.h \
 	plugin/portmap.c plugin/portmap.h \
 	plugin/sync.c plugin/sync.h
 

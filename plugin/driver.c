@@ -16,7 +16,6 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
-#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb/addr.h"
 #include "ovsdb/db.h"
@@ -25,93 +24,13 @@
 #include "plugin/http.h"
 #include "plugin/json-get.h"
 #include "plugin/netopts.h"
+#include "plugin/pending.h"
 #include "plugin/portmap.h"
-#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(driver);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 50);
-
-/* Calls in flight.
- *
- * A call that changes the desired state is answered once the change has
- * taken effect, as its completion predicate ('check') says: committed to
- * OVSDB, and whatever else the call promises (a port that ovs-vswitchd
- * added, a gateway with its addresses, NAT rules in the kernel).  If it
- * fails, its explicit 'rollback' takes its change out of the desired state
- * again.  When OVSDB refuses a transaction that carried the changes of
- * several calls, those are taken out and run again one at a time ('alone'),
- * so that the bad one fails alone and the others succeed: see
- * pending_blame() and doc/design.md. */
-
-struct pending;
-
-enum pending_verdict {
-    PENDING_WAIT,               /* Not complete yet. */
-    PENDING_DONE,               /* Complete: answer with the reply. */
-    PENDING_FAILED,             /* Failed: answer with the error, roll back. */
-};
-
-/* A completion predicate.  On PENDING_FAILED, stores an HTTP status in
- * '*status' and a message in '*msg' (for the caller to free). */
-typedef enum pending_verdict pending_check_func(struct pending *,
-                                                unsigned int *status,
-                                                char **msg);
-/* Undoes what a call changed in the desired state. */
-typedef void pending_rollback_func(struct pending *);
-
-struct pending {
-    struct ovs_list node;       /* In 'pendings' or 'deferred'. */
-    struct http_request *req;
-    char *call;                 /* e.g. "CreateNetwork", for messages. */
-    long long int deadline;     /* In msec, time_msec() clock. */
-    bool alone;                 /* Its change goes to OVSDB alone. */
-
-    /* In 'pendings': what completes it. */
-    uint64_t seqno;             /* Committed once db_applied_seqno() >= this:
-                                 * the state_seqno() after its change. */
-    pending_check_func *check;  /* NULL: the commit alone completes it. */
-    pending_rollback_func *rollback;  /* NULL: nothing to undo. */
-    const char *waiting;        /* What it waits for once committed, for
-                                 * the timeout's message. */
-    char *network_id;           /* The network it creates or needs. */
-    char *endpoint_id;          /* The endpoint it creates or changes. */
-    struct state_port *old_ports;  /* ProgramExternalConnectivity: the */
-    size_t n_old_ports;            /* endpoint's published ports before */
-    struct state_port *new_ports;  /* it, and after. */
-    size_t n_new_ports;
-    struct json *reply;         /* Sent on success. */
-};
-
-/* Calls waiting for their change to take effect, oldest first. */
-static struct ovs_list pendings = OVS_LIST_INITIALIZER(&pendings);
-
-/* Calls not run yet, in the order they came: while the desired state is not
- * loaded from OVSDB, and while calls are run one at a time after OVSDB
- * refused a transaction ('alone'). */
-static struct ovs_list deferred = OVS_LIST_INITIALIZER(&deferred);
-
-/* True while a deferred 'alone' call runs: its pending is 'alone' too. */
-static bool running_alone;
-
-static int timeout_ms = DRIVER_DEFAULT_TIMEOUT_MS;
-
-void
-driver_init(int timeout)
-{
-    timeout_ms = timeout;
-}
-
-/* Sends 'body' (which this takes) as the reply to 'req'. */
-static void
-reply_json(struct http_request *req, unsigned int status, struct json *body)
-{
-    char *s = json_to_string(body, 0);
-    http_request_reply(req, status, s);
-    free(s);
-    json_destroy(body);
-}
 
 static struct json *
 object_with_string(const char *key, const char *value)
@@ -119,64 +38,6 @@ object_with_string(const char *key, const char *value)
     struct json *o = json_object_create();
     json_object_put_string(o, key, value);
     return o;
-}
-
-static void
-pending_destroy(struct pending *p)
-{
-    ovs_list_remove(&p->node);
-    free(p->call);
-    free(p->endpoint_id);
-    free(p->network_id);
-    free(p->old_ports);
-    free(p->new_ports);
-    json_destroy(p->reply);
-    free(p);
-}
-
-/* Adds a pending for 'req', a call of 'call' whose change (if any) has just
- * been made, to be answered with 'reply' (which this takes) once the commit
- * completes it.  The caller sets 'check' and 'rollback' if it needs more. */
-static struct pending *
-pending_add(struct http_request *req, const char *call, struct json *reply)
-{
-    struct pending *p = xzalloc(sizeof *p);
-
-    p->req = req;
-    p->call = xstrdup(call);
-    p->deadline = time_msec() + timeout_ms;
-    p->seqno = state_seqno();
-    p->alone = running_alone;
-    p->reply = reply;
-    ovs_list_push_back(&pendings, &p->node);
-    poll_immediate_wake();
-    return p;
-}
-
-/* Puts 'req', a call of 'call' that has not been run, into 'deferred': at
- * the back, or at the front if 'front'. */
-static void
-pending_defer(struct http_request *req, const char *call, bool alone,
-              bool front)
-{
-    struct pending *p = xzalloc(sizeof *p);
-
-    p->req = req;
-    p->call = xstrdup(call);
-    p->deadline = time_msec() + timeout_ms;
-    p->alone = alone;
-    if (front) {
-        ovs_list_push_front(&deferred, &p->node);
-    } else {
-        ovs_list_push_back(&deferred, &p->node);
-    }
-    poll_immediate_wake();
-}
-
-static bool
-pending_committed(const struct pending *p)
-{
-    return db_applied_seqno() >= p->seqno;
 }
 
 /* Completion predicates. */
@@ -314,7 +175,7 @@ rollback_ports(struct pending *p)
     }
 
     struct pending *q;
-    LIST_FOR_EACH (q, node, &pendings) {
+    LIST_FOR_EACH (q, node, pending_in_flight()) {
         if (q != p && q->rollback == rollback_ports && q->seqno > p->seqno
             && !strcmp(q->endpoint_id, p->endpoint_id)
             && ports_equal(q->old_ports, q->n_old_ports,
@@ -378,7 +239,7 @@ handle_activate(struct http_request *req, const struct json *body OVS_UNUSED)
     struct json *reply = json_object_create();
     json_object_put(reply, "Implements",
                     json_array_create_1(json_string_create("NetworkDriver")));
-    reply_json(req, 200, reply);
+    http_request_reply_json(req, 200, reply);
 }
 
 static void
@@ -386,13 +247,13 @@ handle_capabilities(struct http_request *req, const struct json *body OVS_UNUSED
 {
     struct json *reply = object_with_string("Scope", "local");
     json_object_put_string(reply, "ConnectivityScope", "local");
-    reply_json(req, 200, reply);
+    http_request_reply_json(req, 200, reply);
 }
 
 static void
 handle_empty(struct http_request *req, const struct json *body OVS_UNUSED)
 {
-    reply_json(req, 200, json_object_create());
+    http_request_reply_json(req, 200, json_object_create());
 }
 
 /* Returns the datapath type of bridge 'name': from OVSDB, or from a network
@@ -1035,7 +896,7 @@ handle_join(struct http_request *req, const struct json *body)
                     pick_gateway(&net->cfg.ipv6_gateways, ep->ipv6));
     }
     VLOG_INFO("Join %s: %s", eid, ep->peer);
-    reply_json(req, 200, reply);
+    http_request_reply_json(req, 200, reply);
 }
 
 static void
@@ -1058,7 +919,7 @@ handle_leave(struct http_request *req, const struct json *body)
         state_endpoint_set_ports(ep, NULL, 0);
         pending_add(req, "Leave", json_object_create());
     } else {
-        reply_json(req, 200, json_object_create());
+        http_request_reply_json(req, 200, json_object_create());
     }
 }
 
@@ -1107,7 +968,7 @@ handle_oper_info(struct http_request *req, const struct json *body)
     }
     struct json *reply = json_object_create();
     json_object_put(reply, "Value", value);
-    reply_json(req, 200, reply);
+    http_request_reply_json(req, 200, reply);
 }
 
 /* Returns endpoint 'EndpointID' of network 'NetworkID' of 'body', or NULL
@@ -1312,24 +1173,11 @@ find_call(const char *path)
     return NULL;
 }
 
-/* Returns true while calls are being run one at a time: some wait in
- * 'deferred' for their turn, or one that ran alone is not committed yet. */
-static bool
-pending_isolating(void)
+/* Runs deferred call 'req' (a pending_dispatch_func). */
+static void
+driver_dispatch(struct http_request *req)
 {
-    const struct pending *p;
-
-    LIST_FOR_EACH (p, node, &deferred) {
-        if (p->alone) {
-            return true;
-        }
-    }
-    LIST_FOR_EACH (p, node, &pendings) {
-        if (p->alone && !pending_committed(p)) {
-            return true;
-        }
-    }
-    return false;
+    dispatch(req, find_call(http_request_path(req)));
 }
 
 void
@@ -1350,235 +1198,31 @@ driver_handle(struct http_request *req, void *aux OVS_UNUSED)
         const char *text = http_request_body(req, &len);
         VLOG_DBG("%s %.*s", path, (int) MIN(len, 4096), text ? text : "");
     }
-    if (call->needs_state && !state_is_loaded() && state_unavailable()) {
-        http_request_reply_error(req, 503, "%s: %s", path + 1,
-                                 state_unavailable());
-    } else if (call->needs_state && !state_is_loaded()) {
-        pending_defer(req, path + 1, false, false);
-    } else if (call->needs_state && pending_isolating()) {
-        /* Its turn comes after the calls being run one at a time. */
-        pending_defer(req, path + 1, true, false);
-    } else {
+    if (!call->needs_state || pending_admit(req, path + 1)) {
         dispatch(req, call);
     }
 }
 
-/* Fails pending 'p' with 'status' and 'message', undoing what its call
- * changed in the desired state. */
-static void
-pending_fail(struct pending *p, unsigned int status, const char *message)
+void
+driver_init(int timeout)
 {
-    VLOG_WARN_RL(&rl, "%s failed: %s", p->call, message);
-    if (p->rollback) {
-        p->rollback(p);
-        poll_immediate_wake();
-    }
-    http_request_reply_error(p->req, status, "%s", message);
-    pending_destroy(p);
-}
-
-static void
-pending_succeed(struct pending *p)
-{
-    reply_json(p->req, 200, p->reply);
-    p->reply = NULL;
-    pending_destroy(p);
-}
-
-/* Answers 'p' if its completion predicate says it is complete or failed. */
-static void
-pending_run(struct pending *p)
-{
-    enum pending_verdict v;
-    unsigned int status = 500;
-    char *msg = NULL;
-
-    if (p->check) {
-        v = p->check(p, &status, &msg);
-    } else {
-        v = pending_committed(p) ? PENDING_DONE : PENDING_WAIT;
-    }
-    if (v == PENDING_DONE) {
-        pending_succeed(p);
-    } else if (v == PENDING_FAILED) {
-        pending_fail(p, status, msg);
-    }
-    free(msg);
-}
-
-/* Handles OVSDB's refusal of a transaction, 'r'.  The calls whose changes
- * it carried are those whose seqno is in (r->base_seqno, r->seqno]:
- *
- *   - if one of them changed the desired state (has a rollback), its change
- *     is the one OVSDB refused: it fails with OVSDB's message and is rolled
- *     back, and the others wait for the next transaction;
- *
- *   - if several did, which one is at fault cannot be told: all of them are
- *     rolled back (the newest first) and run again one at a time, each in
- *     a transaction of its own, before any call that comes later;
- *
- *   - if none did, the desired state cannot be committed as it is: they
- *     all fail with OVSDB's message. */
-static void
-pending_blame(const struct db_txn_result *r)
-{
-    struct pending **suspects = NULL;
-    size_t n = 0, allocated = 0;
-    struct pending *p;
-
-    LIST_FOR_EACH (p, node, &pendings) {
-        if (p->seqno > r->base_seqno && p->seqno <= r->seqno
-            && p->rollback) {
-            if (n >= allocated) {
-                suspects = x2nrealloc(suspects, &allocated,
-                                      sizeof *suspects);
-            }
-            suspects[n++] = p;
-        }
-    }
-
-    if (n == 1) {
-        char *msg = xasprintf("the Open vSwitch database refused the "
-                              "change: %s", r->error);
-        pending_fail(suspects[0], 409, msg);
-        free(msg);
-    } else if (n > 1) {
-        VLOG_INFO("%"PRIuSIZE" calls shared the transaction the database "
-                  "refused: running them again one at a time", n);
-        for (size_t i = n; i-- > 0; ) {
-            p = suspects[i];
-            p->rollback(p);
-            pending_defer(p->req, p->call, true, true);
-            pending_destroy(p);
-        }
-    } else {
-        char *msg = xasprintf("the Open vSwitch database refuses ovsnet's "
-                              "changes: %s", r->error);
-        LIST_FOR_EACH_SAFE (p, node, &pendings) {
-            if (p->seqno > r->base_seqno && p->seqno <= r->seqno) {
-                pending_fail(p, 503, msg);
-            }
-        }
-        free(msg);
-    }
-    free(suspects);
-}
-
-/* Runs the deferred calls whose turn it is. */
-static void
-run_deferred(void)
-{
-    while (state_is_loaded() && !ovs_list_is_empty(&deferred)) {
-        struct pending *d = CONTAINER_OF(ovs_list_front(&deferred),
-                                         struct pending, node);
-        if (d->alone) {
-            const struct pending *p;
-            LIST_FOR_EACH (p, node, &pendings) {
-                if (p->alone && !pending_committed(p)) {
-                    return;     /* The one before is in flight. */
-                }
-            }
-        }
-
-        /* Run the call now, as if it had just come in. */
-        struct http_request *req = d->req;
-        const struct call *call = find_call(http_request_path(req));
-        running_alone = d->alone;
-        pending_destroy(d);
-        dispatch(req, call);
-        running_alone = false;
-    }
+    pending_init(timeout, driver_dispatch);
 }
 
 void
 driver_run(void)
 {
-    static unsigned int txn_serial;
-    const struct db_txn_result *r = db_last_txn();
-    if (r->serial != txn_serial) {
-        txn_serial = r->serial;
-        if (r->status == DB_TXN_ERROR) {
-            pending_blame(r);
-        }
-    }
-
-    run_deferred();
-
-    /* The newest first, so that the rollbacks of calls that fail together
-     * undo their changes in the reverse order. */
-    struct pending *p;
-    LIST_FOR_EACH_REVERSE_SAFE (p, node, &pendings) {
-        pending_run(p);
-    }
-
-    /* One that ran alone may have completed. */
-    run_deferred();
-
-    /* Timeouts, after the above had their chance, and calls that wait for
-     * a state that another ovsnetd of the driver serves. */
-    long long int now = time_msec();
-    LIST_FOR_EACH_SAFE (p, node, &deferred) {
-        if (!state_is_loaded() && state_unavailable()) {
-            http_request_reply_error(p->req, 503, "%s: %s", p->call,
-                                     state_unavailable());
-            pending_destroy(p);
-        } else if (now >= p->deadline) {
-            if (!state_is_loaded() || !db_is_connected()) {
-                http_request_reply_error(p->req, 503, "%s: the Open vSwitch "
-                                         "database is not reachable",
-                                         p->call);
-            } else {
-                http_request_reply_error(p->req, 503, "%s: its turn to be "
-                                         "committed did not come within "
-                                         "%d ms", p->call, timeout_ms);
-            }
-            pending_destroy(p);
-        }
-    }
-    LIST_FOR_EACH_SAFE (p, node, &pendings) {
-        if (now >= p->deadline) {
-            char *msg;
-            if (!db_is_connected()) {
-                msg = xasprintf("%s: the Open vSwitch database is not "
-                                "reachable", p->call);
-            } else if (pending_committed(p) && p->waiting) {
-                msg = xasprintf("%s: %s within %d ms", p->call, p->waiting,
-                                timeout_ms);
-            } else {
-                msg = xasprintf("%s: the change was not committed to the "
-                                "database within %d ms", p->call,
-                                timeout_ms);
-            }
-            pending_fail(p, 503, msg);
-            free(msg);
-        }
-    }
+    pending_run();
 }
 
 void
 driver_wait(void)
 {
-    struct pending *p;
-
-    LIST_FOR_EACH (p, node, &pendings) {
-        poll_timer_wait_until(p->deadline);
-    }
-    LIST_FOR_EACH (p, node, &deferred) {
-        poll_timer_wait_until(p->deadline);
-    }
+    pending_wait();
 }
 
 void
 driver_destroy(void)
 {
-    struct pending *p;
-
-    LIST_FOR_EACH_SAFE (p, node, &pendings) {
-        http_request_reply_error(p->req, 503, "ovsnetd is shutting down");
-        pending_destroy(p);
-    }
-    LIST_FOR_EACH_SAFE (p, node, &deferred) {
-        http_request_reply_error(p->req, 503, "ovsnetd is shutting down");
-        pending_destroy(p);
-    }
+    pending_shutdown();
 }

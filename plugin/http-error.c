@@ -1,4 +1,4 @@
-/* plugin/http: the body of error replies, apart from libmicrohttpd, so that
+/* plugin/http: the bodies of replies, apart from libmicrohttpd, so that
  * the unit tests that replace plugin/http can make the same. */
 
 #include <config.h>
@@ -20,4 +20,14 @@ http_error_json(const char *format, va_list args)
     json_destroy(o);
     free(msg);
     return s;
+}
+
+void
+http_request_reply_json(struct http_request *req, unsigned int status,
+                        struct json *body)
+{
+    char *s = json_to_string(body, 0);
+    http_request_reply(req, status, s);
+    free(s);
+    json_destroy(body);
 }

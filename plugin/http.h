@@ -21,6 +21,7 @@
 
 struct http_server;
 struct http_request;
+struct json;
 
 /* Called once per complete request.  Must eventually call
  * http_request_reply() exactly once, during the call or later. */
@@ -50,6 +51,11 @@ const char *http_request_body(const struct http_request *, size_t *len);
  * which a newline is appended).  'req' must not be used afterwards. */
 void http_request_reply(struct http_request *req, unsigned int status,
                         const char *body);
+
+/* Sends 'body' (which this takes) as the reply to 'req', with 'status'.
+ * (In plugin/http-error.c.) */
+void http_request_reply_json(struct http_request *req, unsigned int status,
+                             struct json *body);
 
 /* Replies {"Err": MESSAGE} with 'status'. */
 void http_request_reply_error(struct http_request *req, unsigned int status,
