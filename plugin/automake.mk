@@ -5,6 +5,7 @@ plugin_libplugin_a_SOURCES = \
 	plugin/driver.c plugin/driver.h \
 	plugin/http.c plugin/http.h plugin/http-error.c \
 	plugin/json-get.c plugin/json-get.h \
+	plugin/netcheck.c plugin/netcheck.h \
 	plugin/netopts.c plugin/netopts.h \
 	plugin/pending.c plugin/pending.h \
 	plugin/portmap.c plugin/portmap.h \
