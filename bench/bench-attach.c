@@ -18,8 +18,14 @@
  *      DeleteEndpoint ("detach"), each pair timed with CLOCK_MONOTONIC;
  *      in between, as Docker does, the Join's SrcName is moved into a
  *      container's network namespace as eth0 and back (not timed);
- *   4. the burst again with the largest population there;
- *   5. ovsnetd's VmRSS and VmHWM (from /proc/PID/status) along the way.
+ *   4. with --publish=N: "docker run -P" on N of the endpoints
+ *      (ProgramExternalConnectivity asking for any host port), one after
+ *      the other, and before and after that, C cycles of the same call and
+ *      RevokeExternalConnectivity on one more endpoint, each call timed:
+ *      the time to choose a host port with none and with N published;
+ *      then the N are revoked;
+ *   5. the burst again with the largest population there;
+ *   6. ovsnetd's VmRSS and VmHWM (from /proc/PID/status) along the way.
  *
  * CreateEndpoint returns only once ovs-vswitchd has given the port an
  * ofport, so "attach" is the time until the port is ready.  With --trace,
@@ -65,6 +71,7 @@ static const char *program_name = "bench-attach";
 /* Options. */
 static int n_cycles = 50;
 static int n_burst = 50;
+static int n_publish;                   /* --publish. */
 static int fill_concurrency = 16;
 static long call_timeout = 120;         /* Seconds, per call. */
 static int budget_s;                    /* Per set of cycles; 0: none. */
@@ -107,8 +114,9 @@ now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Stores the wall clock time in 'buf' as "HH:MM:SS.mmm", UTC, the format
- * of "ovsdb-client --timestamp", to compare with its output. */
+/* Stores the wall clock time in 'buf' as "HH:MM:SS.uuuuuu", UTC, the
+ * format of "ovsdb-client --timestamp" (which has only milliseconds), to
+ * compare with its output. */
 static void
 wall_clock(char buf[32])
 {
@@ -117,8 +125,8 @@ wall_clock(char buf[32])
 
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    snprintf(buf, 32, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min,
-             tm.tm_sec, (int) (ts.tv_nsec / 1000000));
+    snprintf(buf, 32, "%02d:%02d:%02d.%06d", tm.tm_hour, tm.tm_min,
+             tm.tm_sec, (int) (ts.tv_nsec / 1000));
 }
 
 /* Returns true if a set of cycles that started at 'start' (ms) and has done
@@ -369,6 +377,23 @@ ids_call(struct pc_client *c, const char *method, const struct endpoint *ep)
     call(c, method, body);
 }
 
+/* "docker run -P" for a container that exposes 80/tcp: asks for any host
+ * port. */
+static void
+publish(struct pc_client *c, const struct endpoint *ep)
+{
+    char body[512];
+
+    snprintf(body, sizeof body,
+             "{\"NetworkID\":\"%s\",\"EndpointID\":\"%s\","
+             "\"Options\":{\"com.docker.network.endpoint.exposedports\":"
+             "[{\"Proto\":6,\"Port\":80}],"
+             "\"com.docker.network.portmap\":[{\"Proto\":6,\"IP\":\"\","
+             "\"Port\":80,\"HostIP\":\"\",\"HostPort\":0,"
+             "\"HostPortEnd\":0}]}}", network_id, ep->id);
+    call(c, "NetworkDriver.ProgramExternalConnectivity", body);
+}
+
 /* Runs 'argv' and waits for it; dies if it fails. */
 static void
 run(char *const argv[])
@@ -572,6 +597,64 @@ run_batch(struct endpoint *eps, int n, int what, int threads, bool burst,
     return wall;
 }
 
+/* Publishes and revokes a port of 'ep' --cycles times, timing each call,
+ * with 'n_published' ports of other endpoints published. */
+static void
+publish_cycles(struct pc_client *c, const struct endpoint *ep,
+               int n_published)
+{
+    struct samples pub = { NULL, 0, 0 }, revoke = { NULL, 0, 0 };
+    char key[128];
+
+    pc_message("%d publish/revoke cycles with %d ports published",
+               n_cycles, n_published);
+    for (int i = 0; i < n_cycles; i++) {
+        double a = now_ms();
+        publish(c, ep);
+        double b = now_ms();
+        ids_call(c, "NetworkDriver.RevokeExternalConnectivity", ep);
+        samples_add(&pub, b - a);
+        samples_add(&revoke, now_ms() - b);
+    }
+    snprintf(key, sizeof key, "ovsnet.publish.at.%d.call", n_published);
+    samples_report(&pub, key);
+    snprintf(key, sizeof key, "ovsnet.revoke.at.%d.call", n_published);
+    samples_report(&revoke, key);
+    free(pub.v);
+    free(revoke.v);
+}
+
+/* Step 4 of the top comment: "docker run -P" on the first 'n' of 'eps'. */
+static void
+bench_publish(struct pc_client *c, struct endpoint *eps, int n,
+              unsigned int *serial)
+{
+    struct endpoint probe;
+    char key[128];
+
+    endpoint_init(&probe, (*serial)++);
+    create_endpoint(c, &probe, true);
+    publish_cycles(c, &probe, 0);
+
+    pc_message("publishing a port of %d endpoints, one after the other", n);
+    double t0 = now_ms();
+    for (int i = 0; i < n; i++) {
+        publish(c, &eps[i]);
+    }
+    snprintf(key, sizeof key, "ovsnet.publish.fill.%d.wall_ms", n);
+    result(key, now_ms() - t0);
+
+    publish_cycles(c, &probe, n);
+
+    t0 = now_ms();
+    for (int i = 0; i < n; i++) {
+        ids_call(c, "NetworkDriver.RevokeExternalConnectivity", &eps[i]);
+    }
+    snprintf(key, sizeof key, "ovsnet.revoke.drain.%d.wall_ms", n);
+    result(key, now_ms() - t0);
+    ids_call(c, "NetworkDriver.DeleteEndpoint", &probe);
+}
+
 /* The ovsnet benchmark. */
 
 static int
@@ -728,6 +811,14 @@ bench_ovsnet(const char *path)
         report_memory(key);
     }
 
+    if (n_publish) {
+        if (n_publish > n_fill) {
+            pc_fatal("--publish=%d: only %d endpoints (--populations)",
+                     n_publish, n_fill);
+        }
+        bench_publish(&c, fill, n_publish, &serial);
+    }
+
     /* The same burst again, on the full network. */
     if (n_fill) {
         burst = xcalloc(n_burst, sizeof *burst);
@@ -860,6 +951,10 @@ usage(void)
            "  --populations=P,.. ovsnet: endpoints on the network while "
            "cycling\n"
            "                     (default 10,1000)\n"
+           "  --publish=N        ovsnet: then publish a port of N of them "
+           "(\"-P\"), and\n"
+           "                     time publishing with 0 and N published "
+           "(default 0)\n"
            "  --fill-concurrency=N  ovsnet: calls at once while adding "
            "them (default 16)\n"
            "  --container=NETNS  ovsnet: move each measured link into the "
@@ -880,11 +975,11 @@ usage(void)
            "\"POPULATION\n"
            "                     ID9 T0 T1 T2 T3\": the first 9 digits of "
            "the endpoint\n"
-           "                     ID and the UTC times (HH:MM:SS.mmm) when "
-           "CreateEndpoint\n"
-           "                     was sent and answered, and when "
-           "DeleteEndpoint was\n"
-           "                     sent and answered\n"
+           "                     ID and the UTC times (HH:MM:SS.uuuuuu) "
+           "when\n"
+           "                     CreateEndpoint was sent and answered, and "
+           "when\n"
+           "                     DeleteEndpoint was sent and answered\n"
            "\n"
            "\"activate\" calls Plugin.Activate once, for scripts that "
            "wait for the\n"
@@ -914,6 +1009,7 @@ main(int argc, char *argv[])
         OPT_TIMEOUT,
         OPT_TRACE,
         OPT_BUDGET,
+        OPT_PUBLISH,
         OPT_HELP,
     };
     static const struct option long_options[] = {
@@ -928,6 +1024,7 @@ main(int argc, char *argv[])
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"trace", required_argument, NULL, OPT_TRACE},
         {"budget", required_argument, NULL, OPT_BUDGET},
+        {"publish", required_argument, NULL, OPT_PUBLISH},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -987,6 +1084,9 @@ main(int argc, char *argv[])
             break;
         case OPT_BUDGET:
             budget_s = pc_parse_int(optarg, "--budget", 0, 86400);
+            break;
+        case OPT_PUBLISH:
+            n_publish = pc_parse_int(optarg, "--publish", 0, 16383);
             break;
         case OPT_TRACE:
             trace = fopen(optarg, "w");

@@ -25,8 +25,11 @@
 #                     early (after at least 10; default 60)
 #   BENCH_BURST       endpoints in a burst (default 50)
 #   BENCH_POPULATION  endpoints/ports already there, second case (1000)
+#   BENCH_PUBLISH     endpoints that publish a port ("-P"), at most
+#                     BENCH_POPULATION (default: BENCH_POPULATION; 0: none)
 #   BENCH_DATAPATH    netdev or system (default: system if the kernel has
 #                     Open vSwitch's datapath module loaded, else netdev)
+#   BENCH_OVS_DOCKER  0 skips the ovs-docker baseline of 1-2
 #   BENCH_DOCKER      0 skips bench-docker.sh
 #   BENCH_TUNNEL      0 skips bench-tunnel.sh
 #   BENCH_RESULTS     also copy the raw "KEY VALUE" results to this file
@@ -44,10 +47,18 @@ bench_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${BENCH_BUDGET:=60}"
 : "${BENCH_BURST:=50}"
 : "${BENCH_POPULATION:=1000}"
+: "${BENCH_PUBLISH:=$BENCH_POPULATION}"
+: "${BENCH_OVS_DOCKER:=1}"
 : "${BENCH_DOCKER:=1}"
 : "${BENCH_TUNNEL:=1}"
 if ! [[ "$BENCH_POPULATION" =~ ^[0-9]+$ ]] || [ "$BENCH_POPULATION" -le 10 ]; then
     echo "run.sh: BENCH_POPULATION=$BENCH_POPULATION: give more than 10" >&2
+    exit 1
+fi
+if ! [[ "$BENCH_PUBLISH" =~ ^[0-9]+$ ]] \
+   || [ "$BENCH_PUBLISH" -gt "$BENCH_POPULATION" ]; then
+    echo "run.sh: BENCH_PUBLISH=$BENCH_PUBLISH: give 0 to" \
+         "BENCH_POPULATION ($BENCH_POPULATION)" >&2
     exit 1
 fi
 
@@ -62,10 +73,12 @@ if [ -z "${BENCH_DATAPATH:-}" ]; then
 fi
 export BENCH_DATAPATH
 
-command -v ovs-docker > /dev/null \
-    || bench_skip "ovs-docker not found (Debian: openvswitch-common)"
-command -v uuidgen > /dev/null \
-    || bench_skip "uuidgen (which ovs-docker needs) not found"
+if [ "$BENCH_OVS_DOCKER" != 0 ]; then
+    command -v ovs-docker > /dev/null \
+        || bench_skip "ovs-docker not found (Debian: openvswitch-common)"
+    command -v uuidgen > /dev/null \
+        || bench_skip "uuidgen (which ovs-docker needs) not found"
+fi
 
 bench_init
 RESULTS=$BENCH_DIR/results
@@ -123,7 +136,8 @@ bench_log "ovsnetd $OVSNETD_PID up in $NS; attach, burst and memory"
 in_ns "$BENCH_ATTACH" ovsnet --pid="$OVSNETD_PID" \
     --container="$CONTAINER_NETNS" --datapath="$BENCH_DATAPATH" \
     --cycles="$BENCH_CYCLES" --burst="$BENCH_BURST" $trace_opt \
-    --populations="10,$BENCH_POPULATION" "$T/ovs.sock" >> "$RESULTS" \
+    --populations="10,$BENCH_POPULATION" --publish="$BENCH_PUBLISH" \
+    "$T/ovs.sock" >> "$RESULTS" \
     || bench_die "bench-attach ovsnet failed (see above; logs in $T)"
 if [ -n "$trace_opt" ]; then
     kill "$MONITOR_PID" 2> /dev/null
@@ -147,6 +161,8 @@ if [ -n "$trace_opt" ]; then
             add(pop, "attach_ovsnetd_commit", ins[port] - ms(f[3]))
             add(pop, "attach_vswitchd_ofport", ofp[port] - ins[port])
             add(pop, "attach_ovsnetd_reply", ms(f[4]) - ofp[port])
+            add(pop, "attach_ovsnetd_own",
+                ins[port] - ms(f[3]) + ms(f[4]) - ofp[port])
             add(pop, "detach_ovsnetd_commit", del[port] - ms(f[5]))
             add(pop, "detach_ovsnetd_reply", ms(f[6]) - del[port])
         }
@@ -161,7 +177,7 @@ if [ -n "$trace_opt" ]; then
                     s[j + 1] = x
                 }
                 split(key, kk, SUBSEP)
-                printf "ovsnet.phase.%s.%s.p50 %s\n", kk[1], kk[2], s[int((m + 1) / 2)]
+                printf "ovsnet.phase.%s.%s.p50 %.3f\n", kk[1], kk[2], s[int((m + 1) / 2)]
             }
             if (missing) printf "ovsnet.phase.unmatched %d\n", missing
         }' FS=, "$T/monitor.csv" FS=' ' "$T/trace" >> "$RESULTS"
@@ -181,18 +197,20 @@ bench_host_stop
 # ---------------------------------------------------------------------------
 # 1-2. The baseline: ovs-docker on an Open vSwitch of its own.
 
-bench_host ovs-docker
-bench_ovs_start
-BRIDGE=benchbr
-vsctl add-br $BRIDGE -- set bridge $BRIDGE datapath_type="$BENCH_DATAPATH" \
-    || bench_die "cannot create bridge $BRIDGE"
-bench_container ovs-docker-ctr
+if [ "$BENCH_OVS_DOCKER" != 0 ]; then
+    bench_host ovs-docker
+    bench_ovs_start
+    BRIDGE=benchbr
+    vsctl add-br $BRIDGE \
+        -- set bridge $BRIDGE datapath_type="$BENCH_DATAPATH" \
+        || bench_die "cannot create bridge $BRIDGE"
+    bench_container ovs-docker-ctr
 
-# ovs-docker asks docker one thing: "docker inspect -f '{{.State.Pid}}'
-# CONTAINER".  This stand-in answers it for our container alone.
-FAKEBIN=$T/fakebin
-mkdir -p "$FAKEBIN"
-cat > "$FAKEBIN/docker" <<EOF
+    # ovs-docker asks docker one thing: "docker inspect -f '{{.State.Pid}}'
+    # CONTAINER".  This stand-in answers it for our container alone.
+    FAKEBIN=$T/fakebin
+    mkdir -p "$FAKEBIN"
+    cat > "$FAKEBIN/docker" <<EOF
 #!/bin/sh
 # A stand-in for docker, for ovs-docker: answers "docker inspect
 # -f '{{.State.Pid}}' bench-ctr" with the pid of a process in a namespace
@@ -205,42 +223,45 @@ fi
 echo "fake docker: not supported: \$*" >&2
 exit 1
 EOF
-chmod +x "$FAKEBIN/docker"
+    chmod +x "$FAKEBIN/docker"
 
-bench_log "ovs-docker on an empty bridge"
-PATH=$FAKEBIN:$PATH in_ns "$BENCH_ATTACH" ovs-docker --label=0 \
-    --cycles="$BENCH_CYCLES" --budget="$BENCH_BUDGET" --burst="$BENCH_BURST" \
-    $BRIDGE bench-ctr \
-    >> "$RESULTS" || bench_die "bench-attach ovs-docker failed"
+    bench_log "ovs-docker on an empty bridge"
+    PATH=$FAKEBIN:$PATH in_ns "$BENCH_ATTACH" ovs-docker --label=0 \
+        --cycles="$BENCH_CYCLES" --budget="$BENCH_BUDGET" \
+        --burst="$BENCH_BURST" $BRIDGE bench-ctr \
+        >> "$RESULTS" || bench_die "bench-attach ovs-docker failed"
 
-bench_log "adding $BENCH_POPULATION ports (veth pairs, one ovs-vsctl call)"
-start=$(date +%s%N)
-for ((i = 0; i < BENCH_POPULATION; i++)); do
-    echo "link add bfill$i type veth peer name bfillc$i"
-    echo "link set bfill$i up"
-done | in_ns ip -batch - || bench_die "cannot create the veth pairs"
-args=()
-for ((i = 0; i < BENCH_POPULATION; i++)); do
-    # As ovs-docker makes them.
-    args+=(-- add-port $BRIDGE "bfill$i" -- set interface "bfill$i"
-           "external_ids:container_id=filler$i"
-           external_ids:container_iface=eth1)
-done
-vsctl --timeout=600 "${args[@]}" || bench_die "cannot add the ports"
-unset args
-echo "ovs-vsctl.fill.$BENCH_POPULATION.wall_ms" \
-     "$((($(date +%s%N) - start) / 1000000))" >> "$RESULTS"
+    bench_log "adding $BENCH_POPULATION ports (veth pairs, one ovs-vsctl" \
+              "call)"
+    start=$(date +%s%N)
+    for ((i = 0; i < BENCH_POPULATION; i++)); do
+        echo "link add bfill$i type veth peer name bfillc$i"
+        echo "link set bfill$i up"
+    done | in_ns ip -batch - || bench_die "cannot create the veth pairs"
+    args=()
+    for ((i = 0; i < BENCH_POPULATION; i++)); do
+        # As ovs-docker makes them.
+        args+=(-- add-port $BRIDGE "bfill$i" -- set interface "bfill$i"
+               "external_ids:container_id=filler$i"
+               external_ids:container_iface=eth1)
+    done
+    vsctl --timeout=600 "${args[@]}" || bench_die "cannot add the ports"
+    unset args
+    echo "ovs-vsctl.fill.$BENCH_POPULATION.wall_ms" \
+         "$((($(date +%s%N) - start) / 1000000))" >> "$RESULTS"
 
-bench_log "ovs-docker with $BENCH_POPULATION ports on the bridge"
-PATH=$FAKEBIN:$PATH in_ns "$BENCH_ATTACH" ovs-docker \
-    --label="$BENCH_POPULATION" --cycles="$BENCH_CYCLES" \
-    --budget="$BENCH_BUDGET" --burst=0 \
-    $BRIDGE bench-ctr >> "$RESULTS" || bench_die "bench-attach ovs-docker failed"
-echo "ovs-docker.cpu.vswitchd_s $(cpu_seconds "$T/ovs-vswitchd.pid")" \
-     >> "$RESULTS"
-echo "ovs-docker.log.vswitchd_warnings" \
-     "$(vswitchd_warnings "$T/ovs-vswitchd.log")" >> "$RESULTS"
-bench_host_stop
+    bench_log "ovs-docker with $BENCH_POPULATION ports on the bridge"
+    PATH=$FAKEBIN:$PATH in_ns "$BENCH_ATTACH" ovs-docker \
+        --label="$BENCH_POPULATION" --cycles="$BENCH_CYCLES" \
+        --budget="$BENCH_BUDGET" --burst=0 \
+        $BRIDGE bench-ctr >> "$RESULTS" \
+        || bench_die "bench-attach ovs-docker failed"
+    echo "ovs-docker.cpu.vswitchd_s $(cpu_seconds "$T/ovs-vswitchd.pid")" \
+         >> "$RESULTS"
+    echo "ovs-docker.log.vswitchd_warnings" \
+         "$(vswitchd_warnings "$T/ovs-vswitchd.log")" >> "$RESULTS"
+    bench_host_stop
+fi
 
 # ---------------------------------------------------------------------------
 # 4. Docker.
@@ -287,6 +308,7 @@ fi
 
 P=$BENCH_POPULATION
 B=$BENCH_BURST
+N=$BENCH_PUBLISH
 # Rows: label | ovsnet key | baseline key | ratio | target | unit
 #   ratio: "faster" = baseline / ovsnet, "share" = ovsnet / baseline
 #   target: "le:N" (ovsnet value <= N), "x:N" (ratio >= N), or "-"
@@ -297,10 +319,19 @@ attach p50, 10 endpoints / empty bridge|ovsnet.attach.10.p50|ovs-docker.attach.0
 attach p99, 10 endpoints / empty bridge|ovsnet.attach.10.p99|ovs-docker.attach.0.p99|faster|-|ms
 attach p50, $P endpoints / $P ports|ovsnet.attach.$P.p50|ovs-docker.attach.$P.p50|faster|x:8|ms
 attach p99, $P endpoints / $P ports|ovsnet.attach.$P.p99|ovs-docker.attach.$P.p99|faster|-|ms
+  10: ovsnetd until committed|ovsnet.phase.10.attach_ovsnetd_commit.p50|-|-|-|ms
+  10: ovs-vswitchd until ofport|ovsnet.phase.10.attach_vswitchd_ofport.p50|-|-|-|ms
+  10: ovsnetd until reply|ovsnet.phase.10.attach_ovsnetd_reply.p50|-|-|-|ms
+  10: ovsnetd's own (committed + reply)|ovsnet.phase.10.attach_ovsnetd_own.p50|-|-|le:2|ms
+  $P: ovsnetd until committed|ovsnet.phase.$P.attach_ovsnetd_commit.p50|-|-|-|ms
+  $P: ovs-vswitchd until ofport|ovsnet.phase.$P.attach_vswitchd_ofport.p50|-|-|-|ms
+  $P: ovsnetd until reply|ovsnet.phase.$P.attach_ovsnetd_reply.p50|-|-|-|ms
+  $P: ovsnetd's own (committed + reply)|ovsnet.phase.$P.attach_ovsnetd_own.p50|-|-|le:5|ms
 detach p50, 10 endpoints / empty bridge|ovsnet.detach.10.p50|ovs-docker.detach.0.p50|faster|-|ms
 detach p99, 10 endpoints / empty bridge|ovsnet.detach.10.p99|ovs-docker.detach.0.p99|faster|-|ms
 detach p50, $P endpoints / $P ports|ovsnet.detach.$P.p50|ovs-docker.detach.$P.p50|faster|-|ms
 detach p99, $P endpoints / $P ports|ovsnet.detach.$P.p99|ovs-docker.detach.$P.p99|faster|-|ms
+publish (-P) p50, $N published / none|ovsnet.publish.at.$N.call.p50|ovsnet.publish.at.0.call.p50|share|-|ms
 burst of $B attaches, wall (seq. ovs-docker)|ovsnet.burst.$B.wall_ms|ovs-docker.burst.$B.0.wall_ms|faster|x:10|ms
 docker run --rm true, median (ovs / bridge)|docker.run.ovs.median_ms|docker.run.bridge.median_ms|share|noise|ms
 TCP, ovs with userspace TSO / bridge|docker.tcp.ovs.gbps|docker.tcp.bridge.gbps|share|y:0.5|gbps
@@ -390,7 +421,7 @@ awk -F'|' -v spread="${BENCH_DIR}/results" '
 # Details: every figure, for whoever wants to look closer.
 echo
 echo "details (ms unless marked; p50/p99):"
-awk -v P="$P" -v B="$B" '
+awk -v P="$P" -v B="$B" -v N="$N" '
     { v[$1] = $2 }
     function f(k) { return (k in v) ? sprintf("%.1f", v[k]) : "-" }
     END {
@@ -408,11 +439,17 @@ awk -v P="$P" -v B="$B" '
         for (i = 1; i <= 2; i++) {
             p = pops[i]; k = "ovsnet.phase." p "."
             if ((k "attach_vswitchd_ofport.p50") in v)
-                printf "  where the time goes, %s endpoints (p50, 1 ms resolution): CreateEndpoint = ovsnetd until committed %s + ovs-vswitchd until ofport %s + ovsnetd until reply %s; DeleteEndpoint = ovsnetd until committed %s + until reply %s\n", p,
+                printf "  where the time goes, %s endpoints (p50): CreateEndpoint = ovsnetd until committed %s + ovs-vswitchd until ofport %s + ovsnetd until reply %s; DeleteEndpoint = ovsnetd until committed %s + until reply %s\n", p,
                     f(k "attach_ovsnetd_commit.p50"), f(k "attach_vswitchd_ofport.p50"),
                     f(k "attach_ovsnetd_reply.p50"), f(k "detach_ovsnetd_commit.p50"),
                     f(k "detach_ovsnetd_reply.p50")
         }
+        if ("ovsnet.publish.at.0.call.p50" in v)
+            printf "  ovsnet publish (-P, any host port) p50/p99: with none published %s/%s, with %s %s/%s; revoke with %s %s/%s; %s publishes one after the other %s, revoking them %s\n",
+                f("ovsnet.publish.at.0.call.p50"), f("ovsnet.publish.at.0.call.p99"), N,
+                f("ovsnet.publish.at." N ".call.p50"), f("ovsnet.publish.at." N ".call.p99"), N,
+                f("ovsnet.revoke.at." N ".call.p50"), f("ovsnet.revoke.at." N ".call.p99"), N,
+                f("ovsnet.publish.fill." N ".wall_ms"), f("ovsnet.revoke.drain." N ".wall_ms")
         printf "  ovsnet burst of %s: per call p50 %s p99 %s; deleting them (at once) %s\n", B,
             f("ovsnet.burst." B ".call.p50"), f("ovsnet.burst." B ".call.p99"), f("ovsnet.burst." B ".delete_wall_ms")
         printf "  ovsnet burst of %s with %s endpoints there: wall %s, per call p50 %s p99 %s\n", B, P,
