@@ -132,6 +132,12 @@ doom_link(const char *name, uint64_t seqno)
     shash_replace(&doomed_links, name, (void *) (uintptr_t) seqno);
 }
 
+bool
+linksync_link_doomed(const char *name)
+{
+    return shash_find(&doomed_links, name) != NULL;
+}
+
 /* ovsdb/state removes 'net': its VXLAN device goes once its port is out of
  * OVSDB, like endpoints' links. */
 static void

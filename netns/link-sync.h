@@ -53,6 +53,10 @@ void linksync_run(const struct ovsdb_idl *, bool full,
  * the kernel VXLAN devices ready. */
 const struct sset *linksync_ready_links(void);
 
+/* Returns true if link 'name' is still to be deleted: its endpoint or
+ * network was removed, but the link is not deleted yet. */
+bool linksync_link_doomed(const char *name);
+
 /* Returns true if the kernel VXLAN device of 'net' is ready. */
 bool linksync_vxlan_ready(const struct state_network *);
 

@@ -137,6 +137,25 @@ check_published(struct pending *p, unsigned int *status, char **msg)
     return nat_applied_seqno() >= p->seqno ? PENDING_DONE : PENDING_WAIT;
 }
 
+/* DeleteEndpoint: the endpoint's removal is committed and its veth pair
+ * deleted.  Deleting a link takes the kernel tens of ms, in the one thread:
+ * answered before that, the next call (Docker's next CreateEndpoint) would
+ * wait for it (see doc/design.md). */
+static enum pending_verdict
+check_link_deleted(struct pending *p, unsigned int *status OVS_UNUSED,
+                   char **msg OVS_UNUSED)
+{
+    if (!pending_committed(p)) {
+        return PENDING_WAIT;
+    }
+    p->waiting = "the veth pair was not deleted";
+
+    char *port = names_port(p->endpoint_id);
+    bool doomed = linksync_link_doomed(port);
+    free(port);
+    return doomed ? PENDING_WAIT : PENDING_DONE;
+}
+
 /* Rollbacks. */
 
 static void
@@ -474,7 +493,10 @@ handle_delete_endpoint(struct http_request *req, const struct json *body)
         VLOG_INFO("DeleteEndpoint %s", eid);
         state_endpoint_remove(ep);
     }
-    pending_add(req, "DeleteEndpoint", json_object_create());
+    struct pending *p = pending_add(req, "DeleteEndpoint",
+                                    json_object_create());
+    p->endpoint_id = xstrdup(eid);
+    p->check = check_link_deleted;
 }
 
 /* Returns the gateway (an "ip/len" string of 'gateways') in the same subnet

@@ -69,7 +69,8 @@ struct pending {
     const char *waiting;        /* What it waits for once committed, for
                                  * the timeout's message (set by 'check'). */
     char *network_id;           /* The network it creates or needs. */
-    char *endpoint_id;          /* The endpoint it creates or changes. */
+    char *endpoint_id;          /* The endpoint it creates, changes or
+                                 * deletes. */
     struct state_port *old_ports;  /* ProgramExternalConnectivity: the */
     size_t n_old_ports;            /* endpoint's published ports before */
     struct state_port *new_ports;  /* it, and after. */

@@ -340,6 +340,16 @@ __wrap_linksync_gateway_status(const struct state_network *net,
     return sset_contains(&gateways_ready, net->id);
 }
 
+/* netns/link-sync, for DeleteEndpoint: the links still to be deleted.
+ * Reset by setup(). */
+static struct sset doomed_links = SSET_INITIALIZER(&doomed_links);
+
+bool
+__wrap_linksync_link_doomed(const char *name)
+{
+    return sset_contains(&doomed_links, name);
+}
+
 static int64_t gateway_ofport = 1;
 static const char *gateway_error;
 
@@ -822,6 +832,7 @@ teardown(void **state OVS_UNUSED)
     sset_clear(&local_addrs);
     sset_clear(&gateways_ready);
     shash_clear(&gateway_errors);
+    sset_clear(&doomed_links);
     return 0;
 }
 
@@ -2206,6 +2217,29 @@ test_delete_endpoint(void **state OVS_UNUSED)
     assert_reply(req, 200, "{}");
 }
 
+/* DeleteEndpoint answers once the endpoint's veth pair is deleted (by
+ * link-sync, once the port's removal is committed): deleting a link takes
+ * the kernel tens of ms, which would otherwise delay the next call. */
+static void
+test_delete_endpoint_waits_for_link(void **state OVS_UNUSED)
+{
+    create_network(net_a);
+    create_endpoint(net_a, ep_1, "{'Address': '10.0.0.2/24'}");
+
+    struct http_request *req = call(DELETE_ENDPOINT, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+    const char *port = keep(names_port(ep_1));
+    sset_add(&doomed_links, port);     /* As link-sync's removal hook does. */
+    catch_up();
+    driver_run();
+    assert_pending(req);
+
+    /* What link-sync's pass does once the removal is committed. */
+    sset_find_and_delete(&doomed_links, port);
+    driver_run();
+    assert_reply(req, 200, "{}");
+}
+
 static void
 test_delete_network(void **state OVS_UNUSED)
 {
@@ -2581,6 +2615,7 @@ main(void)
         TEST(test_program_ports),
         TEST(test_oper_info),
         TEST(test_delete_endpoint),
+        TEST(test_delete_endpoint_waits_for_link),
         TEST(test_delete_network),
         TEST(test_create_network_same_gateway),
         TEST(test_create_network_gateway_addresses_fail),

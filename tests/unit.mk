@@ -77,7 +77,8 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=link_vxlan_supported \
 	-Wl,--wrap=route_lookup \
 	-Wl,--wrap=route_local_addrs \
-	-Wl,--wrap=linksync_gateway_status
+	-Wl,--wrap=linksync_gateway_status \
+	-Wl,--wrap=linksync_link_doomed
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \

@@ -229,6 +229,12 @@ __wrap_linksync_gateway_status(const struct state_network *net OVS_UNUSED,
     return true;                /* Gateways get their addresses at once. */
 }
 
+bool
+__wrap_linksync_link_doomed(const char *name OVS_UNUSED)
+{
+    return false;               /* Links are deleted at once. */
+}
+
 const struct sset *
 __wrap_route_local_addrs(void)
 {
