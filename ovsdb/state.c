@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "bitmap.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
@@ -21,6 +22,13 @@ static const struct state_hooks *hooks;
 static uint64_t seqno = 1;
 static bool loaded;
 static char *unavailable;
+
+/* Indexes of the endpoints: by port name and by MAC. */
+static struct hmap endpoints_by_port = HMAP_INITIALIZER(&endpoints_by_port);
+static struct hmap endpoints_by_mac = HMAP_INITIALIZER(&endpoints_by_mac);
+
+static void port_index_add(struct state_endpoint *);
+static void port_index_remove(struct state_endpoint *);
 
 void
 state_netcfg_init(struct state_netcfg *cfg)
@@ -172,6 +180,8 @@ state_destroy(void)
     state_set_unavailable(NULL);
     hmap_destroy(&networks);
     hmap_destroy(&endpoints);
+    hmap_destroy(&endpoints_by_port);
+    hmap_destroy(&endpoints_by_mac);
 }
 
 uint64_t
@@ -228,6 +238,34 @@ state_endpoint_find(const char *id)
         }
     }
     return NULL;
+}
+
+struct state_endpoint *
+state_endpoint_find_by_port(const char *port)
+{
+    struct state_endpoint *ep;
+
+    HMAP_FOR_EACH_WITH_HASH (ep, port_node, hash_string(port, 0),
+                             &endpoints_by_port) {
+        if (!strcmp(ep->port, port)) {
+            return ep;
+        }
+    }
+    return NULL;
+}
+
+bool
+state_mac_in_use(const struct eth_addr *mac)
+{
+    const struct state_endpoint *ep;
+
+    HMAP_FOR_EACH_WITH_HASH (ep, mac_node, hash_mac(*mac, 0, 0),
+                             &endpoints_by_mac) {
+        if (eth_addr_equals(ep->mac, *mac)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Returns a network other than none on 'bridge' with access VLAN 'vlan' (0
@@ -334,6 +372,8 @@ state_endpoint_add(const char *id, const char *network_id,
     ep->ipv4 = ipv4 && ipv4[0] ? xstrdup(ipv4) : NULL;
     ep->ipv6 = ipv6 && ipv6[0] ? xstrdup(ipv6) : NULL;
     hmap_insert(&endpoints, &ep->node, hash_string(id, 0));
+    hmap_insert(&endpoints_by_port, &ep->port_node, hash_string(ep->port, 0));
+    hmap_insert(&endpoints_by_mac, &ep->mac_node, hash_mac(ep->mac, 0, 0));
     state_changed();
     return ep;
 }
@@ -343,6 +383,9 @@ state_endpoint_remove(struct state_endpoint *ep)
 {
     if (ep) {
         hmap_remove(&endpoints, &ep->node);
+        hmap_remove(&endpoints_by_port, &ep->port_node);
+        hmap_remove(&endpoints_by_mac, &ep->mac_node);
+        port_index_remove(ep);
         state_changed();
         if (hooks && hooks->endpoint_removed) {
             hooks->endpoint_removed(ep, seqno);
@@ -363,9 +406,11 @@ void
 state_endpoint_set_ports(struct state_endpoint *ep,
                          const struct state_port *ports, size_t n)
 {
+    port_index_remove(ep);
     free(ep->ports);
     ep->ports = n ? xmemdup(ports, n * sizeof *ports) : NULL;
     ep->n_ports = n;
+    port_index_add(ep);
     state_changed();
 }
 
@@ -377,22 +422,210 @@ state_ports_overlap(const struct state_port *a, const struct state_port *b)
                 || !strcmp(a->host_ip, b->host_ip)));
 }
 
-const struct state_endpoint *
-state_port_owner(const struct state_port *p, const struct state_endpoint *self)
-{
-    const struct state_endpoint *ep;
+/* The index of host ports.
+ *
+ * Every published port of every endpoint is in 'port_uses', by protocol and
+ * host port, so that the endpoints publishing a given host port are found
+ * at once.  To find a free host port without trying them one by one, each
+ * protocol also has bitmaps of its host ports: those taken on any address
+ * (the key "*"), those taken on every address (host_ip "", key ""), and
+ * those taken on each address given (the address as key).  A port is free
+ * for host_ip "" where it is clear in "*", and for an address A where it is
+ * clear in "" and in A. */
 
-    HMAP_FOR_EACH (ep, node, &endpoints) {
-        if (ep == self) {
-            continue;
-        }
-        for (size_t i = 0; i < ep->n_ports; i++) {
-            if (state_ports_overlap(p, &ep->ports[i])) {
-                return ep;
-            }
+#define PORT_BITMAP_LONGS BITMAP_N_LONGS(65536)
+
+struct state_port_use {
+    struct hmap_node node;      /* In 'port_uses', by port_use_hash(). */
+    const struct state_endpoint *ep;
+    const struct state_port *port;      /* In 'ep->ports'. */
+};
+
+struct port_bitmap {
+    struct hmap_node node;      /* In 'port_bitmaps', by proto and key. */
+    uint8_t proto;
+    char key[sizeof ((struct state_port *) NULL)->host_ip];
+    size_t n;                   /* Bits set. */
+    unsigned long bits[PORT_BITMAP_LONGS];
+};
+
+static struct hmap port_uses = HMAP_INITIALIZER(&port_uses);
+static struct hmap port_bitmaps = HMAP_INITIALIZER(&port_bitmaps);
+
+static uint32_t
+port_use_hash(uint8_t proto, uint16_t host_port)
+{
+    return hash_int(proto << 16 | host_port, 0);
+}
+
+static uint32_t
+port_bitmap_hash(uint8_t proto, const char *key)
+{
+    return hash_string(key, proto);
+}
+
+static struct port_bitmap *
+port_bitmap_find(uint8_t proto, const char *key)
+{
+    struct port_bitmap *b;
+
+    HMAP_FOR_EACH_WITH_HASH (b, node, port_bitmap_hash(proto, key),
+                             &port_bitmaps) {
+        if (b->proto == proto && !strcmp(b->key, key)) {
+            return b;
         }
     }
     return NULL;
+}
+
+static void
+port_bitmap_set(uint8_t proto, const char *key, uint16_t port)
+{
+    struct port_bitmap *b = port_bitmap_find(proto, key);
+
+    if (!b) {
+        b = xzalloc(sizeof *b);
+        b->proto = proto;
+        ovs_strlcpy(b->key, key, sizeof b->key);
+        hmap_insert(&port_bitmaps, &b->node, port_bitmap_hash(proto, key));
+    }
+    if (!bitmap_is_set(b->bits, port)) {
+        bitmap_set1(b->bits, port);
+        b->n++;
+    }
+}
+
+static void
+port_bitmap_clear(uint8_t proto, const char *key, uint16_t port)
+{
+    struct port_bitmap *b = port_bitmap_find(proto, key);
+
+    if (b && bitmap_is_set(b->bits, port)) {
+        bitmap_set0(b->bits, port);
+        if (!--b->n) {
+            hmap_remove(&port_bitmaps, &b->node);
+            free(b);
+        }
+    }
+}
+
+static void
+port_index_add(struct state_endpoint *ep)
+{
+    ep->port_uses = ep->n_ports ? xcalloc(ep->n_ports,
+                                          sizeof *ep->port_uses) : NULL;
+    for (size_t i = 0; i < ep->n_ports; i++) {
+        struct state_port_use *use = &ep->port_uses[i];
+        const struct state_port *p = &ep->ports[i];
+
+        use->ep = ep;
+        use->port = p;
+        hmap_insert(&port_uses, &use->node,
+                    port_use_hash(p->proto, p->host_port));
+        port_bitmap_set(p->proto, "*", p->host_port);
+        port_bitmap_set(p->proto, p->host_ip, p->host_port);
+    }
+}
+
+static void
+port_index_remove(struct state_endpoint *ep)
+{
+    for (size_t i = 0; i < ep->n_ports; i++) {
+        const struct state_port *p = &ep->ports[i];
+        uint32_t hash = port_use_hash(p->proto, p->host_port);
+        bool any = false, same_ip = false;
+
+        hmap_remove(&port_uses, &ep->port_uses[i].node);
+
+        /* Does another use keep the bits set? */
+        const struct state_port_use *use;
+        HMAP_FOR_EACH_WITH_HASH (use, node, hash, &port_uses) {
+            if (use->port->proto == p->proto
+                && use->port->host_port == p->host_port) {
+                any = true;
+                same_ip |= !strcmp(use->port->host_ip, p->host_ip);
+            }
+        }
+        if (!any) {
+            port_bitmap_clear(p->proto, "*", p->host_port);
+        }
+        if (!same_ip) {
+            port_bitmap_clear(p->proto, p->host_ip, p->host_port);
+        }
+    }
+    free(ep->port_uses);
+    ep->port_uses = NULL;
+}
+
+const struct state_endpoint *
+state_port_owner(const struct state_port *p, const struct state_endpoint *self)
+{
+    const struct state_port_use *use;
+
+    HMAP_FOR_EACH_WITH_HASH (use, node, port_use_hash(p->proto, p->host_port),
+                             &port_uses) {
+        if (use->ep != self && state_ports_overlap(p, use->port)) {
+            return use->ep;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the lowest port from 'first' to 'last' that is clear in 'a' and
+ * in 'b' (either may be NULL: all clear), or 0 if there is none. */
+static uint16_t
+port_bitmaps_scan(const struct port_bitmap *a, const struct port_bitmap *b,
+                  uint16_t first, uint16_t last)
+{
+    for (size_t w = first / BITMAP_ULONG_BITS;
+         w <= last / BITMAP_ULONG_BITS; w++) {
+        unsigned long taken = ((a ? a->bits[w] : 0) | (b ? b->bits[w] : 0));
+        size_t base = w * BITMAP_ULONG_BITS;
+
+        if (base < first) {
+            /* Bits below 'first' count as taken. */
+            taken |= (1UL << (first - base)) - 1;
+        }
+        if (~taken) {
+            size_t port = base + raw_ctz(~taken);
+            return port <= last ? port : 0;
+        }
+    }
+    return 0;
+}
+
+uint16_t
+state_port_first_free(const struct state_port *p, uint16_t first,
+                      uint16_t last, const struct state_endpoint *self)
+{
+    if (!first || first > last) {
+        return 0;
+    }
+
+    /* Ports that nobody publishes. */
+    uint16_t port;
+    if (p->host_ip[0]) {
+        port = port_bitmaps_scan(port_bitmap_find(p->proto, ""),
+                                 port_bitmap_find(p->proto, p->host_ip),
+                                 first, last);
+    } else {
+        port = port_bitmaps_scan(port_bitmap_find(p->proto, "*"), NULL,
+                                 first, last);
+    }
+
+    /* Below that, one that only 'self' publishes may be free too. */
+    for (size_t i = 0; self && i < self->n_ports; i++) {
+        struct state_port q = *p;
+
+        q.host_port = self->ports[i].host_port;
+        if (q.host_port >= first && q.host_port <= last
+            && (!port || q.host_port < port)
+            && state_ports_overlap(&q, &self->ports[i])
+            && !state_port_owner(&q, self)) {
+            port = q.host_port;
+        }
+    }
+    return port;
 }
 
 void
@@ -425,16 +658,9 @@ state_touch(void)
 void
 state_random_mac(struct eth_addr *mac)
 {
-    size_t n = 0;
-    struct eth_addr *used = xmalloc((hmap_count(&endpoints) + 1)
-                                    * sizeof *used);
-    const struct state_endpoint *ep;
-
-    HMAP_FOR_EACH (ep, node, &endpoints) {
-        used[n++] = ep->mac;
-    }
-    names_random_mac(mac, used, n);
-    free(used);
+    do {
+        names_random_mac(mac, NULL, 0);
+    } while (state_mac_in_use(mac));
 }
 
 void

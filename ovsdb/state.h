@@ -27,6 +27,7 @@
 
 struct ds;
 struct sset;
+struct state_port_use;
 
 /* A published port: connections to 'host_port' (on 'host_ip', or on every
  * address of the host if it is empty) reach 'port' of the endpoint. */
@@ -100,6 +101,8 @@ struct state_network {
 
 struct state_endpoint {
     struct hmap_node node;      /* In the endpoints map, by hash of 'id'. */
+    struct hmap_node port_node; /* Private: by hash of 'port'. */
+    struct hmap_node mac_node;  /* Private: by hash of 'mac'. */
     char *id;                   /* Docker's EndpointID. */
     char *network_id;
     char *port;                 /* Host end of the veth = OVS port name. */
@@ -109,6 +112,8 @@ struct state_endpoint {
     char *ipv6;                 /* "ip/len" or NULL. */
     struct state_port *ports;   /* Published ports. */
     size_t n_ports;
+    struct state_port_use *port_uses;  /* Private: 'ports' in the index of
+                                        * host ports. */
 
     /* Not persisted: why the link side (netns/link-sync) could not make
      * the endpoint, for the CreateEndpoint call to answer, or NULL. */
@@ -140,6 +145,11 @@ const struct hmap *state_endpoints(void);
 
 struct state_network *state_network_find(const char *id);
 struct state_endpoint *state_endpoint_find(const char *id);
+/* Returns the endpoint whose host end of the veth pair (OVS port) is called
+ * 'port', or NULL. */
+struct state_endpoint *state_endpoint_find_by_port(const char *port);
+/* Returns true if an endpoint has MAC 'mac'. */
+bool state_mac_in_use(const struct eth_addr *mac);
 struct state_network *state_network_find_by_bridge_vlan(const char *bridge,
                                                         int vlan);
 size_t state_network_n_endpoints(const struct state_network *);
@@ -166,10 +176,19 @@ bool state_ports_overlap(const struct state_port *a,
                          const struct state_port *b);
 
 /* Returns the endpoint other than 'self' that publishes a port that
- * overlaps 'p', or NULL. */
+ * overlaps 'p', or NULL.  O(1): a look in an index. */
 const struct state_endpoint *state_port_owner(const struct state_port *p,
                                               const struct state_endpoint
                                               *self);
+
+/* Returns the lowest host port from 'first' to 'last' that, published as
+ * 'p' ('p->host_port' aside), would overlap no port of an endpoint other
+ * than 'self' (state_port_owner() would find none), or 0 if there is none.
+ * It takes at most one look per 64 ports of the range, and one per port
+ * of 'self', however many ports are published. */
+uint16_t state_port_first_free(const struct state_port *p, uint16_t first,
+                               uint16_t last,
+                               const struct state_endpoint *self);
 
 /* A module that keeps records of its own per network and per endpoint
  * (netns/link-sync) hears here of every removal, before the object is

@@ -434,16 +434,13 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
     if (!ep) {
         /* Names take the first digits of the ID: they must not clash. */
         char *port = names_port(eid);
-        const struct state_endpoint *other;
-        HMAP_FOR_EACH (other, node, state_endpoints()) {
-            if (!strcmp(other->port, port)) {
-                http_request_reply_error(req, 409, "endpoint %s has the "
-                                         "same first %d digits as endpoint "
-                                         "%s", eid, NAMES_ID_DIGITS,
-                                         other->id);
-                free(port);
-                return;
-            }
+        const struct state_endpoint *other = state_endpoint_find_by_port(port);
+        if (other) {
+            http_request_reply_error(req, 409, "endpoint %s has the same "
+                                     "first %d digits as endpoint %s", eid,
+                                     NAMES_ID_DIGITS, other->id);
+            free(port);
+            return;
         }
         if (db_foreign_port_exists(port)) {
             http_request_reply_error(req, 409, "a port called %s, which is "

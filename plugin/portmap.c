@@ -226,9 +226,14 @@ portmap_allocate(const struct portmap_binding *bindings, size_t n,
             first = STATE_PORT_MIN;
             last = STATE_PORT_MAX;
         }
-        for (unsigned int hp = first; hp <= last; hp++) {
+        /* The first port of the range that no other endpoint publishes
+         * (from the index of host ports: no need to try them one by one),
+         * and that no earlier binding of this call took. */
+        p->host_port = 0;
+        for (unsigned int hp = first; hp && hp <= last; hp++) {
+            hp = state_port_first_free(p, hp, last, ep);
             p->host_port = hp;
-            if (!port_taken(p, ep, ports, i)) {
+            if (!hp || !port_taken(p, ep, ports, i)) {
                 break;
             }
             p->host_port = 0;
