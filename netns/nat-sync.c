@@ -251,20 +251,23 @@ apply_ruleset(const struct nat_ruleset *rs, uint64_t seqno, bool force)
 static void
 sync_nat(bool full)
 {
-    static uint64_t last_seqno;     /* state_seqno() of the last pass. */
+    static uint64_t last_seqno;     /* state_nat_seqno() of the last
+                                     * pass. */
 
     bool changed = nat_take_changed();
     bool retry = retry_at && time_msec() >= retry_at;
-    if (!full && !changed && !retry && state_seqno() == last_seqno) {
+    if (!full && !changed && !retry && state_nat_seqno() == last_seqno) {
         return;
     }
-    last_seqno = state_seqno();
+    last_seqno = state_nat_seqno();
 
     const struct state_network *net4, *net6;
     struct nat_ruleset rs;
     nat_ruleset_init(&rs);
     build_ruleset(&rs, &net4, &net6);
-    apply_ruleset(&rs, last_seqno, full || changed || retry);
+    /* nat_applied_seqno() and nat_failed_seqno() speak of state_seqno(),
+     * which the calls in flight wait for. */
+    apply_ruleset(&rs, state_seqno(), full || changed || retry);
     nat_ruleset_destroy(&rs);
 
     if (net4) {
@@ -282,10 +285,10 @@ sync_forward(bool full)
 {
     static uint64_t last_seqno;
 
-    if (!full && state_seqno() == last_seqno) {
+    if (!full && state_nat_seqno() == last_seqno) {
         return;
     }
-    last_seqno = state_seqno();
+    last_seqno = state_nat_seqno();
 
     size_t n_nets;
     struct sorted *nets = SORT_BY_ID(struct state_network, state_networks(),

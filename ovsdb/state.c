@@ -20,6 +20,7 @@ static struct hmap networks = HMAP_INITIALIZER(&networks);
 static struct hmap endpoints = HMAP_INITIALIZER(&endpoints);
 static const struct state_hooks *hooks;
 static uint64_t seqno = 1;
+static uint64_t nat_seqno = 1;
 static bool loaded;
 static char *unavailable;
 
@@ -126,6 +127,13 @@ state_changed(void)
     seqno++;
 }
 
+/* A change of what state_nat_seqno() follows. */
+static void
+state_nat_changed(void)
+{
+    nat_seqno++;
+}
+
 /* Forgets everything (used when the daemon exits or after a clean-up). */
 void
 state_clear(void)
@@ -188,6 +196,12 @@ uint64_t
 state_seqno(void)
 {
     return seqno;
+}
+
+uint64_t
+state_nat_seqno(void)
+{
+    return nat_seqno;
 }
 
 bool
@@ -328,6 +342,7 @@ state_network_add(const char *id, struct state_netcfg *cfg)
     }
     hmap_insert(&networks, &net->node, hash_string(id, 0));
     state_changed();
+    state_nat_changed();
     return net;
 }
 
@@ -347,6 +362,7 @@ state_network_remove(struct state_network *net)
     }
     hmap_remove(&networks, &net->node);
     state_changed();
+    state_nat_changed();
     if (hooks && hooks->network_removed) {
         hooks->network_removed(net, seqno);
     }
@@ -387,6 +403,9 @@ state_endpoint_remove(struct state_endpoint *ep)
         hmap_remove(&endpoints_by_mac, &ep->mac_node);
         port_index_remove(ep);
         state_changed();
+        if (ep->n_ports) {
+            state_nat_changed();
+        }
         if (hooks && hooks->endpoint_removed) {
             hooks->endpoint_removed(ep, seqno);
         }
@@ -406,6 +425,9 @@ void
 state_endpoint_set_ports(struct state_endpoint *ep,
                          const struct state_port *ports, size_t n)
 {
+    if (n || ep->n_ports) {
+        state_nat_changed();
+    }
     port_index_remove(ep);
     free(ep->ports);
     ep->ports = n ? xmemdup(ports, n * sizeof *ports) : NULL;

@@ -123,6 +123,11 @@ struct state_endpoint {
 void state_destroy(void);
 
 uint64_t state_seqno(void);
+/* Like state_seqno(), but moves only when what the NAT table and the chain
+ * in iptables' FORWARD are made of changes: the networks, and the published
+ * ports (with their endpoints' addresses).  Adding or removing an endpoint
+ * that publishes nothing leaves it alone. */
+uint64_t state_nat_seqno(void);
 /* Whether the state has been loaded from OVSDB (see ovsdb/persist), and
  * so may be acted upon. */
 bool state_is_loaded(void);

@@ -2,7 +2,7 @@
  * Unit tests of ovsdb/state, the desired state: what it says about a
  * network's tunnel peers; its indexes: endpoints by port name and by MAC,
  * the index of published host ports (state_port_owner(),
- * state_port_first_free()).
+ * state_port_first_free()); state_nat_seqno().
  *
  * state.c is pure, so nothing is wrapped: the addresses of this host are
  * an argument, as netns/route gives them to the daemon.  The tests of the
@@ -332,6 +332,41 @@ test_first_free_addresses(void **state OVS_UNUSED)
     assert_int_equal(first_free(IPPROTO_UDP, "192.0.2.1", c), min);
 }
 
+static void
+test_nat_seqno(void **state OVS_UNUSED)
+{
+    struct state_netcfg cfg;
+    state_netcfg_init(&cfg);
+    cfg.bridge = xstrdup("br0");
+    cfg.datapath = xstrdup("system");
+    uint64_t s = state_nat_seqno();
+    state_network_add(net_n, &cfg);
+    state_netcfg_destroy(&cfg);
+    assert_true(state_nat_seqno() > s);
+
+    /* Endpoints that publish nothing do not count. */
+    s = state_nat_seqno();
+    struct state_endpoint *a = add_endpoint(1, NULL);
+    state_endpoint_set_ports(a, NULL, 0);
+    state_endpoint_remove(a);
+    assert_int_equal(state_nat_seqno(), s);
+
+    /* Their published ports do, from first to last. */
+    a = add_endpoint(1, "tcp/8080/80");
+    assert_true(state_nat_seqno() > s);
+    s = state_nat_seqno();
+    state_endpoint_remove(a);
+    assert_true(state_nat_seqno() > s);
+    a = add_endpoint(1, "tcp/8080/80");
+    s = state_nat_seqno();
+    state_endpoint_set_ports(a, NULL, 0);
+    assert_true(state_nat_seqno() > s);
+
+    s = state_nat_seqno();
+    state_network_remove(state_network_find(net_n));
+    assert_true(state_nat_seqno() > s);
+}
+
 int
 main(void)
 {
@@ -343,6 +378,7 @@ main(void)
         TEST(test_port_owner),
         TEST(test_first_free_many),
         TEST(test_first_free_addresses),
+        TEST(test_nat_seqno),
 #undef TEST
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
