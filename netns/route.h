@@ -20,11 +20,14 @@ struct sset;
  * unknown). */
 int route_lookup(const char *ip, int *mtu, char **src, char **dev);
 
-/* Reads the addresses assigned to the interfaces of this host (of the
- * daemon's namespace) afresh and returns them, each in canonical form
- * (addr_ip_canonical()'s), for ovsdb/state to tell which tunnel peers are
- * this host.  The set belongs to this module and stays as it is until the
- * next call; it is empty if the addresses cannot be read. */
+/* Returns the addresses assigned to the interfaces of this host (of the
+ * daemon's namespace), each in canonical form (addr_ip_canonical()'s), for
+ * ovsdb/state to tell which tunnel peers are this host.  They are read
+ * once, and again only after the kernel has reported one added or removed
+ * (or events were lost): asking for every tunnel network at every pass
+ * costs a few reads of a netlink socket.  The set belongs to this module
+ * and stays as it is until the next call; it is empty if the addresses
+ * cannot be read. */
 const struct sset *route_local_addrs(void);
 
 #endif /* netns/route.h */

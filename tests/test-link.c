@@ -1,5 +1,6 @@
 /*
- * Tests netns/link and netns/monitor against the running kernel.
+ * Tests netns/link, netns/monitor and netns/route's local addresses
+ * against the running kernel.
  *
  * Creates, changes and deletes links whose names start with "ovtst-" (veth
  * pairs, and VXLAN devices if the kernel has them; their FDB is read back
@@ -97,6 +98,8 @@ fail(const char *file, int line, const char *format, ...)
 #define M0 "ovtst-m0"
 #define M1 "ovtst-m1"
 #define X0 "ovtst-x0"
+#define R0 "ovtst-r0"
+#define R1 "ovtst-r1"
 #define ALIAS "ovsnet test endpoint 0123"
 
 /* Reads the first line of file 'path' into 'buf' of 'size' bytes, without
@@ -582,6 +585,32 @@ test_addrs(void)
     CHECK_ERR(link_ensure_addrs(A0, &bad, 1), EINVAL);
 }
 
+/* netns/route's route_local_addrs() follows the addresses as they come
+ * and go (it reads them once, then again after the kernel reports a
+ * change). */
+static void
+test_local_addrs(void)
+{
+    struct eth_addr mac = ETH_ADDR_C(02, 00, 00, 00, 00, 07);
+    struct addr addrs[2];
+
+    CHECK_ERR(addr_parse("203.0.113.9/32", &addrs[0]), 0);
+    CHECK_ERR(addr_parse("2001:db8:9::9/64", &addrs[1]), 0);
+    CHECK(!sset_contains(route_local_addrs(), "203.0.113.9"));
+    CHECK(!sset_contains(route_local_addrs(), "2001:db8:9::9"));
+
+    CHECK_ERR(link_veth_create(R0, R1, 0, &mac, NULL), 0);
+    CHECK_ERR(link_ensure_addrs(R0, addrs, 2), 0);
+    CHECK(sset_contains(route_local_addrs(), "203.0.113.9"));
+    CHECK(sset_contains(route_local_addrs(), "2001:db8:9::9"));
+    CHECK(!sset_contains(route_local_addrs(), "203.0.113.8"));
+
+    /* Gone with its link. */
+    CHECK_ERR(link_delete(R0), 0);
+    CHECK(!sset_contains(route_local_addrs(), "203.0.113.9"));
+    CHECK(!sset_contains(route_local_addrs(), "2001:db8:9::9"));
+}
+
 /* Writes 'value' to /proc/sys/net/'path'.  Exits on failure. */
 static void
 write_sysctl(const char *path, const char *value)
@@ -906,6 +935,7 @@ main(int argc OVS_UNUSED, char *argv[])
     test_vxlan();
     test_addrs();
     test_addrs_ipv6_disabled();
+    test_local_addrs();
     test_forget_neighbor();
     test_list();
     test_delete();

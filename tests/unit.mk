@@ -47,6 +47,26 @@ tests_test_portmap_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \
 	$(OVS_LIBS) $(CMOCKA_LIBS)
 
+# netns/route: route_local_addrs(), and how often it reads the host's
+# addresses.  The kernel is replaced: libopenvswitch's netlink sockets and
+# dumps, and getifaddrs().
+check_PROGRAMS += tests/test-route
+TESTS += tests/test-route
+tests_test_route_SOURCES = tests/test-route.c
+tests_test_route_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_route_LDFLAGS = $(AM_LDFLAGS) \
+	-Wl,--wrap=nl_sock_create \
+	-Wl,--wrap=nl_sock_join_mcgroup \
+	-Wl,--wrap=nl_sock_destroy \
+	-Wl,--wrap=nl_sock_recv \
+	-Wl,--wrap=nl_dump_start \
+	-Wl,--wrap=nl_dump_next \
+	-Wl,--wrap=nl_dump_done \
+	-Wl,--wrap=getifaddrs \
+	-Wl,--wrap=freeifaddrs
+tests_test_route_LDADD = netns/libnetns.a ovsdb/libaddr.a $(OVS_LIBS) \
+	$(CMOCKA_LIBS)
+
 # plugin/driver: Docker's NetworkDriver calls.  The HTTP server (plugin/http),
 # the database (ovsdb/db) and what the driver asks the kernel (netns/link,
 # netns/route, netns/nat) are replaced; the desired state (ovsdb/state), names and
