@@ -751,37 +751,68 @@ delete_doomed_links(void)
     free(names);
 }
 
+/* Creates the veth pair of 'ep' if it has none yet; if 'check', looks
+ * whether it is still there, and drops the endpoint if not. */
+static void
+fix_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep,
+                  bool check)
+{
+    if (ep->error) {
+        return;
+    }
+    struct ls_endpoint *r = ls_endpoint(ep);
+    if (!r->link_created) {
+        create_endpoint_link(idl, ep, r);
+        return;
+    }
+    if (check && !link_exists(ep->port)) {
+        VLOG_INFO("endpoint %s: link %s is gone, removing its port",
+                  ep->id, ep->port);
+        set_link_created(ep, r, false);
+        state_endpoint_remove(ep);
+    }
+}
+
 /* Creates the veth pairs of new endpoints, and drops the endpoints whose
  * link is gone: those in 'gone', those whose interface has an error in
- * OVSDB and, if 'full', every one. */
+ * OVSDB and, if 'full', every one.
+ *
+ * This runs at every iteration of the main loop: it looks at every
+ * endpoint only at a full pass or when the desired state moved (new ones
+ * need their links), else only at those whose links the kernel says went
+ * away or ovs-vswitchd cannot open (from an index of the IDL). */
 static void
 fix_endpoint_links(const struct ovsdb_idl *idl, bool full,
                    const struct sset *gone)
 {
-    struct state_endpoint *ep;
-    HMAP_FOR_EACH_SAFE (ep, node, state_endpoints()) {
-        if (ep->error) {
-            continue;
-        }
-        struct ls_endpoint *r = ls_endpoint(ep);
-        if (!r->link_created) {
-            create_endpoint_link(idl, ep, r);
-            continue;
-        }
+    static uint64_t walked_seqno;
+    struct sset errors = SSET_INITIALIZER(&errors);
 
-        bool check = full || sset_contains(gone, ep->port);
-        if (!check) {
-            const struct ovsrec_interface *iface;
-            iface = db_find_interface(ep->port);
-            check = iface && iface->error && iface->error[0];
+    db_interfaces_with_error(&errors);
+    if (full || state_seqno() != walked_seqno) {
+        struct state_endpoint *ep;
+        HMAP_FOR_EACH_SAFE (ep, node, state_endpoints()) {
+            fix_endpoint_link(idl, ep,
+                              (full
+                               || (!sset_is_empty(gone)
+                                   && sset_contains(gone, ep->port))
+                               || (!sset_is_empty(&errors)
+                                   && sset_contains(&errors, ep->port))));
         }
-        if (check && !link_exists(ep->port)) {
-            VLOG_INFO("endpoint %s: link %s is gone, removing its port",
-                      ep->id, ep->port);
-            set_link_created(ep, r, false);
-            state_endpoint_remove(ep);
+        walked_seqno = state_seqno();
+    } else {
+        const struct sset *sets[] = { gone, &errors };
+        for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+            const char *name;
+            SSET_FOR_EACH (name, sets[i]) {
+                struct state_endpoint *ep = state_endpoint_find_by_port(name);
+                if (ep) {
+                    fix_endpoint_link(idl, ep, true);
+                }
+            }
         }
     }
+    sset_destroy(&errors);
 }
 
 void

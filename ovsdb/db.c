@@ -18,6 +18,7 @@
 #include "ovsdb/names.h"
 #include "ovsdb/persist.h"
 #include "ovsdb/state.h"
+#include "sset.h"
 #include "timeval.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -57,9 +58,11 @@ static bool was_contended;
 static bool reconnected;
 static char *lock_name;
 
-/* Interfaces by name, rebuilt when the database changes. */
-static struct shash ifaces_by_name = SHASH_INITIALIZER(&ifaces_by_name);
-static unsigned int ifaces_seqno;
+/* Indexes of the replica, which the IDL keeps up to date row by row:
+ * Interfaces and Ports by name, and Interfaces with an error first. */
+static struct ovsdb_idl_index *ifaces_by_name;
+static struct ovsdb_idl_index *ifaces_by_error;
+static struct ovsdb_idl_index *ports_by_name;
 
 void
 db_init(const char *remote)
@@ -105,6 +108,16 @@ db_init(const char *remote)
     ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_error);
     ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_link_state);
 
+    ifaces_by_name = ovsdb_idl_index_create1(idl, &ovsrec_interface_col_name);
+    ports_by_name = ovsdb_idl_index_create1(idl, &ovsrec_port_col_name);
+    /* An empty set sorts before a string: in descending order, the rows
+     * with an error come first. */
+    const struct ovsdb_idl_index_column by_error = {
+        .column = &ovsrec_interface_col_error,
+        .order = OVSDB_INDEX_DESC,
+    };
+    ifaces_by_error = ovsdb_idl_index_create(idl, &by_error, 1);
+
     /* One ovsnetd per driver writes: see db_lock_contended(). */
     lock_name = names_lock();
     ovsdb_idl_set_lock(idl, lock_name);
@@ -116,7 +129,6 @@ void
 db_destroy(void)
 {
     if (initialized) {
-        shash_destroy(&ifaces_by_name);
         if (open_txn) {
             ovsdb_idl_txn_destroy(open_txn);
             open_txn = NULL;
@@ -429,18 +441,30 @@ db_vswitchd_caught_up(void)
 const struct ovsrec_interface *
 db_find_interface(const char *name)
 {
-    unsigned int seqno = ovsdb_idl_get_seqno(idl);
+    struct ovsrec_interface *key;
+    const struct ovsrec_interface *iface;
 
-    if (seqno != ifaces_seqno) {
-        const struct ovsrec_interface *iface;
+    key = ovsrec_interface_index_init_row(ifaces_by_name);
+    ovsrec_interface_index_set_name(key, name);
+    iface = ovsrec_interface_index_find(ifaces_by_name, key);
+    ovsrec_interface_index_destroy_row(key);
+    return iface;
+}
 
-        shash_clear(&ifaces_by_name);
-        OVSREC_INTERFACE_FOR_EACH (iface, idl) {
-            shash_replace(&ifaces_by_name, iface->name, iface);
+void
+db_interfaces_with_error(struct sset *names)
+{
+    const struct ovsrec_interface *iface;
+
+    OVSREC_INTERFACE_FOR_EACH_BYINDEX (iface, ifaces_by_error) {
+        if (!iface->error || !iface->error[0]) {
+            if (iface->error) {
+                continue;       /* An empty error, among the others. */
+            }
+            break;              /* The rows without one. */
         }
-        ifaces_seqno = seqno;
+        sset_add(names, iface->name);
     }
-    return shash_find_data(&ifaces_by_name, name);
 }
 
 bool
@@ -469,16 +493,20 @@ db_bridge_datapath(const char *name)
 bool
 db_foreign_port_exists(const char *name)
 {
+    struct ovsrec_port *key = ovsrec_port_index_init_row(ports_by_name);
     const struct ovsrec_port *port;
+    bool found = false;
 
-    OVSREC_PORT_FOR_EACH (port, idl) {
-        if (!strcmp(port->name, name)
-            && (!smap_get(&port->external_ids, PERSIST_KEY_ROLE)
-                || !persist_ids_are_mine(&port->external_ids))) {
-            return true;
+    ovsrec_port_index_set_name(key, name);
+    OVSREC_PORT_FOR_EACH_EQUAL (port, key, ports_by_name) {
+        if (!smap_get(&port->external_ids, PERSIST_KEY_ROLE)
+            || !persist_ids_are_mine(&port->external_ids)) {
+            found = true;
+            break;
         }
     }
-    return false;
+    ovsrec_port_index_destroy_row(key);
+    return found;
 }
 
 /* Returns true if 'ids' (of a Bridge, Port or Interface) mark a bridge of

@@ -16,6 +16,7 @@ struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct ovsrec_bridge;
 struct ovsrec_interface;
+struct sset;
 
 /* Connects to 'remote' and asks for the OVSDB lock of its driver
  * (names_lock()): of several ovsnetd of one driver, only the one that
@@ -91,8 +92,12 @@ bool db_vswitchd_caught_up(void);
 
 /* Lookups in the replica, for modules that do not include the IDL. */
 
-/* Finds the Interface row called 'name', or NULL. */
+/* Finds the Interface row called 'name', or NULL.  O(log n): an index. */
 const struct ovsrec_interface *db_find_interface(const char *name);
+
+/* Adds to 'names' the names of the Interfaces that have an error, without
+ * looking at the others. */
+void db_interfaces_with_error(struct sset *names);
 
 /* Reports the ofport (0 if none yet) and error (NULL if none) that
  * ovs-vswitchd gave interface 'name'.  Returns false if there is no such
