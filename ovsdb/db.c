@@ -490,6 +490,24 @@ db_bridge_datapath(const char *name)
     return NULL;
 }
 
+size_t
+db_find_ports(const char *name, const struct ovsrec_port **portp)
+{
+    struct ovsrec_port *key = ovsrec_port_index_init_row(ports_by_name);
+    const struct ovsrec_port *port;
+    size_t n = 0;
+
+    *portp = NULL;
+    ovsrec_port_index_set_name(key, name);
+    OVSREC_PORT_FOR_EACH_EQUAL (port, key, ports_by_name) {
+        if (!n++) {
+            *portp = port;
+        }
+    }
+    ovsrec_port_index_destroy_row(key);
+    return n;
+}
+
 bool
 db_foreign_port_exists(const char *name)
 {

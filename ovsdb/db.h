@@ -10,12 +10,14 @@
 #define OVSDB_DB_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct ovsrec_bridge;
 struct ovsrec_interface;
+struct ovsrec_port;
 struct sset;
 
 /* Connects to 'remote' and asks for the OVSDB lock of its driver
@@ -108,6 +110,10 @@ bool db_interface_state(const char *name, int64_t *ofport,
 /* Returns the datapath type of bridge 'name' ("system" for the default), or
  * NULL if there is no such bridge. */
 const char *db_bridge_datapath(const char *name);
+
+/* Returns the number of Port rows called 'name', and stores the first one
+ * (or NULL) in '*port'.  O(log n): an index. */
+size_t db_find_ports(const char *name, const struct ovsrec_port **port);
 
 /* Returns true if there is a port called 'name' that is not this
  * ovsnetd's (not ovsnet's, or another driver's). */

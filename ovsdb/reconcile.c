@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "netns/route.h"
+#include "hash.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -40,6 +42,22 @@ struct port_info {
     const struct ovsrec_port *port;
     const struct ovsrec_bridge *br;
 };
+
+/* An endpoint whose Port and Interface rows a pass found exactly as they
+ * should be: the rows, their IDL change seqnos, and the endpoint's
+ * 'changed_seqno' then.  While none of these moves, the rows need no new
+ * look: a pass over 1,000 endpoints that changed nothing takes a hash
+ * lookup each. */
+struct endpoint_ok {
+    struct hmap_node node;      /* In 'endpoints_ok', by hash of 'port'. */
+    char *port;                 /* The endpoint's port name. */
+    const struct ovsrec_port *port_row;
+    const struct ovsrec_interface *iface_row;
+    unsigned int port_seqno, iface_seqno;
+    uint64_t changed_seqno;
+};
+
+static struct hmap endpoints_ok = HMAP_INITIALIZER(&endpoints_ok);
 
 /* One pass: what it reads, and the actual state it works through. */
 struct reconcile_ctx {
@@ -310,9 +328,90 @@ ensure_tunnels(struct reconcile_ctx *ctx, struct bridge_info *bi,
     svec_destroy(&remotes);
 }
 
+/* Returns the IDL's seqno of the last change of 'row': its insertion, or a
+ * change of a column that alerts. */
+static unsigned int
+row_seqno(const struct ovsdb_idl_row *row)
+{
+    return MAX(ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_INSERT),
+               ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_MODIFY));
+}
+
+static struct endpoint_ok *
+endpoint_ok_find(const char *port)
+{
+    struct endpoint_ok *ok;
+
+    HMAP_FOR_EACH_WITH_HASH (ok, node, hash_string(port, 0), &endpoints_ok) {
+        if (!strcmp(ok->port, port)) {
+            return ok;
+        }
+    }
+    return NULL;
+}
+
+static void
+endpoint_ok_forget(struct endpoint_ok *ok)
+{
+    if (ok) {
+        hmap_remove(&endpoints_ok, &ok->node);
+        free(ok->port);
+        free(ok);
+    }
+}
+
+/* Returns true if 'port' is the row, unchanged since, that a pass found
+ * exactly right for endpoint 'ep', itself unchanged since. */
+static bool
+endpoint_port_still_ok(const struct state_endpoint *ep,
+                       const struct ovsrec_port *port)
+{
+    const struct endpoint_ok *ok = endpoint_ok_find(ep->port);
+
+    return (ok && ok->port_row == port
+            && ok->changed_seqno == ep->changed_seqno
+            && ok->port_seqno == row_seqno(&port->header_)
+            && port->n_interfaces == 1
+            && ok->iface_row == port->interfaces[0]
+            && ok->iface_seqno == row_seqno(&port->interfaces[0]->header_));
+}
+
+/* Records that 'port' is exactly right for endpoint 'ep'. */
+static void
+endpoint_port_record_ok(const struct state_endpoint *ep,
+                        const struct ovsrec_port *port)
+{
+    struct endpoint_ok *ok = endpoint_ok_find(ep->port);
+
+    if (!ok) {
+        ok = xzalloc(sizeof *ok);
+        ok->port = xstrdup(ep->port);
+        hmap_insert(&endpoints_ok, &ok->node, hash_string(ok->port, 0));
+    }
+    ok->port_row = port;
+    ok->port_seqno = row_seqno(&port->header_);
+    ok->iface_row = port->interfaces[0];
+    ok->iface_seqno = row_seqno(&port->interfaces[0]->header_);
+    ok->changed_seqno = ep->changed_seqno;
+}
+
+/* Forgets the records of endpoints that are gone (a full pass). */
+static void
+endpoints_ok_sweep(void)
+{
+    struct endpoint_ok *ok;
+
+    HMAP_FOR_EACH_SAFE (ok, node, &endpoints_ok) {
+        if (!state_endpoint_find_by_port(ok->port)) {
+            endpoint_ok_forget(ok);
+        }
+    }
+}
+
 /* Returns true, claiming the port from 'ctx->ports', if endpoint 'ep''s
  * port is on bridge 'bi' exactly as it should be.  The common case, checked
- * without building the rows' columns. */
+ * without building the rows' columns; and once checked, not again until the
+ * rows or the endpoint change. */
 static bool
 endpoint_port_ok(struct reconcile_ctx *ctx, const struct bridge_info *bi,
                  const struct state_endpoint *ep, int vlan)
@@ -324,6 +423,10 @@ endpoint_port_ok(struct reconcile_ctx *ctx, const struct bridge_info *bi,
     }
 
     const struct ovsrec_port *port = pi->port;
+    if (endpoint_port_still_ok(ep, port)) {
+        free(shash_find_and_delete(ports, ep->port));
+        return true;
+    }
     if (!port_tag_ok(port, vlan)
         || port->n_interfaces != 1
         || persist_count_our_keys(&port->external_ids) != 4
@@ -343,6 +446,7 @@ endpoint_port_ok(struct reconcile_ctx *ctx, const struct bridge_info *bi,
         || !persist_endpoint_ids_match(ep, &iface->external_ids)) {
         return false;
     }
+    endpoint_port_record_ok(ep, port);
     free(shash_find_and_delete(ports, ep->port));
     return true;
 }
@@ -536,23 +640,140 @@ finish_bridges(struct reconcile_ctx *ctx)
     }
 }
 
+/* Empties 'ctx' of the actual state it loaded. */
 static void
-reconcile_ctx_destroy(struct reconcile_ctx *ctx)
+reconcile_ctx_clear(struct reconcile_ctx *ctx)
 {
     struct shash_node *node;
 
-    shash_destroy_free_data(&ctx->ports);
+    shash_clear_free_data(&ctx->ports);
     SHASH_FOR_EACH (node, &ctx->bridges) {
         struct bridge_info *bi = node->data;
         free(bi->ports);
         free(bi);
     }
+    shash_clear(&ctx->bridges);
+}
+
+static void
+reconcile_ctx_destroy(struct reconcile_ctx *ctx)
+{
+    reconcile_ctx_clear(ctx);
+    shash_destroy(&ctx->ports);
     shash_destroy(&ctx->bridges);
+}
+
+/* Makes all of OVSDB what the desired state says. */
+static void
+reconcile_all(struct reconcile_ctx *ctx)
+{
+    const struct state_network *net;
+    const struct state_endpoint *ep;
+
+    load_actual(ctx);
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        ensure_bridge(ctx, net);
+    }
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        ensure_gateway_port(ctx, net);
+    }
+    HMAP_FOR_EACH (ep, node, state_endpoints()) {
+        ensure_endpoint_port(ctx, ep);
+    }
+    delete_unclaimed_ports(ctx);
+    finish_bridges(ctx);
+    endpoints_ok_sweep();
+}
+
+/* Returns the bridge among 'ctx->bridges' that has 'port', or NULL. */
+static const struct ovsrec_bridge *
+bridge_of_port(const struct reconcile_ctx *ctx,
+               const struct ovsrec_port *port)
+{
+    const struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &ctx->bridges) {
+        const struct bridge_info *bi = node->data;
+        for (size_t i = 0; i < bi->br->n_ports; i++) {
+            if (bi->br->ports[i] == port) {
+                return bi->br;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Loads into 'ctx' every bridge, and the ports called 'names' (those of the
+ * endpoints added, changed or removed).  Returns false if reconcile_all()
+ * must deal with them: a port of such a name on two bridges or not
+ * ovsnet's, or an endpoint's bridge missing. */
+static bool
+load_endpoints(struct reconcile_ctx *ctx, const struct sset *names)
+{
+    const struct ovsrec_bridge *br;
+    const char *name;
+
+    OVSREC_BRIDGE_FOR_EACH (br, ctx->in->idl) {
+        add_bridge_info(&ctx->bridges, br, false);
+    }
+    SSET_FOR_EACH (name, names) {
+        const struct ovsrec_port *port;
+        size_t n = db_find_ports(name, &port);
+
+        br = port ? bridge_of_port(ctx, port) : NULL;
+        if (n > 1
+            || (br && !owned(&port->external_ids, PERSIST_ROLE_ENDPOINT))) {
+            return false;
+        } else if (br) {
+            struct port_info *pi = xmalloc(sizeof *pi);
+            pi->port = port;
+            pi->br = br;
+            shash_add(&ctx->ports, port->name, pi);
+        }
+
+        const struct state_endpoint *ep = state_endpoint_find_by_port(name);
+        if (ep) {
+            const struct state_network *net;
+            net = state_network_find(ep->network_id);
+            if (!net || !shash_find(&ctx->bridges, net->cfg.bridge)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Does for the endpoints whose ports are called 'names' what
+ * reconcile_all() would do for them, without looking at the others.
+ * Returns false, having written nothing, if that cannot be done (see
+ * load_endpoints()). */
+static bool
+reconcile_endpoints(struct reconcile_ctx *ctx, const struct sset *names)
+{
+    if (!load_endpoints(ctx, names)) {
+        return false;
+    }
+
+    const char *name;
+    SSET_FOR_EACH (name, names) {
+        const struct state_endpoint *ep = state_endpoint_find_by_port(name);
+        if (ep) {
+            ensure_endpoint_port(ctx, ep);
+        } else {
+            endpoint_ok_forget(endpoint_ok_find(name));
+        }
+    }
+    delete_unclaimed_ports(ctx);
+    return true;
 }
 
 void
 reconcile_ovsdb(const struct reconcile_ctx_in *in)
 {
+    /* The IDL's seqno and the desired state's after the last pass. */
+    static unsigned int last_idl_seqno;
+    static uint64_t last_state_seqno;
+
     struct reconcile_ctx ctx = {
         .in = in,
         .ovs = ovsrec_open_vswitch_first(in->idl),
@@ -565,20 +786,22 @@ reconcile_ovsdb(const struct reconcile_ctx_in *in)
         return;
     }
 
-    const struct state_network *net;
-    const struct state_endpoint *ep;
-
-    load_actual(&ctx);
-    HMAP_FOR_EACH (net, node, state_networks()) {
-        ensure_bridge(&ctx, net);
+    /* When the database is as the last pass left it (it has not moved, and
+     * what that pass wrote, if anything, is in it) and only endpoints
+     * changed since, looking at those is enough: a CreateEndpoint costs the
+     * same with 1,000 endpoints as with 10.  Otherwise, and at a full
+     * pass, everything (a failed try at the endpoints wrote nothing). */
+    struct sset changed = SSET_INITIALIZER(&changed);
+    bool only_endpoints = state_take_changes(&changed);
+    if (in->full || !only_endpoints
+        || ovsdb_idl_get_seqno(in->idl) != last_idl_seqno
+        || db_applied_seqno() < last_state_seqno
+        || !reconcile_endpoints(&ctx, &changed)) {
+        reconcile_ctx_clear(&ctx);
+        reconcile_all(&ctx);
     }
-    HMAP_FOR_EACH (net, node, state_networks()) {
-        ensure_gateway_port(&ctx, net);
-    }
-    HMAP_FOR_EACH (ep, node, state_endpoints()) {
-        ensure_endpoint_port(&ctx, ep);
-    }
-    delete_unclaimed_ports(&ctx);
-    finish_bridges(&ctx);
     reconcile_ctx_destroy(&ctx);
+    sset_destroy(&changed);
+    last_idl_seqno = ovsdb_idl_get_seqno(in->idl);
+    last_state_seqno = state_seqno();
 }

@@ -5,11 +5,15 @@
  * Follows OVN's encaps.c: load every row ovsnet owns (external_ids
  * ovsnet-role) into a map, keep or create the row of each desired object
  * (a bridge per network, its gateway port, its tunnel ports, a port per
- * endpoint), delete what is left.  No memory between passes: a pass after a
- * crash heals whatever the previous run left half done.
+ * endpoint), delete what is left.  No memory between passes but what
+ * saves work (the endpoints whose rows were found right, and the IDL's
+ * seqno then): a pass after a crash heals whatever the previous run left
+ * half done.
  */
 #ifndef OVSDB_RECONCILE_H
 #define OVSDB_RECONCILE_H 1
+
+#include <stdbool.h>
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
@@ -24,9 +28,18 @@ struct reconcile_ctx_in {
      * endpoint's port appears once its veth pair exists, a kernel VXLAN
      * device's once the device is ready. */
     const struct sset *ready_links;
+
+    /* Look at everything (after a start, a reconnection), not only at the
+     * endpoints that changed. */
+    bool full;
 };
 
-/* One pass, written into 'in->txn'. */
+/* One pass, written into 'in->txn'.  Looks at everything when 'in->full',
+ * when the database moved since the last pass (or what it wrote is not
+ * applied), or when more than endpoints changed in the desired state
+ * (state_take_changes()); otherwise only at the endpoints that changed.
+ * Even then, the rows of an endpoint found right once are not read again
+ * until they or the endpoint change. */
 void reconcile_ovsdb(const struct reconcile_ctx_in *in);
 
 #endif /* ovsdb/reconcile.h */

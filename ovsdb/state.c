@@ -121,10 +121,42 @@ state_netcfg_peer_family(const struct state_netcfg *cfg)
     return family;
 }
 
+/* What changed since the last state_take_changes(): the port names of the
+ * endpoints added, changed or removed, and whether anything else did. */
+static struct sset changed_ports = SSET_INITIALIZER(&changed_ports);
+static bool changed_other = true;
+
+/* A change of something other than an endpoint (a network). */
 static void
 state_changed(void)
 {
     seqno++;
+    if (!changed_other) {
+        changed_other = true;
+        sset_clear(&changed_ports);
+    }
+}
+
+/* A change of endpoint 'ep' alone. */
+static void
+state_endpoint_changed(struct state_endpoint *ep)
+{
+    seqno++;
+    ep->changed_seqno = seqno;
+    if (!changed_other) {
+        sset_add(&changed_ports, ep->port);
+    }
+}
+
+bool
+state_take_changes(struct sset *ports)
+{
+    bool only_endpoints = !changed_other;
+
+    sset_swap(&changed_ports, ports);
+    sset_clear(&changed_ports);
+    changed_other = false;
+    return only_endpoints;
 }
 
 /* A change of what state_nat_seqno() follows. */
@@ -190,6 +222,9 @@ state_destroy(void)
     hmap_destroy(&endpoints);
     hmap_destroy(&endpoints_by_port);
     hmap_destroy(&endpoints_by_mac);
+    sset_destroy(&changed_ports);
+    sset_init(&changed_ports);
+    changed_other = true;
 }
 
 uint64_t
@@ -390,7 +425,7 @@ state_endpoint_add(const char *id, const char *network_id,
     hmap_insert(&endpoints, &ep->node, hash_string(id, 0));
     hmap_insert(&endpoints_by_port, &ep->port_node, hash_string(ep->port, 0));
     hmap_insert(&endpoints_by_mac, &ep->mac_node, hash_mac(ep->mac, 0, 0));
-    state_changed();
+    state_endpoint_changed(ep);
     return ep;
 }
 
@@ -402,7 +437,7 @@ state_endpoint_remove(struct state_endpoint *ep)
         hmap_remove(&endpoints_by_port, &ep->port_node);
         hmap_remove(&endpoints_by_mac, &ep->mac_node);
         port_index_remove(ep);
-        state_changed();
+        state_endpoint_changed(ep);
         if (ep->n_ports) {
             state_nat_changed();
         }
@@ -433,7 +468,7 @@ state_endpoint_set_ports(struct state_endpoint *ep,
     ep->ports = n ? xmemdup(ports, n * sizeof *ports) : NULL;
     ep->n_ports = n;
     port_index_add(ep);
-    state_changed();
+    state_endpoint_changed(ep);
 }
 
 bool

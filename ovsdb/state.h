@@ -114,6 +114,7 @@ struct state_endpoint {
     size_t n_ports;
     struct state_port_use *port_uses;  /* Private: 'ports' in the index of
                                         * host ports. */
+    uint64_t changed_seqno;     /* state_seqno() of its last change. */
 
     /* Not persisted: why the link side (netns/link-sync) could not make
      * the endpoint, for the CreateEndpoint call to answer, or NULL. */
@@ -123,6 +124,12 @@ struct state_endpoint {
 void state_destroy(void);
 
 uint64_t state_seqno(void);
+/* For a reconcile pass that looks only at what changed: moves into 'ports'
+ * (which the caller owns, and this empties first) the port names of the
+ * endpoints added, changed or removed since the last call, and returns
+ * true if that is all that changed (no network came, went or changed, and
+ * nothing called state_touch()). */
+bool state_take_changes(struct sset *ports);
 /* Like state_seqno(), but moves only when what the NAT table and the chain
  * in iptables' FORWARD are made of changes: the networks, and the published
  * ports (with their endpoints' addresses).  Adding or removing an endpoint

@@ -93,6 +93,7 @@ sync_run(struct ovsdb_idl_txn *txn, bool full, const struct sset *gone,
             .idl = db_idl(),
             .txn = txn,
             .ready_links = linksync_ready_links(),
+            .full = full,
         };
         db_adopt_legacy_bridges();
         reconcile_ovsdb(&in);

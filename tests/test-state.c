@@ -2,7 +2,7 @@
  * Unit tests of ovsdb/state, the desired state: what it says about a
  * network's tunnel peers; its indexes: endpoints by port name and by MAC,
  * the index of published host ports (state_port_owner(),
- * state_port_first_free()); state_nat_seqno().
+ * state_port_first_free()); state_nat_seqno() and state_take_changes().
  *
  * state.c is pure, so nothing is wrapped: the addresses of this host are
  * an argument, as netns/route gives them to the daemon.  The tests of the
@@ -367,6 +367,50 @@ test_nat_seqno(void **state OVS_UNUSED)
     assert_true(state_nat_seqno() > s);
 }
 
+/* What a reconcile pass that looks only at what changed is told. */
+static void
+test_take_changes(void **state OVS_UNUSED)
+{
+    struct sset ports = SSET_INITIALIZER(&ports);
+
+    struct state_netcfg cfg;
+    state_netcfg_init(&cfg);
+    cfg.bridge = xstrdup("br0");
+    cfg.datapath = xstrdup("system");
+    state_network_add(net_n, &cfg);
+    state_netcfg_destroy(&cfg);
+    struct state_endpoint *a = add_endpoint(1, NULL);
+    assert_false(state_take_changes(&ports));
+
+    /* Nothing since. */
+    assert_true(state_take_changes(&ports));
+    assert_int_equal(sset_count(&ports), 0);
+
+    /* Endpoints added, changed and removed: their port names. */
+    struct state_endpoint *b = add_endpoint(2, NULL);
+    struct state_endpoint *c = add_endpoint(3, NULL);
+    state_endpoint_set_ports(a, NULL, 0);
+    char *c_port = xstrdup(c->port);
+    state_endpoint_remove(c);
+    assert_true(state_take_changes(&ports));
+    assert_int_equal(sset_count(&ports), 3);
+    assert_true(sset_contains(&ports, a->port));
+    assert_true(sset_contains(&ports, b->port));
+    assert_true(sset_contains(&ports, c_port));
+    free(c_port);
+
+    /* A network's change is more than endpoints. */
+    state_endpoint_remove(b);
+    struct svec peers = SVEC_EMPTY_INITIALIZER;
+    svec_add(&peers, "192.0.2.1");
+    state_network_set_peers(state_network_find(net_n), &peers);
+    svec_destroy(&peers);
+    assert_false(state_take_changes(&ports));
+    assert_true(state_take_changes(&ports));
+    assert_int_equal(sset_count(&ports), 0);
+    sset_destroy(&ports);
+}
+
 int
 main(void)
 {
@@ -379,6 +423,7 @@ main(void)
         TEST(test_first_free_many),
         TEST(test_first_free_addresses),
         TEST(test_nat_seqno),
+        TEST(test_take_changes),
 #undef TEST
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
