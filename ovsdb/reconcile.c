@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netns/route.h"
 #include "hash.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/shash.h"
@@ -321,7 +320,8 @@ ensure_tunnels(struct reconcile_ctx *ctx, struct bridge_info *bi,
     const char *peer;
     size_t i;
 
-    state_netcfg_split_peers(&net->cfg, route_local_addrs(), &remotes, NULL);
+    state_netcfg_split_peers(&net->cfg, ctx->in->local_addrs, &remotes,
+                             NULL);
     SVEC_FOR_EACH (i, peer, &remotes) {
         ensure_tunnel_port(ctx, bi, net, peer);
     }

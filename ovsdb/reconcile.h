@@ -29,6 +29,10 @@ struct reconcile_ctx_in {
      * device's once the device is ready. */
     const struct sset *ready_links;
 
+    /* This host's addresses (netns/route's route_local_addrs()): the peers
+     * of a tunnel network that are this host get no tunnel port. */
+    const struct sset *local_addrs;
+
     /* Look at everything (after a start, a reconnection), not only at the
      * endpoints that changed. */
     bool full;

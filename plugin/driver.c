@@ -382,6 +382,31 @@ check_address(struct http_request *req, const char *key, const char *cidr,
     return true;
 }
 
+/* Checks that the name of the port of new endpoint 'eid' is free: no other
+ * endpoint's (names take the first digits of the ID: they must not clash),
+ * and no port of someone else's.  Replies with an error and returns false if
+ * it is not. */
+static bool
+check_endpoint_port(struct http_request *req, const char *eid)
+{
+    char *port = names_port(eid);
+    const struct state_endpoint *other = state_endpoint_find_by_port(port);
+    bool ok = false;
+
+    if (other) {
+        http_request_reply_error(req, 409, "endpoint %s has the same first "
+                                 "%d digits as endpoint %s", eid,
+                                 NAMES_ID_DIGITS, other->id);
+    } else if (db_foreign_port_exists(port)) {
+        http_request_reply_error(req, 409, "a port called %s, which is not "
+                                 "ovsnet's, already exists", port);
+    } else {
+        ok = true;
+    }
+    free(port);
+    return ok;
+}
+
 static void
 handle_create_endpoint(struct http_request *req, const struct json *body)
 {
@@ -432,24 +457,9 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
         return;
     }
     if (!ep) {
-        /* Names take the first digits of the ID: they must not clash. */
-        char *port = names_port(eid);
-        const struct state_endpoint *other = state_endpoint_find_by_port(port);
-        if (other) {
-            http_request_reply_error(req, 409, "endpoint %s has the same "
-                                     "first %d digits as endpoint %s", eid,
-                                     NAMES_ID_DIGITS, other->id);
-            free(port);
+        if (!check_endpoint_port(req, eid)) {
             return;
         }
-        if (db_foreign_port_exists(port)) {
-            http_request_reply_error(req, 409, "a port called %s, which is "
-                                     "not ovsnet's, already exists", port);
-            free(port);
-            return;
-        }
-        free(port);
-
         if (!mac_s[0]) {
             state_random_mac(&mac);
         }

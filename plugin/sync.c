@@ -6,6 +6,7 @@
 
 #include "netns/link-sync.h"
 #include "netns/nat-sync.h"
+#include "netns/route.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ovsdb/db.h"
@@ -93,6 +94,7 @@ sync_run(struct ovsdb_idl_txn *txn, bool full, const struct sset *gone,
             .idl = db_idl(),
             .txn = txn,
             .ready_links = linksync_ready_links(),
+            .local_addrs = route_local_addrs(),
             .full = full,
         };
         db_adopt_legacy_bridges();
