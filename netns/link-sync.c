@@ -330,10 +330,14 @@ create_endpoint_link(const struct ovsdb_idl *idl, struct state_endpoint *ep,
                              alias);
     if (error == EEXIST) {
         /* Left over from an earlier attempt for the same endpoint (the
-         * daemon died before it was recorded)?  Then it is ours to
-         * replace; anything else is not. */
+         * daemon died before it was recorded, or even before the pair got
+         * its alias: the kernel ignores IFLA_IFALIAS when it creates a veth
+         * pair, so link_veth_create() sets it right after)?  Then it is
+         * ours to replace: its name is this endpoint's.  A link with
+         * another alias is not. */
         char *old = NULL;
-        if (!link_get_alias(ep->port, &old) && old && !strcmp(old, alias)) {
+        if (!link_get_alias(ep->port, &old)
+            && (!old || !old[0] || !strcmp(old, alias))) {
             link_delete(ep->port);
             error = link_veth_create(ep->port, ep->peer, net->cfg.mtu,
                                      &ep->mac, alias);

@@ -294,6 +294,21 @@ ovsnetd_start
 rpc_ok NetworkDriver.Leave "$(ids_body "$N1" "$E1")"
 link_detach eth0 "$C1" "ovsct-$(short "$E1")"
 rpc_ok NetworkDriver.DeleteEndpoint "$(ids_body "$N1" "$E1")"
+
+log "--- a veth pair whose creation a crash cut short"
+# The kernel ignores IFLA_IFALIAS when it creates a veth pair: ovsnetd sets
+# the alias right after, and one killed in between leaves a pair of the
+# endpoint's names without any.  Docker's retry must not fail on it
+# ("File exists").
+E9=$(gen_id 9)
+ip -n "$NS" link add "ovsep-$(short "$E9")" type veth \
+    peer name "ovsct-$(short "$E9")" || fail "cannot create a veth pair"
+rpc_ok NetworkDriver.CreateEndpoint "$(ep_body "$N1" "$E9" 198.51.100.9/24)"
+check_eq "ifalias of the pair made again" "ovsnet:$E9" \
+    "$(ip -n "$NS" -d link show "ovsep-$(short "$E9")" \
+       | sed -n 's/^ *alias //p')"
+rpc_ok NetworkDriver.DeleteEndpoint "$(ids_body "$N1" "$E9")"
+
 rpc_ok NetworkDriver.DeleteNetwork "$(ids_body "$N1")"
 wait_while "link $GW1" link_exists "$GW1"
 check_eq "ovsnet endpoint ports left" 0 \
