@@ -879,6 +879,120 @@ test_no_state_needed(void **state OVS_UNUSED)
     assert_reply(call(DISCOVER_DELETE, "{'DiscoveryType': 1}"), 200, "{}");
 }
 
+/* plugin/swarm: a global-scope driver. */
+
+static void
+test_swarm_capabilities_and_allocate(void **state OVS_UNUSED)
+{
+    driver_destroy();
+    driver_init(TEST_TIMEOUT_MS, true);
+
+    assert_reply(call(CAPABILITIES, "%s", ""), 200,
+                 "{'Scope': 'global', 'ConnectivityScope': 'global'}");
+
+    /* A bad option is refused, naming it; nothing changes. */
+    uint64_t seqno = state_seqno();
+    assert_error(call("/NetworkDriver.AllocateNetwork",
+                      "{'NetworkID': 'xfpz9op4haq7fempnc6d2435k', "
+                      "'Options': {'ovs.tunnel': 'vxlan', 'ovs.vni': '1', "
+                      "'ovs.mtu': '9'}, 'IPv4Data': [{'Pool': "
+                      "'10.0.0.0/24', 'Gateway': '10.0.0.1/24'}]}"),
+                 400, "ovs.mtu");
+    assert_error(call("/NetworkDriver.AllocateNetwork",
+                      "{'NetworkID': 'X', 'Options': {}}"),
+                 400, "NetworkID");
+    assert_error(call("/NetworkDriver.AllocateNetwork",
+                      "{'NetworkID': 'abc', 'Options': 'x'}"),
+                 400, "Options");
+
+    /* Nodes known: handed out with a tunnel network's options, which all
+     * come back. */
+    struct http_request *req;
+    req = call(DISCOVER_NEW, "{'DiscoveryType': 1, 'DiscoveryData': "
+               "{'Address': '192.0.2.12', 'BindAddress': '', "
+               "'Self': false}}");
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    req = call(DISCOVER_NEW, "{'DiscoveryType': 1, 'DiscoveryData': "
+               "{'Address': '192.0.2.11', 'BindAddress': '192.0.2.11', "
+               "'Self': true}}");
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    assert_true(state_seqno() > seqno);
+    assert_reply(call("/NetworkDriver.AllocateNetwork",
+                      "{'NetworkID': 'xfpz9op4haq7fempnc6d2435k', "
+                      "'Options': {'ovs.tunnel': 'vxlan', 'ovs.vni': '1', "
+                      "'foo': 'bar'}, 'IPv4Data': [{'AddressSpace': '', "
+                      "'Pool': '10.0.0.0/24', 'Gateway': '10.0.0.1/24'}], "
+                      "'IPv6Data': null}"),
+                 200, "{'Options': {'ovs.tunnel': 'vxlan', 'ovs.vni': '1', "
+                 "'foo': 'bar', "
+                 "'ovs.swarm_nodes': '192.0.2.11,192.0.2.12'}}");
+    /* Without a tunnel, no nodes. */
+    assert_reply(call("/NetworkDriver.AllocateNetwork",
+                      "{'NetworkID': 'abc', 'Options': null}"),
+                 200, "{'Options': {}}");
+    assert_reply(call("/NetworkDriver.FreeNetwork", "{'NetworkID': 'abc'}"),
+                 200, "{}");
+}
+
+static void
+test_swarm_discovery(void **state OVS_UNUSED)
+{
+    driver_destroy();
+    driver_init(TEST_TIMEOUT_MS, true);
+
+    struct http_request *req;
+    req = call(DISCOVER_NEW, "{'DiscoveryType': 1, 'DiscoveryData': "
+               "{'Address': '2001:DB8::0:1', 'Self': false}}");
+    assert_pending(req);        /* Until it is in OVSDB. */
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    assert_string_equal(smap_get_def(state_nodes(), "2001:db8::1", ""),
+                        "swarm");
+
+    /* Bad data: refused, nothing changes. */
+    uint64_t seqno = state_seqno();
+    assert_error(call(DISCOVER_NEW, "{'DiscoveryType': 1, 'DiscoveryData': "
+                      "{'Address': '192.0.2.300'}}"), 400, "Address");
+    assert_error(call(DISCOVER_NEW, "{'DiscoveryType': 1, 'DiscoveryData': "
+                      "{'Address': '192.0.2.3', 'Self': 'yes'}}"),
+                 400, "Self");
+    assert_error(call(DISCOVER_NEW, "{'DiscoveryType': '1'}"),
+                 400, "DiscoveryType");
+    assert_int_equal(state_seqno(), seqno);
+    assert_int_equal(smap_count(state_nodes()), 1);
+
+    /* Again: nothing to wait for. */
+    assert_reply(call(DISCOVER_NEW, "{'DiscoveryType': 1, 'DiscoveryData': "
+                      "{'Address': '2001:db8::1'}}"), 200, "{}");
+    /* Other discovery types are not ovsnet's. */
+    assert_reply(call(DISCOVER_NEW, "{'DiscoveryType': 2, 'DiscoveryData': "
+                      "{}}"), 200, "{}");
+
+    req = call(DISCOVER_DELETE, "{'DiscoveryType': 1, 'DiscoveryData': "
+               "{'Address': '2001:db8::1', 'Self': false}}");
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    assert_int_equal(smap_count(state_nodes()), 0);
+
+    /* Before the state is loaded, discovery waits for it. */
+    loaded = false;
+    req = call(DISCOVER_NEW, "{'DiscoveryType': 1, 'DiscoveryData': "
+               "{'Address': '192.0.2.5'}}");
+    assert_pending(req);
+    loaded = true;
+    driver_run();
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+    assert_int_equal(smap_count(state_nodes()), 1);
+}
+
 static void
 test_unknown_path(void **state OVS_UNUSED)
 {
@@ -2569,6 +2683,8 @@ main(void)
         TEST(test_activate),
         TEST(test_capabilities),
         TEST(test_no_state_needed),
+        TEST(test_swarm_capabilities_and_allocate),
+        TEST(test_swarm_discovery),
         TEST(test_unknown_path),
         TEST(test_malformed_json),
         TEST(test_not_an_object),
