@@ -15,7 +15,7 @@ contrib/ovsnetd.service: contrib/ovsnetd.service.in Makefile
 	mv $@.tmp $@
 
 # Removes every OVSDB row and link ovsnet made (run with ovsnetd stopped).
-dist_sbin_SCRIPTS = contrib/ovsnet-cleanup
+dist_sbin_SCRIPTS = contrib/ovsnet-cleanup contrib/ovsnet-plugin-create
 
 EXTRA_DIST += \
 	contrib/ovsnetd.service.in \

@@ -321,11 +321,18 @@ link_delete_many(const char *const *names, size_t n)
     return error;
 }
 
-/* Writes 'value' to /proc/sys/net/'path'. */
+const char *
+link_proc_sys(void)
+{
+    const char *dir = getenv("OVSNET_PROC_SYS");
+    return dir && dir[0] ? dir : "/proc/sys";
+}
+
+/* Writes 'value' to net/'path' under link_proc_sys(). */
 static int
 link_write_sysctl(const char *path, const char *value)
 {
-    char *file = xasprintf("/proc/sys/net/%s", path);
+    char *file = xasprintf("%s/net/%s", link_proc_sys(), path);
     int fd = open(file, O_WRONLY | O_CLOEXEC);
     int error = 0;
 

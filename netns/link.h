@@ -67,6 +67,12 @@ int link_configure_gateway(const char *name, int mtu,
                            const struct addr *addrs, size_t n,
                            char **errorp);
 
+/* The directory of the kernel's sysctls that ovsnetd writes:
+ * $OVSNET_PROC_SYS if set and not empty, else /proc/sys.  In a managed
+ * Docker plugin /proc/sys is read-only (runc's read-only paths): the plugin
+ * mounts the host's /proc/sys elsewhere and names it there. */
+const char *link_proc_sys(void);
+
 /* Keeps the host's own IP stack off link 'name', which only carries frames
  * for Open vSwitch: sets IFF_NOARP (so that the host does not answer ARP
  * for its addresses through it) and disables IPv6 on it (no link-local

@@ -56,6 +56,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 
+#include "netns/link.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
@@ -846,16 +847,17 @@ nat_take_changed(void)
 int
 nat_enable_forwarding(int family, bool *changed)
 {
-    const char *path = (family == AF_INET
-                        ? "/proc/sys/net/ipv4/ip_forward"
-                        : "/proc/sys/net/ipv6/conf/all/forwarding");
+    char *path = xasprintf("%s/net/%s", link_proc_sys(),
+                           (family == AF_INET ? "ipv4/ip_forward"
+                            : "ipv6/conf/all/forwarding"));
     char value[8] = "";
-    int error = 0;
 
     *changed = false;
     int fd = open(path, O_RDWR | O_CLOEXEC);
+    int error = fd < 0 ? errno : 0;
+    free(path);
     if (fd < 0) {
-        return errno;
+        return error;
     }
     ssize_t n = read(fd, value, sizeof value - 1);
     if (n < 0) {

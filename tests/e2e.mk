@@ -24,7 +24,8 @@ E2E_TESTS = \
 	tests/test-docker-iptables.sh \
 	tests/test-docker-iptables-legacy.sh \
 	tests/test-docker-iptables-off.sh \
-	tests/test-docker-v28.sh
+	tests/test-docker-v28.sh \
+	tests/test-docker-plugin.sh
 
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) tests/docker-lib.sh tests/nat-lib.sh
