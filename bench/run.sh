@@ -430,7 +430,8 @@ awk -F'|' -v spread="${BENCH_DIR}/results" '
             }
         }
         if (a == "" && b == "") { ok = "(not measured)" }
-        else if (text ~ /x (faster|bridge)/ && ratio == "") ok = ok "(baseline not measured)"
+        else if (text ~ /x (faster|bridge)/ && ratio == "")
+            ok = ok ((text ~ /<=/ && ok == "") ? "ok, " : "") "(baseline not measured)"
         else if (text != "" && ok == "" && (a != "")) ok = "ok"
         printf "%-46s %10s %10s %9s  %s %s\n", label, show(a, unit),
                show(b, unit), ratio, text, ok
