@@ -72,6 +72,8 @@ db_init(const char *remote)
     ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_other_config);
+    /* Docker swarm's nodes (ovsdb/persist). */
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_external_ids);
     /* To know when ovs-vswitchd has applied a change: see
      * db_vswitchd_caught_up(). */
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);

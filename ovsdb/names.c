@@ -21,7 +21,8 @@ names_id_valid(const char *id)
         return false;
     }
     for (size_t i = 0; i < len; i++) {
-        if (!isxdigit((unsigned char) id[i])) {
+        if (!isdigit((unsigned char) id[i])
+            && !(id[i] >= 'a' && id[i] <= 'z')) {
             return false;
         }
     }

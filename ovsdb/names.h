@@ -25,8 +25,9 @@ struct eth_addr;
 /* Longest kernel interface name (IFNAMSIZ - 1). */
 #define NAMES_IFNAME_MAX 15
 
-/* Docker IDs are 64 hex digits; we accept 1 to 128 hex digits, which is what
- * can safely become part of a name and an external_ids value. */
+/* Docker's IDs are 64 hex digits; swarm's (a swarm network's) 25 digits and
+ * lowercase letters.  We accept 1 to 128 of those, which can safely become
+ * part of a name and an external_ids value. */
 bool names_id_valid(const char *id);
 
 /* Returns a newly allocated name PREFIX + the first NAMES_ID_DIGITS of 'id'

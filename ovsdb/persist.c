@@ -153,6 +153,9 @@ persist_network_to_smap(const struct state_network *net, struct smap *ids)
                      ? "kernel" : "ovs");
         }
     }
+    if (cfg->swarm) {
+        smap_add(ids, "ovsnet-scope", "swarm");
+    }
     if (!smap_is_empty(&cfg->options)) {
         struct json *o = json_object_create();
         struct smap_node *node;
@@ -268,6 +271,8 @@ persist_load_network(const struct smap *ids)
         }
     }
 
+    cfg.swarm = !strcmp(smap_get_def(ids, "ovsnet-scope", ""), "swarm");
+
     const char *options = smap_get(ids, "ovsnet-options");
     if (options) {
         struct json *o = json_from_string(options);
@@ -326,6 +331,78 @@ persist_load_endpoint(const struct smap *ids)
     }
 }
 
+char *
+persist_nodes_key(void)
+{
+    return xasprintf("ovsnet-swarm-nodes-%s", names_driver());
+}
+
+char *
+persist_self_node_key(void)
+{
+    return xasprintf("ovsnet-swarm-self-%s", names_driver());
+}
+
+char *
+persist_nodes_value(void)
+{
+    const struct smap *nodes = state_nodes();
+
+    if (smap_is_empty(nodes)) {
+        return NULL;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct smap_node **sorted = smap_sort(nodes);
+    for (size_t i = 0; i < smap_count(nodes); i++) {
+        ds_put_format(&s, "%s%s=%s", i ? "," : "", sorted[i]->key,
+                      sorted[i]->value);
+    }
+    free(sorted);
+    return ds_steal_cstr(&s);
+}
+
+/* Reads back the swarm's nodes from the Open_vSwitch row's external_ids:
+ * "IP=ORIGIN,...". */
+static void
+persist_load_nodes(const struct ovsdb_idl *idl)
+{
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
+    if (!ovs) {
+        return;
+    }
+
+    char *key = persist_nodes_key();
+    struct svec v = SVEC_EMPTY_INITIALIZER;
+    const char *node;
+    size_t i;
+
+    svec_get(&ovs->external_ids, key, &v);
+    SVEC_FOR_EACH (i, node, &v) {
+        char *ip = xstrdup(node);
+        char *origin = strchr(ip, '=');
+        if (origin) {
+            *origin++ = '\0';
+        }
+        char *canonical = addr_ip_canonical(ip);
+        if (canonical) {
+            state_node_add(canonical, origin && origin[0] ? origin : "swarm");
+        } else {
+            VLOG_WARN("%s: ignoring %s, not an IP address", key, node);
+        }
+        free(canonical);
+        free(ip);
+    }
+    svec_destroy(&v);
+    free(key);
+
+    key = persist_self_node_key();
+    char *self = addr_ip_canonical(smap_get_def(&ovs->external_ids, key, ""));
+    state_set_self_node(self);
+    free(self);
+    free(key);
+}
+
 /* Loads the desired state recorded in 'idl' (once, when the daemon first
  * sees the database). */
 void
@@ -349,10 +426,12 @@ persist_load(const struct ovsdb_idl *idl)
             persist_load_endpoint(&iface->external_ids);
         }
     }
+    persist_load_nodes(idl);
     state_set_loaded();
-    VLOG_INFO("loaded %"PRIuSIZE" networks and %"PRIuSIZE" endpoints "
-              "of driver %s from OVSDB", hmap_count(state_networks()),
-              hmap_count(state_endpoints()), names_driver());
+    VLOG_INFO("loaded %"PRIuSIZE" networks, %"PRIuSIZE" endpoints and "
+              "%"PRIuSIZE" swarm nodes of driver %s from OVSDB",
+              hmap_count(state_networks()), hmap_count(state_endpoints()),
+              smap_count(state_nodes()), names_driver());
 }
 
 void

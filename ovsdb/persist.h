@@ -53,6 +53,15 @@ void persist_ids_add_role(struct smap *ids, const char *role);
  * drivers) and this is the default driver. */
 bool persist_ids_are_mine(const struct smap *ids);
 
+/* Docker swarm's nodes (state_nodes(), state_self_node()) are recorded in
+ * the external_ids of the Open_vSwitch row, under keys of this driver:
+ * "ovsnet-swarm-nodes-DRIVER" (IP=ORIGIN, separated by commas, sorted)
+ * and "ovsnet-swarm-self-DRIVER".  The caller frees what these return;
+ * persist_nodes_value() returns NULL when there is no node. */
+char *persist_nodes_key(void);
+char *persist_self_node_key(void);
+char *persist_nodes_value(void);
+
 /* Fills 'ids' with the external_ids that record 'net' (on its gateway
  * Port), and 'ep' (on its Interface). */
 void persist_network_to_smap(const struct state_network *,

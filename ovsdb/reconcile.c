@@ -664,6 +664,35 @@ reconcile_ctx_destroy(struct reconcile_ctx *ctx)
 }
 
 /* Makes all of OVSDB what the desired state says. */
+/* Makes key 'key' of the Open_vSwitch row's external_ids 'value', or
+ * removes it if 'value' is NULL.  Takes ownership of 'key'. */
+static void
+ensure_ovs_key(struct reconcile_ctx *ctx, char *key, const char *value)
+{
+    const char *have = smap_get(&ctx->ovs->external_ids, key);
+
+    if (!nullable_string_is_equal(have, value)) {
+        if (value) {
+            ovsrec_open_vswitch_update_external_ids_setkey(ctx->ovs, key,
+                                                           value);
+        } else {
+            ovsrec_open_vswitch_update_external_ids_delkey(ctx->ovs, key);
+        }
+    }
+    free(key);
+}
+
+/* Records Docker swarm's nodes (see ovsdb/persist). */
+static void
+ensure_swarm_nodes(struct reconcile_ctx *ctx)
+{
+    char *nodes = persist_nodes_value();
+
+    ensure_ovs_key(ctx, persist_nodes_key(), nodes);
+    ensure_ovs_key(ctx, persist_self_node_key(), state_self_node());
+    free(nodes);
+}
+
 static void
 reconcile_all(struct reconcile_ctx *ctx)
 {
@@ -683,6 +712,7 @@ reconcile_all(struct reconcile_ctx *ctx)
     delete_unclaimed_ports(ctx);
     finish_bridges(ctx);
     endpoints_ok_sweep();
+    ensure_swarm_nodes(ctx);
 }
 
 /* Returns the bridge among 'ctx->bridges' that has 'port', or NULL. */

@@ -41,6 +41,7 @@ state_netcfg_init(struct state_netcfg *cfg)
     svec_init(&cfg->ipv6_gateways);
     smap_init(&cfg->options);
     svec_init(&cfg->peers);
+    svec_init(&cfg->swarm_nodes);
 }
 
 void
@@ -57,6 +58,7 @@ state_netcfg_destroy(struct state_netcfg *cfg)
         free(cfg->tunnel);
         svec_destroy(&cfg->peers);
         free(cfg->local_ip);
+        svec_destroy(&cfg->swarm_nodes);
     }
 }
 
@@ -72,28 +74,62 @@ state_ip_is_local(const char *ip, const struct sset *local)
     return found;
 }
 
+static struct smap nodes = SMAP_INITIALIZER(&nodes);
+static char *self_node;
+
+/* Adds 'peer' of 'cfg' to 'remotes' or, if it is this host, to 'self'
+ * (if nonnull), unless 'seen' has it. */
+static void
+split_peer(const struct state_netcfg *cfg, const struct sset *local,
+           const char *peer, struct sset *seen,
+           struct svec *remotes, struct svec *self)
+{
+    if (!sset_add(seen, peer)) {
+        return;
+    }
+    if ((cfg->local_ip && !strcmp(cfg->local_ip, peer))
+        || (cfg->swarm && self_node && !strcmp(self_node, peer))
+        || state_ip_is_local(peer, local)) {
+        if (self) {
+            svec_add(self, peer);
+        }
+    } else {
+        svec_add(remotes, peer);
+    }
+}
+
 /* Adds the peers of tunnel network 'cfg' that are not this host to
- * 'remotes' and, if 'self' is nonnull, those that are (its ovs.local_ip, or
- * one of the addresses of this host in 'local', in canonical form) to
- * 'self'. */
+ * 'remotes' and, if 'self' is nonnull, those that are (its ovs.local_ip,
+ * swarm's address of this node, or one of the addresses of this host in
+ * 'local', in canonical form) to 'self'.  A swarm network's peers are its
+ * ovs.peers and the swarm's nodes, each once. */
 void
 state_netcfg_split_peers(const struct state_netcfg *cfg,
                          const struct sset *local,
                          struct svec *remotes, struct svec *self)
 {
+    struct sset seen = SSET_INITIALIZER(&seen);
     const char *peer;
     size_t i;
 
     SVEC_FOR_EACH (i, peer, &cfg->peers) {
-        if ((cfg->local_ip && !strcmp(cfg->local_ip, peer))
-            || state_ip_is_local(peer, local)) {
-            if (self) {
-                svec_add(self, peer);
-            }
-        } else {
-            svec_add(remotes, peer);
-        }
+        split_peer(cfg, local, peer, &seen, remotes, self);
     }
+    if (cfg->swarm) {
+        const struct smap_node **sorted = smap_sort(&nodes);
+        for (i = 0; i < smap_count(&nodes); i++) {
+            split_peer(cfg, local, sorted[i]->key, &seen, remotes, self);
+        }
+        free(sorted);
+    }
+    sset_destroy(&seen);
+}
+
+const char *
+state_netcfg_peer_origin(const struct state_netcfg *cfg, const char *peer)
+{
+    return (svec_contains_unsorted(&cfg->peers, peer) ? "ovs.peers"
+            : smap_get_def(&nodes, peer, "?"));
 }
 
 /* Returns the address family of the underlay of tunnel network 'cfg' (of
@@ -178,6 +214,9 @@ state_clear(void)
     HMAP_FOR_EACH_SAFE (net, node, &networks) {
         state_network_remove(net);
     }
+    smap_clear(&nodes);
+    free(self_node);
+    self_node = NULL;
     state_changed();
 }
 
@@ -194,6 +233,9 @@ state_unload(void)
         net->vx_dev = NULL;
         state_network_remove(net);
     }
+    smap_clear(&nodes);
+    free(self_node);
+    self_node = NULL;
     loaded = false;
     state_changed();
 }
@@ -224,6 +266,8 @@ state_destroy(void)
     hmap_destroy(&endpoints_by_mac);
     sset_destroy(&changed_ports);
     sset_init(&changed_ports);
+    smap_destroy(&nodes);
+    smap_init(&nodes);
     changed_other = true;
 }
 
@@ -371,6 +415,8 @@ state_network_add(const char *id, struct state_netcfg *cfg)
     net->cfg.vni = cfg->vni;
     svec_swap(&net->cfg.peers, &cfg->peers);
     net->cfg.vxlan_device = cfg->vxlan_device;
+    net->cfg.swarm = cfg->swarm;
+    svec_swap(&net->cfg.swarm_nodes, &cfg->swarm_nodes);
     net->gw_port = names_gateway(id);
     if (state_network_is_kernel_vxlan(net)) {
         net->vx_dev = names_vxlan(id);
@@ -709,6 +755,54 @@ void
 state_touch(void)
 {
     state_changed();
+}
+
+const struct smap *
+state_nodes(void)
+{
+    return &nodes;
+}
+
+const char *
+state_self_node(void)
+{
+    return self_node;
+}
+
+bool
+state_node_add(const char *ip, const char *origin)
+{
+    const char *have = smap_get(&nodes, ip);
+
+    if (have && (!strcmp(have, origin) || strcmp(origin, "swarm"))) {
+        return false;
+    }
+    smap_replace(&nodes, ip, origin);
+    state_changed();
+    return true;
+}
+
+bool
+state_node_remove(const char *ip)
+{
+    if (!smap_get(&nodes, ip)) {
+        return false;
+    }
+    smap_remove(&nodes, ip);
+    state_changed();
+    return true;
+}
+
+bool
+state_set_self_node(const char *ip)
+{
+    if (nullable_string_is_equal(ip, self_node)) {
+        return false;
+    }
+    free(self_node);
+    self_node = nullable_xstrdup(ip);
+    state_changed();
+    return true;
 }
 
 /* Stores in 'mac' a random locally administered MAC that no endpoint has. */

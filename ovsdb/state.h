@@ -77,6 +77,14 @@ struct state_netcfg {
                                  * one included or not. */
     char *local_ip;             /* Tunnel source, or NULL for the route's. */
     enum state_vxlan_device vxlan_device;  /* vxlan only. */
+
+    /* Docker swarm (a global-scope driver).  A swarm network's tunnels go
+     * to its 'peers' and to the swarm's nodes (state_nodes()). */
+    bool swarm;
+    struct svec swarm_nodes;    /* Option ovs.swarm_nodes (bare IPs,
+                                 * canonical): the nodes the leading
+                                 * manager knew when the network was made,
+                                 * which CreateNetwork adds to the nodes. */
 };
 
 void state_netcfg_init(struct state_netcfg *);
@@ -86,6 +94,11 @@ void state_netcfg_destroy(struct state_netcfg *);
 void state_netcfg_split_peers(const struct state_netcfg *,
                               const struct sset *local,
                               struct svec *remotes, struct svec *self);
+/* Where 'peer', one of the peers state_netcfg_split_peers() gives for
+ * 'cfg', comes from: "ovs.peers" (the option, or network/add-peer), or
+ * that of the swarm node (see state_nodes()). */
+const char *state_netcfg_peer_origin(const struct state_netcfg *,
+                                     const char *peer);
 int state_netcfg_peer_family(const struct state_netcfg *);
 
 struct state_network {
@@ -226,6 +239,20 @@ bool state_network_is_kernel_vxlan(const struct state_network *);
 /* Replaces the peers of tunnel network 'net' by 'peers'. */
 void state_network_set_peers(struct state_network *,
                              const struct svec *peers);
+
+/* Docker swarm's nodes, by the addresses they advertise: canonical bare
+ * IPs, each with where it came from: "swarm" (Docker's node discovery,
+ * DiscoverNew), "manager" (the leading manager's list, ovs.swarm_nodes, at
+ * CreateNetwork) or "appctl" (swarm/add-node).  This node's own ('self')
+ * apart.  Persisted for the driver as a whole (ovsdb/persist), so that a
+ * restarted plugin, which Docker tells only of itself, keeps them.  The
+ * setters return true if they changed something; state_node_add() changes
+ * the origin of a known node only to "swarm". */
+const struct smap *state_nodes(void);
+const char *state_self_node(void);
+bool state_node_add(const char *ip, const char *origin);
+bool state_node_remove(const char *ip);
+bool state_set_self_node(const char *ip);
 
 /* Returns the anycast MAC of the gateway port of a tunnel network: the same
  * on every host, derived from the tunnel type and key. */

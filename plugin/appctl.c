@@ -4,6 +4,7 @@
 
 #include "plugin/appctl.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "netns/fwd.h"
@@ -16,6 +17,8 @@
 #include "ovsdb/db.h"
 #include "ovsdb/persist.h"
 #include "ovsdb/state.h"
+#include "plugin/swarm.h"
+#include "smap.h"
 #include "unixctl.h"
 #include "svec.h"
 #include "util.h"
@@ -50,6 +53,22 @@ put_lists(struct ds *s, const struct svec *a, const struct svec *b)
     }
 }
 
+/* Puts the peers 'v' of 'cfg', with where each comes from if it is a
+ * swarm network's. */
+static void
+put_peers(struct ds *s, const struct state_netcfg *cfg,
+          const struct svec *v)
+{
+    if (!cfg->swarm || !v->n) {
+        put_list(s, v);
+        return;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        ds_put_format(s, "%s%s (%s)", i ? ", " : "", v->names[i],
+                      state_netcfg_peer_origin(cfg, v->names[i]));
+    }
+}
+
 static void
 network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
@@ -81,6 +100,9 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
         }
         ds_put_cstr(&s, ")\n");
         ds_put_format(&s, "    id: %s\n", net->id);
+        if (cfg->swarm) {
+            ds_put_cstr(&s, "    scope: swarm\n");
+        }
         ds_put_format(&s, "    nat: %s\n",
                       cfg->internal ? "none (internal)"
                       : cfg->nat ? "masquerade to the host's addresses"
@@ -99,7 +121,7 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
                 ds_put_cstr(&s, " (Open vSwitch's vxlan ports)");
             }
             ds_put_format(&s, ", key %"PRIu64", peers ", cfg->vni);
-            put_list(&s, &remote);
+            put_peers(&s, cfg, &remote);
             ds_put_cstr(&s, "\n");
             if (self.n || cfg->local_ip) {
                 ds_put_cstr(&s, "    this host: ");
@@ -385,9 +407,72 @@ iptables_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* "swarm/nodes": the swarm's nodes as this node knows them. */
+static void
+swarm_nodes(struct unixctl_conn *conn, int argc OVS_UNUSED,
+            const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const char *self = state_self_node();
+
+    ds_put_format(&s, "scope: %s\nthis node: %s\nnodes:",
+                  swarm_is_global() ? "global (swarm)" : "local",
+                  self ? self : "-");
+    const struct smap_node **sorted = smap_sort(state_nodes());
+    for (size_t i = 0; i < smap_count(state_nodes()); i++) {
+        ds_put_format(&s, " %s (%s)", sorted[i]->key, sorted[i]->value);
+    }
+    free(sorted);
+    if (smap_is_empty(state_nodes())) {
+        ds_put_cstr(&s, " -");
+    }
+    ds_put_char(&s, '\n');
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* "swarm/add-node IP..." ('aux' non-null) and "swarm/del-node IP...": what
+ * Docker's DiscoverNew and DiscoverDelete do, for a node Docker did not
+ * tell this one of. */
+static void
+swarm_change_nodes(struct unixctl_conn *conn, int argc, const char *argv[],
+                   void *aux)
+{
+    if (!state_is_loaded()) {
+        unixctl_command_reply_error(conn, "the state is not loaded from "
+                                    "OVSDB yet");
+        return;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (!addr_ip_valid(argv[i], NULL)) {
+            char *msg = xasprintf("%s is not an IPv4 or IPv6 address",
+                                  argv[i]);
+            unixctl_command_reply_error(conn, msg);
+            free(msg);
+            return;
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        bool changed;
+        char *error = swarm_node_change(argv[i], aux ? "appctl" : NULL,
+                                        &changed);
+        if (error) {
+            unixctl_command_reply_error(conn, error);
+            free(error);
+            return;
+        }
+    }
+    swarm_nodes(conn, 0, NULL, NULL);
+}
+
 void
 appctl_register(void)
 {
+    unixctl_command_register("swarm/nodes", "", 0, 0, swarm_nodes, NULL);
+    unixctl_command_register("swarm/add-node", "IP...", 1, INT_MAX,
+                             swarm_change_nodes, &full_sweep);
+    unixctl_command_register("swarm/del-node", "IP...", 1, INT_MAX,
+                             swarm_change_nodes, NULL);
     unixctl_command_register("network/list", "", 0, 0, network_list, NULL);
     unixctl_command_register("endpoint/list", "[NETWORK]", 0, 1,
                              endpoint_list, NULL);

@@ -25,6 +25,7 @@
 #include "plugin/netopts.h"
 #include "plugin/pending.h"
 #include "plugin/portmap.h"
+#include "plugin/swarm.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(driver);
@@ -222,7 +223,8 @@ get_id(const struct json *body, const char *key, struct http_request *req)
     }
     if (v->type != JSON_STRING || !names_id_valid(json_string(v))) {
         char *s = json_to_string(v, 0);
-        http_request_reply_error(req, 400, "%s: %s must be a hex ID string, "
+        http_request_reply_error(req, 400, "%s: %s must be an ID (digits and "
+                                 "lowercase letters), "
                                  "not %.80s", http_request_path(req), key, s);
         free(s);
         return NULL;
@@ -263,15 +265,10 @@ handle_activate(struct http_request *req, const struct json *body OVS_UNUSED)
 static void
 handle_capabilities(struct http_request *req, const struct json *body OVS_UNUSED)
 {
-    struct json *reply = object_with_string("Scope", "local");
-    json_object_put_string(reply, "ConnectivityScope", "local");
+    const char *scope = swarm_is_global() ? "global" : "local";
+    struct json *reply = object_with_string("Scope", scope);
+    json_object_put_string(reply, "ConnectivityScope", scope);
     http_request_reply_json(req, 200, reply);
-}
-
-static void
-handle_empty(struct http_request *req, const struct json *body OVS_UNUSED)
-{
-    http_request_reply_json(req, 200, json_object_create());
 }
 
 /* CreateNetwork, step by step (the checks against the host and the other
@@ -295,6 +292,7 @@ parse_network(struct http_request *req, const struct json *body,
               const char *id, struct state_netcfg *cfg)
 {
     char *error = netopts_parse(body, id, cfg);
+    cfg->swarm = swarm_is_global();
     if (error) {
         http_request_reply_error(req, 400, "%s", error);
         VLOG_WARN_RL(&rl, "CreateNetwork %s refused: %s", id, error);
@@ -317,6 +315,9 @@ add_network(struct http_request *req, const char *id,
               cfg->internal ? ", internal" : "",
               cfg->tunnel ? ", tunnel " : "", cfg->tunnel ? cfg->tunnel : "");
 
+    if (cfg->swarm) {
+        swarm_add_manager_nodes(cfg);
+    }
     state_network_add(id, cfg);
     struct pending *p = pending_add(req, "CreateNetwork",
                                     json_object_create());
@@ -800,8 +801,12 @@ static const struct call calls[] = {
       handle_program_external, true, true },
     { "/NetworkDriver.RevokeExternalConnectivity", handle_revoke_external,
       true, true },
-    { "/NetworkDriver.DiscoverNew", handle_empty, true, false },
-    { "/NetworkDriver.DiscoverDelete", handle_empty, true, false },
+    { "/NetworkDriver.AllocateNetwork", swarm_handle_allocate, true, false },
+    { "/NetworkDriver.FreeNetwork", swarm_handle_free, true, false },
+    /* A swarm driver's discovery needs the state: swarm's to admit. */
+    { "/NetworkDriver.DiscoverNew", swarm_handle_discover_new, true, false },
+    { "/NetworkDriver.DiscoverDelete", swarm_handle_discover_delete, true,
+      false },
 };
 
 static void
@@ -879,9 +884,10 @@ driver_handle(struct http_request *req, void *aux OVS_UNUSED)
 }
 
 void
-driver_init(int timeout)
+driver_init(int timeout, bool global)
 {
     pending_init(timeout, driver_dispatch);
+    swarm_init(global);
 }
 
 void

@@ -9,12 +9,15 @@
 #ifndef PLUGIN_DRIVER_H
 #define PLUGIN_DRIVER_H 1
 
+#include <stdbool.h>
+
 struct http_request;
 
 /* How long a call waits for OVSDB and ovs-vswitchd before it fails. */
 #define DRIVER_DEFAULT_TIMEOUT_MS 15000
 
-void driver_init(int timeout_ms);
+/* 'global': a global-scope driver, for Docker swarm (plugin/swarm). */
+void driver_init(int timeout_ms, bool global);
 void driver_destroy(void);
 
 /* The http_handler_func for the plugin socket. */

@@ -157,17 +157,16 @@ parse_number(const char *value, int min, int max, int *n)
     return str_to_int(value, 10, n) && *n >= min && *n <= max;
 }
 
-/* Replaces the peers of 'cfg' by those of option 'key'='value', a list
- * of IP addresses separated by commas or spaces.  Returns NULL or an
- * error. */
+/* Replaces 'peers' by those of option 'key'='value', a list of IP
+ * addresses separated by commas or spaces.  Returns NULL or an error. */
 static char *
-parse_peers(const char *key, const char *value, struct state_netcfg *cfg)
+parse_peers(const char *key, const char *value, struct svec *peers)
 {
     char *copy = xstrdup(value);
     char *save_ptr = NULL;
     char *error = NULL;
 
-    svec_clear(&cfg->peers);
+    svec_clear(peers);
     for (char *p = strtok_r(copy, ", ", &save_ptr); p && !error;
          p = strtok_r(NULL, ", ", &save_ptr)) {
         /* Canonical, so that one peer written two ways is one. */
@@ -175,8 +174,8 @@ parse_peers(const char *key, const char *value, struct state_netcfg *cfg)
         if (!peer) {
             error = xasprintf("option %s=%.200s: %.80s is not an IPv4 or "
                               "IPv6 address", key, value, p);
-        } else if (!svec_contains_unsorted(&cfg->peers, peer)) {
-            svec_add(&cfg->peers, peer);
+        } else if (!svec_contains_unsorted(peers, peer)) {
+            svec_add(peers, peer);
         }
         free(peer);
     }
@@ -247,8 +246,11 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
                              key, value);
         }
         cfg->vni = vni;
-    } else if (!strcmp(key, NETOPTS_PEERS)) {
-        char *error = parse_peers(key, value, cfg);
+    } else if (!strcmp(key, NETOPTS_PEERS)
+               || !strcmp(key, NETOPTS_SWARM_NODES)) {
+        char *error = parse_peers(key, value,
+                                  !strcmp(key, NETOPTS_PEERS)
+                                  ? &cfg->peers : &cfg->swarm_nodes);
         if (error) {
             return error;
         }
@@ -278,7 +280,7 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
                          NETOPTS_DATAPATH ", " NETOPTS_MTU ", "
                          NETOPTS_TUNNEL ", " NETOPTS_VNI ", " NETOPTS_PEERS
                          ", " NETOPTS_LOCAL_IP ", " NETOPTS_NAT ", "
-                         NETOPTS_VXLAN_DEVICE ")",
+                         NETOPTS_VXLAN_DEVICE ", " NETOPTS_SWARM_NODES ")",
                          key, value);
     } else {
         return NULL;            /* Not ours: Docker's business. */
@@ -385,6 +387,7 @@ check_tunnel(const struct state_netcfg *cfg)
     } else {
         static const char *needs_tunnel[] = {
             NETOPTS_VNI, NETOPTS_PEERS, NETOPTS_LOCAL_IP,
+            NETOPTS_SWARM_NODES,
         };
         for (size_t i = 0; i < ARRAY_SIZE(needs_tunnel); i++) {
             const char *v = smap_get(&cfg->options, needs_tunnel[i]);

@@ -26,6 +26,9 @@ struct state_netcfg;
 #define NETOPTS_LOCAL_IP "ovs.local_ip"
 #define NETOPTS_NAT      "ovs.nat"
 #define NETOPTS_VXLAN_DEVICE "ovs.vxlan_device"
+/* The swarm nodes the leading manager knows, which it adds to a swarm
+ * network's options in AllocateNetwork (plugin/swarm). */
+#define NETOPTS_SWARM_NODES "ovs.swarm_nodes"
 
 /* Encapsulation overhead of tunnel type 'tunnel' ("vxlan", ...) over an IPv4
  * underlay (add 20 for IPv6): the outer headers plus the inner Ethernet

@@ -53,11 +53,13 @@ static gid_t socket_gid = (gid_t) -1;
 static int max_connections = DEFAULT_MAX_CONNECTIONS;
 static int idle_timeout = DEFAULT_IDLE_TIMEOUT;
 static enum fwd_mode iptables_mode = FWD_AUTO;
+static bool global_scope;       /* --scope=global: a swarm driver. */
 
 static unixctl_cb_func ovsnetd_exit;
 
 OVS_NO_RETURN static void usage(void);
 static void parse_options(int argc, char *argv[]);
+static void parse_environment(void);
 static void set_driver(void);
 static void raise_fd_limit(void);
 static void drop_capabilities(void);
@@ -88,8 +90,9 @@ main(int argc, char *argv[])
     drop_capabilities();
     start_modules();
     daemonize_complete();
-    VLOG_INFO("ovsnetd " OVSNET_VERSION " started: socket %s (driver %s), "
-              "database %s", socket_path, names_driver(), db_remote);
+    VLOG_INFO("ovsnetd " OVSNET_VERSION " started: socket %s (driver %s, "
+              "%s scope), database %s", socket_path, names_driver(),
+              global_scope ? "global" : "local", db_remote);
 
     struct sset gone = SSET_INITIALIZER(&gone);
     struct sset changed = SSET_INITIALIZER(&changed);
@@ -145,7 +148,7 @@ start_http(void)
 static void
 start_modules(void)
 {
-    driver_init(timeout_ms);
+    driver_init(timeout_ms, global_scope);
     db_init(db_remote);
     linkmon_init();
     nat_init();
@@ -292,6 +295,60 @@ parse_group_option(const char *arg)
 }
 
 static void
+parse_iptables_option(const char *name, const char *arg)
+{
+    if (!fwd_mode_parse(arg, &iptables_mode)) {
+        ovs_fatal(0, "%s=%s: give auto, on or off", name, arg);
+    }
+}
+
+static void
+parse_scope_option(const char *name, const char *arg)
+{
+    if (!strcmp(arg, "global")) {
+        global_scope = true;
+    } else if (!strcmp(arg, "local")) {
+        global_scope = false;
+    } else {
+        ovs_fatal(0, "%s=%s: give local or global", name, arg);
+    }
+}
+
+/* The environment's defaults for the options (the command line, read next,
+ * wins): how a managed plugin is configured ("docker plugin set"). */
+static void
+parse_environment(void)
+{
+    const char *value;
+
+    value = getenv("OVSNET_DB");
+    if (value && value[0]) {
+        db_remote = xstrdup(value);
+    }
+    value = getenv("OVSNET_SCOPE");
+    if (value && value[0]) {
+        parse_scope_option("OVSNET_SCOPE", value);
+    }
+    value = getenv("OVSNET_IPTABLES");
+    if (value && value[0]) {
+        parse_iptables_option("OVSNET_IPTABLES", value);
+    }
+    value = getenv("OVSNET_LOG_LEVEL");
+    if (value && value[0]) {
+        char *copy = xstrdup(value);
+        char *save_ptr = NULL;
+        for (char *spec = strtok_r(copy, " ", &save_ptr); spec;
+             spec = strtok_r(NULL, " ", &save_ptr)) {
+            char *error = vlog_set_levels_from_string(spec);
+            if (error) {
+                ovs_fatal(0, "OVSNET_LOG_LEVEL=%s: %s", value, error);
+            }
+        }
+        free(copy);
+    }
+}
+
+static void
 parse_options(int argc, char *argv[])
 {
     enum {
@@ -303,6 +360,7 @@ parse_options(int argc, char *argv[])
         OPT_MAX_CONNECTIONS,
         OPT_IDLE_TIMEOUT,
         OPT_IPTABLES,
+        OPT_SCOPE,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -315,6 +373,7 @@ parse_options(int argc, char *argv[])
         {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
         {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
         {"iptables", required_argument, NULL, OPT_IPTABLES},
+        {"scope", required_argument, NULL, OPT_SCOPE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -329,6 +388,7 @@ parse_options(int argc, char *argv[])
     parse_socket_option(argc, argv, short_options, long_options,
                         OPT_SOCKET);
     set_driver();
+    parse_environment();
 
     for (;;) {
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
@@ -372,9 +432,11 @@ parse_options(int argc, char *argv[])
             break;
 
         case OPT_IPTABLES:
-            if (!fwd_mode_parse(optarg, &iptables_mode)) {
-                ovs_fatal(0, "--iptables=%s: give auto, on or off", optarg);
-            }
+            parse_iptables_option("--iptables", optarg);
+            break;
+
+        case OPT_SCOPE:
+            parse_scope_option("--scope", optarg);
             break;
 
         case 'h':
@@ -467,6 +529,10 @@ usage(void)
            "                          of iptables' FORWARD: auto where its "
            "policy is DROP\n"
            "                          (default: auto)\n"
+           "  --scope=local|global    local: networks of this host; global: "
+           "Docker swarm\n"
+           "                          networks (a managed plugin) "
+           "(default: local)\n"
            "  --unixctl=SOCKET        control socket for ovs-appctl\n",
            program_name, program_name, ovs_rundir(), DEFAULT_MAX_CONNECTIONS,
            DEFAULT_IDLE_TIMEOUT, DRIVER_DEFAULT_TIMEOUT_MS / 1000);
@@ -474,7 +540,12 @@ usage(void)
     vlog_usage();
     printf("\nOther options:\n"
            "  -h, --help              display this help message\n"
-           "  -V, --version           display version information\n");
+           "  -V, --version           display version information\n"
+           "\nEnvironment (defaults for the options above, as a managed "
+           "plugin's settings):\n"
+           "  OVSNET_DB (--db), OVSNET_SCOPE (--scope), OVSNET_IPTABLES "
+           "(--iptables),\n"
+           "  OVSNET_LOG_LEVEL (-v specs separated by spaces)\n");
     exit(EXIT_SUCCESS);
 }
 

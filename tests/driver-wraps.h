@@ -38,5 +38,6 @@ __typeof__(route_lookup) __wrap_route_lookup;
 __typeof__(route_local_addrs) __wrap_route_local_addrs;
 __typeof__(linksync_gateway_status) __wrap_linksync_gateway_status;
 __typeof__(linksync_link_doomed) __wrap_linksync_link_doomed;
+__typeof__(linksync_vxlan_changed) __wrap_linksync_vxlan_changed;
 
 #endif /* tests/driver-wraps.h */

@@ -20,6 +20,8 @@
 #                             userspace TSO, underlay on eth1; the same
 #                             on br-phy; IPv6 on br-phy without TSO
 #   test-multihost-stt        bad tunnel options, STT, ovs.local_ip
+#   test-multihost-swarm      ovsnetd as a swarm (global-scope) driver,
+#                             fed the calls Docker's swarm makes
 #   test-multihost-docker     two real Docker daemons on two hosts
 
 MULTIHOST_TESTS = \
@@ -32,6 +34,7 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-kvxlan-brphy.sh \
 	tests/test-multihost-kvxlan6.sh \
 	tests/test-multihost-stt.sh \
+	tests/test-multihost-swarm.sh \
 	tests/test-multihost-docker.sh
 
 TESTS += $(MULTIHOST_TESTS)

@@ -73,6 +73,8 @@ test_id_valid_docker_id(void **state OVS_UNUSED)
     assert_true(names_id_valid(id64));
     assert_true(names_id_valid("0"));
     assert_true(names_id_valid("deadbeef"));
+    /* A swarm network's, as swarmkit makes them. */
+    assert_true(names_id_valid("xfpz9op4haq7fempnc6d2435k"));
 }
 
 static void
@@ -93,10 +95,11 @@ test_id_valid_length(void **state OVS_UNUSED)
 }
 
 static void
-test_id_valid_not_hex(void **state OVS_UNUSED)
+test_id_valid_bad_chars(void **state OVS_UNUSED)
 {
-    assert_false(names_id_valid("g"));
-    assert_false(names_id_valid("0x12"));
+    assert_false(names_id_valid("G"));
+    assert_false(names_id_valid("0X12"));
+    assert_false(names_id_valid("0_12"));
     assert_false(names_id_valid("abc def"));
     assert_false(names_id_valid("abc/def"));
     assert_false(names_id_valid("-1"));
@@ -106,7 +109,7 @@ test_id_valid_not_hex(void **state OVS_UNUSED)
     /* A 64-digit ID with one bad digit at the end. */
     char id[sizeof id64];
     memcpy(id, id64, sizeof id64);
-    id[63] = 'z';
+    id[63] = '.';
     assert_false(names_id_valid(id));
 }
 
@@ -194,7 +197,7 @@ test_alias_default_driver(void **state OVS_UNUSED)
     assert_false(names_alias_is_mine(NULL));
     assert_false(names_alias_is_mine(""));
     assert_false(names_alias_is_mine("ovsnet:"));
-    assert_false(names_alias_is_mine("ovsnet:xyz"));
+    assert_false(names_alias_is_mine("ovsnet:XYZ"));
     assert_false(names_alias_is_mine("ovsnet:ovs:"));
     assert_false(names_alias_is_mine("something else"));
     assert_false(names_alias_is_mine(id64));
@@ -220,7 +223,7 @@ test_alias_other_driver(void **state OVS_UNUSED)
     assert_false(names_alias_is_mine(longer));
     assert_false(names_alias_is_mine(shorter));
     assert_false(names_alias_is_mine("ovsnet:ovs2:"));
-    assert_false(names_alias_is_mine("ovsnet:ovs2:xyz"));
+    assert_false(names_alias_is_mine("ovsnet:ovs2:XYZ"));
     names_set_driver(NAMES_DEFAULT_DRIVER);
     free(alias);
     free(plain);
@@ -424,7 +427,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_id_valid_docker_id),
         cmocka_unit_test(test_id_valid_length),
-        cmocka_unit_test(test_id_valid_not_hex),
+        cmocka_unit_test(test_id_valid_bad_chars),
         cmocka_unit_test(test_names_from_id),
         cmocka_unit_test(test_names_from_short_id),
         cmocka_unit_test(test_names_differ_by_role),

@@ -98,7 +98,8 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=route_lookup \
 	-Wl,--wrap=route_local_addrs \
 	-Wl,--wrap=linksync_gateway_status \
-	-Wl,--wrap=linksync_link_doomed
+	-Wl,--wrap=linksync_link_doomed \
+	-Wl,--wrap=linksync_vxlan_changed
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \

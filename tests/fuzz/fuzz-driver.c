@@ -235,6 +235,11 @@ __wrap_linksync_link_doomed(const char *name OVS_UNUSED)
     return false;               /* Links are deleted at once. */
 }
 
+void
+__wrap_linksync_vxlan_changed(const struct state_network *net OVS_UNUSED)
+{
+}
+
 const struct sset *
 __wrap_route_local_addrs(void)
 {
@@ -280,7 +285,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!inited) {
         inited = true;
         vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
-        driver_init(1000);
+        driver_init(1000, true);  /* Global: the swarm's calls too. */
     }
 
     if (!size) {
