@@ -40,5 +40,6 @@ MULTIHOST_TESTS = \
 TESTS += $(MULTIHOST_TESTS)
 EXTRA_DIST += $(MULTIHOST_TESTS) \
 	tests/multihost-lib.sh \
+	tests/multihost-docker-lib.sh \
 	tests/test-multihost-tunnel.sh \
 	contrib/ovsnet-underlay
