@@ -92,14 +92,14 @@ check_in() {
 }
 
 # docker_tests: the Docker end-to-end tests (E2E_TESTS of tests/e2e.mk and
-# the multi-host one), or those of them in $TESTS when it is set.
+# the multi-host ones), or those of them in $TESTS when it is set.
 docker_tests() {
     local all t
     # One line, words separated by single spaces: the "case" below needs
     # a space on both sides of each.
     all=$(sed -n 's/^\t\(tests\/[^ ]*\.sh\).*/\1/p' "$SRCDIR/tests/e2e.mk" \
               | tr '\n' ' ')
-    all="${all}tests/test-multihost-docker.sh"
+    all="${all}tests/test-multihost-docker.sh tests/test-docker-swarm.sh"
     for t in $all; do
         # shellcheck disable=SC2086
         case " $(echo ${TESTS:-$all}) " in

@@ -410,6 +410,21 @@ docker_reap() {
     fi
 }
 
+# docker_leftovers RC [WHOSE] [LINES]: after docker_stop and docker_reap,
+# in an EXIT trap with the test's exit status RC: on failure, the last
+# LINES (default 40) lines of $DT/dockerd.log, headed "WHOSE $DT/...";
+# then $DT's image copies go.
+docker_leftovers() {
+    if [ "$1" != 0 ] && [ "$1" != 77 ] || sandbox_failed; then
+        echo "----- last lines of ${2:+$2 }$DT/dockerd.log -----"
+        grep -v 'module=grpc' "$DT/dockerd.log" \
+            | tail -n "${OVSNET_LOG_LINES:-${3:-40}}"
+    fi
+    # Copies: the sandbox removes nothing on failure, but vfs layers are
+    # of no use to anyone.
+    rm -rf "$DT/data/vfs" "$DT/data/image" 2> /dev/null
+}
+
 docker_cleanup() {
     local rc=$?
     set +e
@@ -418,14 +433,7 @@ docker_cleanup() {
     if [ -n "$DT" ]; then
         docker_stop
         docker_reap
-        if [ $rc != 0 ] && [ $rc != 77 ] || sandbox_failed; then
-            echo "----- last lines of $DT/dockerd.log -----"
-            grep -v 'module=grpc' "$DT/dockerd.log" \
-                | tail -n "${OVSNET_LOG_LINES:-40}"
-        fi
-        # Copies: the sandbox removes nothing on failure, but vfs layers
-        # are of no use to anyone.
-        rm -rf "$DT/data/vfs" "$DT/data/image" 2> /dev/null
+        docker_leftovers $rc
     fi
     (exit $rc)
     sandbox_cleanup

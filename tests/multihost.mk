@@ -23,6 +23,9 @@
 #   test-multihost-swarm      ovsnetd as a swarm (global-scope) driver,
 #                             fed the calls Docker's swarm makes
 #   test-multihost-docker     two real Docker daemons on two hosts
+#   test-docker-swarm         a real Docker swarm of three hosts, ovsnet
+#                             the managed plugin on each, one swarm
+#                             network (OVSNET_DOCKER_ENGINE=sid: Docker 28)
 
 MULTIHOST_TESTS = \
 	tests/test-multihost-underlay.sh \
@@ -35,10 +38,12 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-kvxlan6.sh \
 	tests/test-multihost-stt.sh \
 	tests/test-multihost-swarm.sh \
-	tests/test-multihost-docker.sh
+	tests/test-multihost-docker.sh \
+	tests/test-docker-swarm.sh
 
 TESTS += $(MULTIHOST_TESTS)
 EXTRA_DIST += $(MULTIHOST_TESTS) \
 	tests/multihost-lib.sh \
+	tests/multihost-docker-lib.sh \
 	tests/test-multihost-tunnel.sh \
 	contrib/ovsnet-underlay

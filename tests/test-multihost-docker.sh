@@ -23,57 +23,10 @@ set -eu
 docker_find_tools
 mh_setup 2
 
-# Each host's dockerd: its directory, pid and cgroup parent, also in a file
-# for the trap.
-declare -A H_DT H_PID H_CG
-: > "$SANDBOX_DIR/dockerds"
-
-mh_docker_cleanup() {
-    local rc=$? host dt pid cg
-    trap - EXIT
-    set +e
-    exec 1>&9 2>&9
-    while read -r host dt pid cg; do
-        [ -n "$dt" ] || continue
-        DT=$dt DOCKERD_PID=$pid CGROUP_PARENT=$cg
-        export DOCKER_CONFIG=$DT/client
-        docker_stop
-        docker_reap
-        if [ $rc != 0 ] && [ $rc != 77 ] || sandbox_failed; then
-            echo "----- last lines of host $host's $DT/dockerd.log -----"
-            grep -v 'module=grpc' "$DT/dockerd.log" \
-                | tail -n "${OVSNET_LOG_LINES:-30}"
-        fi
-        rm -rf "$DT/data/vfs" "$DT/data/image" 2> /dev/null
-    done < "$SANDBOX_DIR/dockerds"
-    (exit $rc)
-    mh_cleanup
-}
-trap mh_docker_cleanup EXIT
-
-# dkh I ARGS...: the docker client on host I's daemon.
-dkh() {
-    local host=$1
-    shift
-    DT=${H_DT[$host]} DOCKER_CONFIG=${H_DT[$host]}/client dk "$@"
-}
-
-# dkh_ok I ARGS...: must succeed; prints the output.
-dkh_ok() {
-    local out rc=0
-    out=$(dkh "$@" 2>&1) || rc=$?
-    [ $rc = 0 ] || fail "host $1: docker ${*:2} failed (exit status $rc): $out"
-    printf '%s\n' "$out"
-}
-
+. "$top_srcdir/tests/multihost-docker-lib.sh"
 for i in 1 2; do
-    mh_host "$i"
-    docker_start
-    docker_image
-    H_DT[$i]=$DT H_PID[$i]=$DOCKERD_PID H_CG[$i]=$CGROUP_PARENT
-    echo "$i $DT $DOCKERD_PID $CGROUP_PARENT" >> "$SANDBOX_DIR/dockerds"
+    mh_dockerd_start "$i"
 done
-sandbox_host ""
 
 # ---------------------------------------------------------------------------
 log "=== docker network create on each host"
@@ -132,27 +85,11 @@ ping_across 2 c2 198.51.100.1
 out=$(dkh 1 exec c1 ping -c 1 -W 2 -s 1422 "$ip2" 2>&1) \
     || fail "a ping of 1450 bytes from c1 to c2 failed: $out"
 
-# fetch_across I CLIENT J SERVER SERVER-IP: CLIENT (on host I) fetches
-# http://SERVER-IP/ and a 1 MB file from SERVER (on host J), intact.
-fetch_across() {
-    local i=$1 client=$2 j=$3 server=$4 ip=$5 want got deadline
-    dkh_ok "$j" exec "$server" sh -c \
-        'dd if=/dev/urandom of=/www/big bs=1024 count=1024 2>/dev/null &&
-         httpd -p 80 -h /www' > /dev/null
-    want=$(dkh_ok "$j" exec "$server" md5sum /www/big | cut -d' ' -f1)
-    deadline=$((SECONDS + 10))
-    until got=$(dkh "$i" exec "$client" timeout 10 wget -q -O - "http://$ip/index.html" 2>&1) \
-            && [ "$got" = "ovsnet e2e test page" ]; do
-        [ $SECONDS -lt $deadline ] || fail "$client cannot fetch http://$ip/: '$got'"
-        sleep 0.5
-    done
-    got=$(dkh "$i" exec "$client" sh -c "timeout 20 wget -q -O - 'http://$ip/big' | md5sum" \
-              2>&1 | cut -d' ' -f1)
-    check_eq "md5 of 1 MB fetched by $client (host $i) from $server (host $j)" "$want" "$got"
-}
 log "--- TCP: c1 fetches from c2, c2 from c1"
-fetch_across 1 c1 2 c2 "$ip2"
-fetch_across 2 c2 1 c1 "$ip1"
+mh_serve 1 c1
+mh_serve 2 c2
+mh_fetch_across 1 c1 2 c2 "$ip2"
+mh_fetch_across 2 c2 1 c1 "$ip1"
 
 log "--- docker rm and network rm leave the other host working"
 dkh_ok 2 rm -f c2 > /dev/null

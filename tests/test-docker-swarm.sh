@@ -1,0 +1,223 @@
+#!/bin/bash
+# test-docker-swarm: a real Docker swarm of three simulated hosts
+# (tests/multihost-lib.sh, each with its own ovsdb-server, ovs-vswitchd and
+# dockerd), ovsnet on each as the managed plugin made by
+# contrib/ovsnet-plugin-create with OVSNET_SCOPE=global:
+#   - hosts 1 and 2 enable the plugin before "swarm init"/"swarm join"
+#     (their plugins hear of every node); host 3 joins first and enables it
+#     after (its plugin hears only of itself and learns the others from
+#     the manager's ovs.swarm_nodes);
+#   - "docker network create -d ovsnet:latest --scope swarm --attachable"
+#     once, on the manager; a bad option is refused at AllocateNetwork,
+#     naming the key (in the manager's log: the swarm allocates after
+#     "docker network create" has returned);
+#   - a container on each host (host 3 then knows the others from the
+#     manager); addresses unique (swarm's IPAM), and every
+#     container fetches 1 MB over TCP from every other one by name
+#     (Docker's DNS across nodes);
+#   - a dnsrr service of 3 replicas, one on each host, answers by name
+#     from every container;
+#   - kill -9 of the plugin's ovsnetd on a worker: Docker starts it again
+#     with the nodes it knew (OVSDB), and the containers keep moving data;
+#   - "docker network rm" on the manager: no ovsnet network row left on any
+#     host.
+# OVSNET_DOCKER_ENGINE=sid runs it against Docker 28.
+set -eu
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/docker-lib.sh"
+MH_NO_OVSNETD=1
+. "${top_srcdir:-$(dirname "$0")/..}/tests/multihost-lib.sh"
+
+PLUGIN=ovsnet
+DRIVER=$PLUGIN:latest
+
+docker_find_tools
+mh_setup 3
+. "$top_srcdir/tests/multihost-docker-lib.sh"
+
+for i in 1 2 3; do
+    mh_dockerd_start "$i"
+done
+log "Docker $(docker_version)"
+
+# plugin_create I: contrib/ovsnet-plugin-create against host I's dockerd
+# and OVS, global scope.
+plugin_create() {
+    local i=$1 out
+    out=$(PATH=$(dirname "$DOCKER"):$PATH \
+          DOCKER_HOST=unix://${H_DT[$i]}/docker.sock \
+          timeout -k 5 "$DOCKER_TIMEOUT" \
+          "$top_srcdir/contrib/ovsnet-plugin-create" --ovsnetd="$OVSNETD" \
+          --ovs-rundir="$(mh_dir "$i")" --set OVSNET_SCOPE=global \
+          "$PLUGIN" 2>&1) \
+        || fail "host $i: ovsnet-plugin-create failed: $out"
+    log "[h$i] $out"
+    wait_until "host $i's plugin" plugin_appctl "$i" version
+}
+
+# plugin_pid I: the pid in host I's plugin pidfile, if that process runs.
+plugin_pid() {
+    local pid
+    pid=$(cat "$(mh_dir "$1")/ovsnetd-$PLUGIN.pid" 2> /dev/null) || return 1
+    pid_alive "$pid" && echo "$pid"
+}
+
+# plugin_appctl I ARGS...: ovs-appctl to host I's plugin, from the host.
+plugin_appctl() {
+    local i=$1
+    shift
+    OVS_RUNDIR=$(mh_dir "$i") ovs-appctl --timeout="$OVSNET_WAIT" \
+        -t "ovsnetd-$PLUGIN" "$@"
+}
+
+# network_rows I: host I's ovsnet network ports.
+network_rows() {
+    mh_vsctl "$1" --bare --columns=name find Port \
+        external_ids:ovsnet-role=network
+}
+
+log "=== the plugin on hosts 1 and 2, then the swarm"
+plugin_create 1
+plugin_create 2
+dkh_ok 1 swarm init --advertise-addr "$(mh_underlay_ip 1)" > /dev/null
+token=$(dkh_ok 1 swarm join-token -q worker)
+for i in 2 3; do
+    dkh_ok "$i" swarm join --token "$token" \
+        --advertise-addr "$(mh_underlay_ip "$i")" \
+        "$(mh_underlay_ip 1):2377" > /dev/null
+done
+nodes_ready() {
+    [ "$(dkh 1 node ls --format '{{.Status}}' | grep -c '^Ready$')" = 3 ]
+}
+wait_for "$DOCKER_WAIT" "3 ready nodes" nodes_ready
+log "the plugin on host 3, after its join"
+plugin_create 3
+# nodes_of I: the nodes host I's plugin knows, as swarm/nodes prints them.
+nodes_of() {
+    plugin_appctl "$1" swarm/nodes | sed -n 's/^nodes: //p'
+}
+# knows I J ORIGIN: host I's plugin knows host J, from ORIGIN.
+knows() {
+    nodes_of "$1" | grep -qF "$(mh_underlay_ip "$2") ($3)"
+}
+# Discovery follows the swarm's gossip.
+for i in 1 2; do
+    for j in 1 2 3; do
+        [ "$i" = "$j" ] || wait_until "host $i's plugin to know host $j" \
+            knows "$i" "$j" swarm
+    done
+done
+check_eq "host 3's nodes (it joined before its plugin)" - "$(nodes_of 3)"
+
+log "=== network blue, once, on the manager"
+dkh_ok 1 network create -d "$DRIVER" --scope swarm --attachable \
+    --subnet 198.51.100.0/24 -o ovs.tunnel=vxlan -o ovs.vni=5001 blue \
+    > /dev/null
+check_eq "scope of blue" swarm "$(dkh 1 network inspect -f '{{.Scope}}' blue)"
+# Swarm allocates a network after "docker network create" has returned
+# (swarmkit's allocator calls AllocateNetwork on the leader, and retries):
+# the refusal, naming the key, is in the manager's log, and the network
+# never gets to any node.
+dkh_ok 1 network create -d "$DRIVER" --scope swarm --attachable \
+    --subnet 203.0.113.0/24 -o ovs.vlan=x bad > /dev/null
+refused() {
+    grep -F 'NetworkDriver.AllocateNetwork: option ovs.vlan=x' \
+        "${H_DT[1]}/dockerd.log"
+}
+wait_for "$DOCKER_WAIT" "the manager's log of the refused allocation" refused
+log "the manager's log: $(refused | head -n 1 | sed 's/.*error=//')"
+if out=$(dkh 1 run --rm --network bad "$IMAGE" true 2>&1); then
+    fail "a container ran on network bad: $out"
+fi
+log "docker run on bad: $out"
+dkh_ok 1 network rm bad > /dev/null
+
+log "=== a container on each host"
+for i in 1 2 3; do
+    dkh_ok "$i" run -d --name "c$i" --hostname "c$i" --network blue \
+        "$IMAGE" sleep 3600 > /dev/null
+    mh_serve "$i" "c$i"
+done
+ips=
+for i in 1 2 3; do
+    ip=$(dkh "$i" inspect \
+             -f '{{(index .NetworkSettings.Networks "blue").IPAddress}}' "c$i")
+    check_match "c$i's address" '^198\.51\.100\.[0-9]+$' "$ip"
+    log "c$i (host $i): $ip"
+    ips="$ips $ip"
+done
+for j in 1 2; do
+    check_contains "host 3's nodes, from the manager" \
+        "$(mh_underlay_ip "$j") (manager)" "$(nodes_of 3)"
+done
+# shellcheck disable=SC2086
+check_eq "distinct addresses" 3 "$(printf '%s\n' $ips | sort -u | wc -l)"
+
+# all_pairs: every container fetches from every other one, by name.
+all_pairs() {
+    local i j
+    for i in 1 2 3; do
+        for j in 1 2 3; do
+            [ "$i" = "$j" ] || mh_fetch_across "$i" "c$i" "$j" "c$j" "c$j"
+        done
+    done
+}
+all_pairs
+
+log "=== a dnsrr service of 3 replicas"
+dkh_ok 1 service create --detach --name web --endpoint-mode dnsrr \
+    --network blue --replicas 3 --no-resolve-image "$IMAGE" \
+    httpd -f -p 80 -h /www > /dev/null
+running_tasks() {
+    dkh 1 service ps web --filter desired-state=running \
+        --format '{{.Node}} {{.CurrentState}}' | grep -c ' Running'
+}
+three_running() {
+    [ "$(running_tasks)" = 3 ]
+}
+wait_for "$DOCKER_WAIT" "3 running replicas of web" three_running
+# The nodes share the machine's host name: count each dockerd's own.
+for i in 1 2 3; do
+    check_eq "replicas of web on host $i" 1 \
+        "$(dkh "$i" ps -q --filter label=com.docker.swarm.service.name=web \
+               | wc -l)"
+done
+for i in 1 2 3; do
+    got=$(dkh "$i" exec "c$i" timeout 10 wget -q -O - http://web/index.html \
+              2>&1) || true
+    check_eq "http://web/ from c$i" "ovsnet e2e test page" "$got"
+done
+
+log "=== kill -9 of host 2's plugin"
+pid1=$(plugin_pid 2) || fail "host 2's plugin has no pid"
+kill -KILL "$pid1"
+plugin_restarted() {
+    local pid
+    pid=$(plugin_pid 2) && [ "$pid" != "$pid1" ] && plugin_appctl 2 version
+}
+wait_for "$DOCKER_WAIT" "Docker to start host 2's plugin again" \
+    plugin_restarted
+for j in 1 3; do
+    check_contains "host 2's nodes after the restart" \
+        "$(mh_underlay_ip "$j") (swarm)" "$(nodes_of 2)"
+done
+all_pairs
+
+log "=== docker network rm"
+dkh_ok 1 service rm web > /dev/null
+for i in 1 2 3; do
+    dkh_ok "$i" rm -f "c$i" > /dev/null
+done
+# The service's tasks leave the network asynchronously.
+rm_ok() {
+    dkh 1 network rm blue
+}
+wait_for "$DOCKER_WAIT" "docker network rm blue" rm_ok
+has_network_rows() {
+    [ -n "$(network_rows "$1")" ]
+}
+for i in 1 2 3; do
+    wait_while "host $i's network rows" has_network_rows "$i"
+done
+
+log "done"
