@@ -438,6 +438,11 @@ static void
 swarm_change_nodes(struct unixctl_conn *conn, int argc, const char *argv[],
                    void *aux)
 {
+    if (!swarm_is_global()) {
+        unixctl_command_reply_error(conn, "not a swarm driver (--scope="
+                                    "local): no swarm nodes");
+        return;
+    }
     if (!state_is_loaded()) {
         unixctl_command_reply_error(conn, "the state is not loaded from "
                                     "OVSDB yet");

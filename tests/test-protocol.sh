@@ -352,6 +352,11 @@ rpc_ok NetworkDriver.DiscoverNew "$DISCOVERY"
 check_reply '{}'
 rpc_ok NetworkDriver.DiscoverDelete "$DISCOVERY"
 check_reply '{}'
+# A local driver keeps no swarm nodes.
+check_match "swarm/nodes" "scope: local" "$(appctl swarm/nodes)"
+check_match "swarm/nodes" "nodes: -" "$(appctl swarm/nodes)"
+! appctl swarm/add-node 192.0.2.5 2> /dev/null \
+    || fail "swarm/add-node accepted by a local driver"
 
 rpc_err NetworkDriver.NoSuchCall '{}' 404
 rpc_err IpamDriver.RequestPool \
