@@ -180,6 +180,9 @@ nft_get_chain(struct nft_read *nr, int family, const char *name,
     if (!c) {
         out_of_memory();
     }
+    /* libnftnl leaves bytes of the request unwritten (valgrind sees them
+     * go to the kernel): send zeros there. */
+    memset(buf, 0, sizeof buf);
     memset(ca, 0, sizeof *ca);
     nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, XT_FILTER);
     nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
@@ -257,6 +260,7 @@ nft_dump_rules(struct nft_read *nr, int family, const char *name,
     if (!r) {
         out_of_memory();
     }
+    memset(buf, 0, sizeof buf);     /* As in nft_get_chain(). */
     nftnl_rule_set_str(r, NFTNL_RULE_TABLE, XT_FILTER);
     nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, name);
     nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, family,

@@ -86,7 +86,9 @@ main(int argc, char *argv[])
     /* With --user, keep CAP_NET_ADMIN (links, addresses, offloads). */
     daemonize_start(true);
     struct unixctl_server *unixctl = start_unixctl(&exiting);
-    struct http_server *http = start_http();
+    /* Static: reachable when a signal ends the process (valgrind). */
+    static struct http_server *http;
+    http = start_http();
     drop_capabilities();
     start_modules();
     daemonize_complete();
