@@ -13,5 +13,6 @@ EXTRA_DIST += \
 	bench/README.md \
 	bench/bench-docker.sh \
 	bench/bench-lib.sh \
+	bench/bench-swarm.sh \
 	bench/bench-tunnel.sh \
 	bench/run.sh

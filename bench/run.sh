@@ -15,7 +15,11 @@
 #    bench/bench-docker.sh (skipped if there is no Docker to start);
 # 5. multi-host networks: TCP across each tunnel type against a Linux bridge
 #    on one host, and the time from network/add-peer until the containers
-#    reach each other: bench/bench-tunnel.sh.
+#    reach each other: bench/bench-tunnel.sh;
+# 6. a three-node Docker swarm, ovsnet the managed plugin, against Docker's
+#    overlay network: "docker run", TCP across nodes for each tunnel type,
+#    and the time from "docker swarm join" until a container on the new
+#    node reaches another node's: bench/bench-swarm.sh.
 #
 # Environment:
 #   OVSNETD           the daemon (default ./plugin/ovsnetd)
@@ -32,9 +36,10 @@
 #   BENCH_OVS_DOCKER  0 skips the ovs-docker baseline of 1-2
 #   BENCH_DOCKER      0 skips bench-docker.sh
 #   BENCH_TUNNEL      0 skips bench-tunnel.sh
+#   BENCH_SWARM       0 skips bench-swarm.sh
 #   BENCH_RESULTS     also copy the raw "KEY VALUE" results to this file
 #   OVSNETD_ARGS, BENCH_KEEP, BENCH_WAIT: see bench/bench-lib.sh
-# The whole run takes about 6 minutes on a 2-core machine.
+# The whole run takes about 9 minutes on a 2-core machine.
 
 set -u
 
@@ -51,6 +56,7 @@ bench_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${BENCH_OVS_DOCKER:=1}"
 : "${BENCH_DOCKER:=1}"
 : "${BENCH_TUNNEL:=1}"
+: "${BENCH_SWARM:=1}"
 if ! [[ "$BENCH_POPULATION" =~ ^[0-9]+$ ]] || [ "$BENCH_POPULATION" -le 10 ]; then
     echo "run.sh: BENCH_POPULATION=$BENCH_POPULATION: give more than 10" >&2
     exit 1
@@ -315,6 +321,14 @@ if [ "$BENCH_TUNNEL" != 0 ]; then
 fi
 
 # ---------------------------------------------------------------------------
+# 6. Swarm.
+
+if [ "$BENCH_SWARM" != 0 ]; then
+    bench_log "a Docker swarm, ovsnet against overlay (bench/bench-swarm.sh)"
+    run_part bench-swarm.sh swarm
+fi
+
+# ---------------------------------------------------------------------------
 # The table.
 
 if [ -n "${BENCH_RESULTS:-}" ]; then
@@ -326,7 +340,9 @@ B=$BENCH_BURST
 N=$BENCH_PUBLISH
 # Rows: label | ovsnet key | baseline key | ratio | target | unit
 #   ratio: "faster" = baseline / ovsnet, "share" = ovsnet / baseline
-#   target: "le:N" (ovsnet value <= N), "x:N" (ratio >= N), or "-"
+#   target: "le:N" (ovsnet value <= N), "x:N" (ratio >= N), "y:N" (ratio
+#     >= N, "x bridge"), "y:N:WORD" (the same, "x WORD"), "noise" (ratio
+#     within docker.run.noise_pct), "noise:KEY" (within KEY), or "-"
 #   unit: ms, s (from ms), MB (from kB), gbps
 {
 cat <<EOF
@@ -362,6 +378,13 @@ TCP across hosts, OVS gre port / bridge|tunnel.tcp.gre.gbps|tunnel.tcp.bridge.gb
 TCP across hosts, OVS geneve port / bridge|tunnel.tcp.geneve.gbps|tunnel.tcp.bridge.gbps|share|-|gbps
 add-peer until reachable, vxlan kernel (median)|tunnel.peer.kvxlan.median_ms|-|-|-|ms
 add-peer until reachable, OVS vxlan (median)|tunnel.peer.vxlan.median_ms|-|-|-|ms
+swarm: docker run --rm true (ovsnet / overlay)|swarm.run.ovsnet.median_ms|swarm.run.overlay.median_ms|share|noise:swarm.run.noise_pct|ms
+swarm: TCP, vxlan kernel device / overlay|swarm.tcp.kvxlan.gbps|swarm.tcp.overlay.gbps|share|y:0.5:overlay|gbps
+swarm: TCP, overlay, underlay on br-phy / eth1|swarm.tcp.overlay_brphy.gbps|swarm.tcp.overlay.gbps|share|-|gbps
+swarm: TCP, OVS vxlan port (br-phy) / overlay|swarm.tcp.vxlan.gbps|swarm.tcp.overlay.gbps|share|-|gbps
+swarm: TCP, OVS gre port (br-phy) / overlay|swarm.tcp.gre.gbps|swarm.tcp.overlay.gbps|share|-|gbps
+swarm: TCP, OVS geneve port (br-phy) / overlay|swarm.tcp.geneve.gbps|swarm.tcp.overlay.gbps|share|-|gbps
+swarm: join until reached (ovsnet / overlay)|swarm.join.ovsnet.median_ms|swarm.join.overlay.median_ms|share|-|ms
 ovsnetd VmRSS, 0 endpoints|ovsnet.mem.0.rss_kb|-|-|-|MB
 ovsnetd VmRSS, $P endpoints|ovsnet.mem.$P.rss_kb|-|-|le:20|MB
 ovsnetd VmHWM, whole run|ovsnet.mem.end.hwm_kb|-|-|le:20|MB
@@ -373,15 +396,13 @@ echo "ovsnet benchmarks: Open vSwitch $(ovs-vswitchd --version | sed -n '1s/.* /
      "datapath $BENCH_DATAPATH, $(nproc) CPUs, up to $BENCH_CYCLES cycles per figure," \
      "$(date -u +%Y-%m-%dT%H:%MZ), load average at start $load1"
 echo "baseline: ovs-docker (attach, burst), Docker's bridge driver (docker run, TCP)," \
-     "a Linux bridge on one host (TCP across hosts)"
+     "a Linux bridge on one host (TCP across hosts), Docker's overlay network (swarm)"
 awk -F'|' -v spread="${BENCH_DIR}/results" '
     BEGIN {
         while ((getline line < spread) > 0) {
             split(line, kv, " ")
             val[kv[1]] = kv[2]
         }
-        noise = val["docker.run.noise_pct"]
-        if (noise != "") noise += 0
         printf "%-46s %10s %10s %9s  %s\n", "", "ovsnet", "baseline",
                "ratio", "target"
     }
@@ -419,18 +440,21 @@ awk -F'|' -v spread="${BENCH_DIR}/results" '
                 text = text (text ? ", " : "") ">= " lim "x faster"
                 if (ratio != "") ok = ok (r >= lim ? "" : "MISSED ")
             } else if (t ~ /^y:/) {
-                lim = substr(t, 3) + 0
-                text = text (text ? ", " : "") ">= " lim "x bridge"
+                split(t, y, ":")
+                lim = y[2] + 0
+                text = text (text ? ", " : "") ">= " lim "x " (y[3] == "" ? "bridge" : y[3])
                 if (ratio != "") ok = ok (r >= lim ? "" : "MISSED ")
-            } else if (t == "noise") {
+            } else if (t ~ /^noise/) {
+                noise = val[t == "noise" ? "docker.run.noise_pct" : substr(t, 7)]
+                if (noise != "") noise += 0
                 text = "within noise"
                 if (noise != "") text = text sprintf(" (+-%.0f%%)", noise)
                 if (ratio != "" && noise != "")
                     ok = ok ((r - 1) * 100 <= noise ? "" : "MISSED ")
             }
         }
-        if (a == "" && b == "") { ok = "(not measured)" }
-        else if (text ~ /x (faster|bridge)/ && ratio == "")
+        if (a == "") { ok = "(not measured)" }
+        else if (text ~ /x (faster|bridge|overlay)|within noise/ && ratio == "")
             ok = ok ((text ~ /<=/ && ok == "") ? "ok, " : "") "(baseline not measured)"
         else if (text != "" && ok == "" && (a != "")) ok = "ok"
         printf "%-46s %10s %10s %9s  %s %s\n", label, show(a, unit),
@@ -443,6 +467,7 @@ echo "details (ms unless marked; p50/p99):"
 awk -v P="$P" -v B="$B" -v N="$N" '
     { v[$1] = $2 }
     function f(k) { return (k in v) ? sprintf("%.1f", v[k]) : "-" }
+    function g(k) { return (k in v) ? v[k] : "-" }
     END {
         printf "  ovsnet CreateNetwork %s, first attach on the new network %s, DeleteNetwork %s\n",
             f("ovsnet.create_network_ms"), f("ovsnet.first_attach_ms"), f("ovsnet.delete_network_ms")
@@ -504,6 +529,25 @@ awk -v P="$P" -v B="$B" -v N="$N" '
                 f("tunnel.peer.vxlan.min_ms"), f("tunnel.peer.vxlan.max_ms"),
                 f("tunnel.peer.gre.min_ms"), f("tunnel.peer.gre.max_ms"),
                 f("tunnel.peer.geneve.min_ms"), f("tunnel.peer.geneve.max_ms")
+        if ("swarm.run.ovsnet.median_ms" in v)
+            printf "  swarm: docker run (%s pairs, host 2) min/max: ovsnet %s/%s, overlay %s/%s, noise (overlay half-IQR) %s%%; TCP Gb/s of each test (retransmissions in the best), underlay on eth1: overlay %s (%s), vxlan kernel %s (%s); on br-phy: overlay %s (%s)%s, OVS vxlan %s (%s), gre %s (%s), geneve %s (%s)\n",
+                v["swarm.run.pairs"], f("swarm.run.ovsnet.min_ms"), f("swarm.run.ovsnet.max_ms"),
+                f("swarm.run.overlay.min_ms"), f("swarm.run.overlay.max_ms"), f("swarm.run.noise_pct"),
+                g("swarm.tcp.overlay.all"), g("swarm.tcp.overlay.retransmits"),
+                g("swarm.tcp.kvxlan.all"), g("swarm.tcp.kvxlan.retransmits"),
+                g("swarm.tcp.overlay_brphy.all"), g("swarm.tcp.overlay_brphy.retransmits"),
+                ("swarm.tcp.overlay_brphy.failed" in v) ? " no test completed" : "",
+                g("swarm.tcp.vxlan.all"), g("swarm.tcp.vxlan.retransmits"),
+                g("swarm.tcp.gre.all"), g("swarm.tcp.gre.retransmits"),
+                g("swarm.tcp.geneve.all"), g("swarm.tcp.geneve.retransmits")
+        if ("swarm.join.ovsnet.median_ms" in v)
+            printf "  swarm: join until reached (%s runs) median min-max: ovsnet %s %s-%s, overlay %s %s-%s; of which docker run -d (median): ovsnet %s, overlay %s\n",
+                v["swarm.join.runs"], f("swarm.join.ovsnet.median_ms"), f("swarm.join.ovsnet.min_ms"),
+                f("swarm.join.ovsnet.max_ms"), f("swarm.join.overlay.median_ms"), f("swarm.join.overlay.min_ms"),
+                f("swarm.join.overlay.max_ms"), f("swarm.join_run.ovsnet.median_ms"), f("swarm.join_run.overlay.median_ms")
+        if ("swarm.overlay.error" in v) print "  swarm: overlay did not work here: " v["swarm.overlay.error"] " (see the messages above)"
+        if ("swarm.skipped" in v) print "  swarm: skipped (see the message above)"
+        if ("swarm.failed" in v) print "  swarm: bench-swarm.sh failed (see above)"
         if ("tunnel.skipped" in v) print "  tunnels: skipped (see the message above)"
         if ("tunnel.failed" in v) print "  tunnels: bench-tunnel.sh failed (see above)"
         if ("docker.skipped" in v) print "  docker: skipped (see the message above)"
