@@ -209,8 +209,16 @@ wait_for "$DOCKER_WAIT" "docker network rm blue" rm_ok
 has_network_rows() {
     [ -n "$(network_rows "$1")" ]
 }
+# ovsnet_links I: host I's links that carry ovsnet's ifalias, or an
+# ovsnet name (ovsbr-, ovsgw-, ovsep-, ovsct-, ovsvx-).
+ovsnet_links() {
+    mh_exec "$1" ip -o link show | grep -E ': ovs(br|gw|ep|ct|vx)-|alias ovsnet:'
+}
 for i in 1 2 3; do
     wait_while "host $i's network rows" has_network_rows "$i"
+    wait_while "host $i's ovsnet links" ovsnet_links "$i"
+    check_eq "host $i's ovsnet rows" "" "$(mh_vsctl "$i" --bare \
+        --columns=name find Port external_ids:ovsnet-driver=$PLUGIN)"
 done
 
 log "done"
