@@ -25,10 +25,13 @@ RUNTIME_DEPS="openvswitch-switch iproute2 ethtool iptables"
 # image, jq reads JSON replies, util-linux has nsenter and unshare, nftables
 # (the nft command) shows the tests the ruleset ovsnetd made, iptables
 # (also a runtime dependency) is what the iptables tests read, clang and
-# libclang-rt-14-dev build the libFuzzer targets.
+# libclang-rt-14-dev build the libFuzzer targets, docker-registry is the
+# registry the managed plugin is pushed to and upgraded from (the test runs
+# its own, in its namespace).
 # shellcheck disable=SC2034
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang
-    libclang-rt-14-dev tcpdump jq util-linux procps nftables iptables strace"
+    libclang-rt-14-dev tcpdump jq util-linux procps nftables iptables strace
+    docker-registry"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).

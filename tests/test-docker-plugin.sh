@@ -15,8 +15,14 @@
 #     keep moving data, a new container joins them;
 #   - "ovsnet-plugin-create --upgrade": settings kept, a new ovsnetd, the
 #     containers keep moving data (during and after), a new one joins;
+#   - with a registry (docker-registry in the test's namespace):
+#     "ovsnet-plugin-create --push", then Docker's own "docker plugin
+#     disable -f / upgrade / enable": the same plugin ID and settings, a new
+#     ovsnetd, data moving during and after;
 #   - containers and network removed, "docker plugin rm -f": no row, no
-#     link, no ovsnetd left.
+#     link, no ovsnetd left;
+#   - "docker plugin install --alias NAME" from the registry, with its
+#     settings: a network and a container work.
 set -eu
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/docker-lib.sh"
@@ -135,38 +141,54 @@ moving_data
 run_container c3 web
 ping_ok c3 c1
 
-log "ovsnet-plugin-create --upgrade, while c1 fetches from c2"
-cexec_ok c2 sh -c 'dd if=/dev/urandom of=/www/big32 bs=1M count=32 \
-                       2> /dev/null' > /dev/null
-want=$(cexec_ok c2 md5sum /www/big32 | cut -d' ' -f1)
-# The reader waits for /tmp/go before it reads: 32 MB is more than the
-# socket and pipe buffers hold, so the connection lasts until after the
-# upgrade.
-(cexec c1 sh -c 'timeout 300 wget -q -O - http://c2/big32 \
-                     | (while [ ! -e /tmp/go ]; do sleep 0.2; done; md5sum)' \
-     2>&1 | cut -d' ' -f1 > "$T/during-upgrade.md5") &
-fetcher=$!
+# held_transfer_start: c1 starts fetching 32 MB from c2, and holds the
+# connection open until held_transfer_check (the reader waits for
+# /tmp/go before it reads: 32 MB is more than the socket and pipe buffers
+# hold).
+held_transfer_start() {
+    cexec_ok c2 sh -c 'dd if=/dev/urandom of=/www/big32 bs=1M count=32 \
+                           2> /dev/null' > /dev/null
+    want=$(cexec_ok c2 md5sum /www/big32 | cut -d' ' -f1)
+    cexec_ok c1 sh -c 'rm -f /tmp/go' > /dev/null
+    (cexec c1 sh -c 'timeout 300 wget -q -O - http://c2/big32 \
+                         | (while [ ! -e /tmp/go ]; do sleep 0.2; done; md5sum)' \
+         2>&1 | cut -d' ' -f1 > "$T/held.md5") &
+    fetcher=$!
+    wait_until "c1's connection to c2" transfer_open
+}
 transfer_open() {
     cexec c2 netstat -tn | grep -q ':80 .*ESTABLISHED'
 }
-wait_until "c1's connection to c2" transfer_open
+# held_transfer_check WHAT: the held transfer is still open, then ends
+# with all its data.
+held_transfer_check() {
+    transfer_open || fail "the transfer ended before the $1 did"
+    cexec_ok c1 sh -c ": > /tmp/go" > /dev/null
+    wait "$fetcher" || true
+    check_eq "md5 of 32 MB fetched across the $1" "$want" \
+        "$(cat "$T/held.md5")"
+}
+# settings_kept WHAT: the settings given at creation are still there.
+settings_kept() {
+    local kv
+    for kv in OVSNET_SCOPE=local OVSNET_LOG_LEVEL=driver:dbg; do
+        check_contains "settings after the $1" "$kv" \
+            "$(dk plugin inspect -f '{{.Settings.Env}}' "$PLUGIN")"
+    done
+    check_eq "ovs-rundir after the $1" "$T" \
+        "$(dk plugin inspect -f '{{range .Settings.Mounts}}{{if eq .Name "ovs-rundir"}}{{.Source}}{{end}}{{end}}' \
+               "$PLUGIN")"
+}
+
+log "ovsnet-plugin-create --upgrade, while c1 fetches from c2"
+held_transfer_start
 out=$(plugin_create --upgrade "$PLUGIN" 2>&1) \
     || fail "ovsnet-plugin-create --upgrade failed: $out"
 log "$out"
-transfer_open || fail "the transfer ended before the upgrade did"
-cexec_ok c1 sh -c ": > /tmp/go" > /dev/null
-wait "$fetcher" || true
-check_eq "md5 of 32 MB fetched across the upgrade" "$want" \
-    "$(cat "$T/during-upgrade.md5")"
+held_transfer_check upgrade
 check_eq "plugin enabled" true \
     "$(dk plugin inspect -f '{{.Enabled}}' "$PLUGIN")"
-for kv in OVSNET_SCOPE=local OVSNET_LOG_LEVEL=driver:dbg; do
-    check_contains "settings after the upgrade" "$kv" \
-        "$(dk plugin inspect -f '{{.Settings.Env}}' "$PLUGIN")"
-done
-check_eq "ovs-rundir after the upgrade" "$T" \
-    "$(dk plugin inspect -f '{{range .Settings.Mounts}}{{if eq .Name "ovs-rundir"}}{{.Source}}{{end}}{{end}}' \
-           "$PLUGIN")"
+settings_kept upgrade
 plugin_upgraded() {
     local pid
     pid=$(plugin_pid) && [ "$pid" != "$pid2" ] && plugin_appctl version
@@ -178,14 +200,63 @@ ping_ok c4 c3
 check_contains "network/list after the upgrade" "${net:0:12}" \
     "$(plugin_appctl network/list)"
 
+log "a registry: ovsnet-plugin-create --push, docker plugin upgrade"
+printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:5000\n' \
+    "$T/registry" > "$T/registry.yml"
+in_ns docker-registry serve "$T/registry.yml" > "$T/registry.log" 2>&1 &
+REGISTRY_PID=$!
+REG=localhost:5000/$PLUGIN
+registry_up() {
+    in_ns nc -z 127.0.0.1 5000
+}
+wait_until "the registry" registry_up
+out=$(plugin_create --push="$REG:2" "$PLUGIN" 2>&1) \
+    || fail "ovsnet-plugin-create --push failed: $out"
+log "$out"
+check_eq "local copy of the pushed plugin" "" \
+    "$(dk plugin ls --format '{{.Name}}' | grep -F "$REG" || true)"
+id=$(dk plugin inspect -f '{{.Id}}' "$PLUGIN")
+pid3=$(plugin_pid)
+held_transfer_start
+dk_ok plugin disable -f "$PLUGIN" > /dev/null
+dk_ok plugin upgrade --grant-all-permissions --skip-remote-check "$PLUGIN" \
+    "$REG:2" > /dev/null
+dk_ok plugin enable "$PLUGIN" > /dev/null
+held_transfer_check "docker plugin upgrade"
+check_eq "plugin ID after docker plugin upgrade" "$id" \
+    "$(dk plugin inspect -f '{{.Id}}' "$PLUGIN")"
+settings_kept "docker plugin upgrade"
+plugin_registry_upgraded() {
+    local pid
+    pid=$(plugin_pid) && [ "$pid" != "$pid3" ] && plugin_appctl version
+}
+wait_for "$DOCKER_WAIT" "the plugin from the registry" plugin_registry_upgraded
+moving_data
+
 log "removing"
 dk_ok rm -f c1 c2 c3 c4 > /dev/null
 dk_ok network rm web > /dev/null
-pid3=$(plugin_pid)
+pid4=$(plugin_pid)
 dk_ok plugin rm -f "$PLUGIN" > /dev/null
 check_nothing_left
-wait_while "the plugin's ovsnetd" pid_alive "$pid3"
+wait_while "the plugin's ovsnetd" pid_alive "$pid4"
 check_eq "plugins left" "" "$(dk plugin ls -q)"
+
+log "docker plugin install --alias $PLUGIN from the registry"
+dk_ok plugin install --grant-all-permissions --alias "$PLUGIN" "$REG:2" \
+    ovs-rundir.source="$T" OVSNET_SCOPE=local > /dev/null
+wait_until "the installed plugin's pidfile" plugin_pid
+dk_ok network create -d "$DRIVER" --subnet 198.51.100.0/24 web > /dev/null
+run_container c1 web
+run_container c2 web
+ping_ok c1 c2
+dk_ok rm -f c1 c2 > /dev/null
+dk_ok network rm web > /dev/null
+pid5=$(plugin_pid)
+dk_ok plugin rm -f "$PLUGIN" > /dev/null
+check_nothing_left
+wait_while "the plugin's ovsnetd" pid_alive "$pid5"
+kill "$REGISTRY_PID" 2> /dev/null || true
 
 log "OVSNET_LOG_LEVEL=driver:dbg reached ovsnetd"
 check_contains "dockerd's log" "|driver|DBG|/NetworkDriver.Join" \
