@@ -14,8 +14,11 @@ contrib/ovsnetd.service: contrib/ovsnetd.service.in Makefile
 		< $(srcdir)/contrib/ovsnetd.service.in > $@.tmp && \
 	mv $@.tmp $@
 
-# Removes every OVSDB row and link ovsnet made (run with ovsnetd stopped).
-dist_sbin_SCRIPTS = contrib/ovsnet-cleanup contrib/ovsnet-plugin-create
+# Removes every OVSDB row and link ovsnet made (run with ovsnetd stopped);
+# makes ovsnet a managed plugin; puts the underlay address on an OVS bridge;
+# makes the host an OVN chassis (it runs ovsnet-underlay from its own dir).
+dist_sbin_SCRIPTS = contrib/ovsnet-cleanup contrib/ovsnet-plugin-create \
+	contrib/ovsnet-underlay contrib/ovsnet-ovn-setup
 
 EXTRA_DIST += \
 	contrib/ovsnetd.service.in \

@@ -45,7 +45,8 @@ pidfile_alive() {
 
 install_packages() {
     # shellcheck disable=SC2046,SC2086
-    apt_install $BUILD_DEPS $RUNTIME_DEPS $(need_docker)
+    apt_install $BUILD_DEPS $RUNTIME_DEPS $OVN_DEPS $(need_docker)
+    ovn_services_off
 }
 
 build_and_install() {

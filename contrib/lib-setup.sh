@@ -21,6 +21,11 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 # iptables: ovsnetd's --iptables runs its iptables-restore.
 # shellcheck disable=SC2034
 RUNTIME_DEPS="openvswitch-switch iproute2 ethtool iptables"
+# OVN (contrib/ovsnet-ovn-setup, the OVN tests): the databases' schemas,
+# ovn-northd, ovn-controller, ovn-nbctl.  Their system services are turned
+# off after the install (ovn_services_off).
+# shellcheck disable=SC2034
+OVN_DEPS="ovn-central ovn-host"
 # What the test suite needs besides: busybox-static makes the containers'
 # image, jq reads JSON replies, util-linux has nsenter and unshare, nftables
 # (the nft command) shows the tests the ruleset ovsnetd made, iptables
@@ -31,7 +36,7 @@ RUNTIME_DEPS="openvswitch-switch iproute2 ethtool iptables"
 # shellcheck disable=SC2034
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang
     libclang-rt-14-dev tcpdump jq util-linux procps nftables iptables strace
-    docker-registry"
+    docker-registry $OVN_DEPS"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).
@@ -93,6 +98,26 @@ apt_install() {
     else
         say "all packages are installed"
     fi
+}
+
+# ovn_services_off: stops and disables the system's OVN services, which
+# the packages ovn-central and ovn-host enable and start under systemd
+# (without systemd, invoke-rc.d starts nothing: they have no init
+# scripts).  contrib/ovsnet-ovn-setup runs its own daemons, and the tests
+# theirs in temp dirs: a system ovn-controller would make a br-int in the
+# machine's Open vSwitch, a system ovsdb-server hold /var/run/ovn.
+ovn_services_off() {
+    local unit
+    have_systemd || return 0
+    for unit in ovn-host ovn-controller ovn-central ovn-northd \
+                ovn-ovsdb-server-nb ovn-ovsdb-server-sb; do
+        if systemctl is-enabled --quiet "$unit" 2> /dev/null \
+                || systemctl is-active --quiet "$unit" 2> /dev/null; then
+            say "stopping and disabling $unit (ovsnet-ovn-setup runs OVN's daemons)"
+            systemctl disable --now "$unit" > /dev/null 2>&1 \
+                || say "could not disable $unit"
+        fi
+    done
 }
 
 # need_docker: prints "docker.io" if no Docker daemon is installed, and

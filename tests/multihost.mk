@@ -26,6 +26,11 @@
 #   test-docker-swarm         a real Docker swarm of three hosts, ovsnet
 #                             the managed plugin on each, one swarm
 #                             network (OVSNET_DOCKER_ENGINE=sid: Docker 28)
+#   test-ovn-setup            the OVN test bed (tests/ovn-lib.sh) and
+#                             contrib/ovsnet-ovn-setup: three chassis, NB
+#                             and SB Raft clusters, a logical switch across
+#                             them, kill -9 of the NB leader (needs
+#                             ovn-central and ovn-host)
 
 MULTIHOST_TESTS = \
 	tests/test-multihost-underlay.sh \
@@ -39,11 +44,12 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-stt.sh \
 	tests/test-multihost-swarm.sh \
 	tests/test-multihost-docker.sh \
-	tests/test-docker-swarm.sh
+	tests/test-docker-swarm.sh \
+	tests/test-ovn-setup.sh
 
 TESTS += $(MULTIHOST_TESTS)
 EXTRA_DIST += $(MULTIHOST_TESTS) \
 	tests/multihost-lib.sh \
 	tests/multihost-docker-lib.sh \
-	tests/test-multihost-tunnel.sh \
-	contrib/ovsnet-underlay
+	tests/ovn-lib.sh \
+	tests/test-multihost-tunnel.sh
