@@ -204,6 +204,7 @@ say "CI=${CI:-} systemd=$(have_systemd && echo yes || echo no) cores=$(nproc)"
 # shellcheck disable=SC2046,SC2086
 apt_install $BUILD_DEPS $RUNTIME_DEPS $TEST_DEPS $(need_docker)
 ovn_services_off
+registry_service_off
 ovs_tree
 bootstrap
 

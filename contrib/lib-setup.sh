@@ -107,13 +107,27 @@ apt_install() {
 # theirs in temp dirs: a system ovn-controller would make a br-int in the
 # machine's Open vSwitch, a system ovsdb-server hold /var/run/ovn.
 ovn_services_off() {
-    local unit
+    units_off "ovsnet-ovn-setup runs OVN's daemons" ovn-host ovn-controller \
+        ovn-central ovn-northd ovn-ovsdb-server-nb ovn-ovsdb-server-sb
+}
+
+# registry_service_off: the same for docker-registry (a test dependency),
+# whose package enables and starts a registry on port 5000 under systemd:
+# the tests run their own, in their namespaces.
+registry_service_off() {
+    units_off "the tests run their own registry" docker-registry
+}
+
+# units_off WHY UNIT...: stops and disables each UNIT that is enabled or
+# running, under systemd.
+units_off() {
+    local why=$1 unit
+    shift
     have_systemd || return 0
-    for unit in ovn-host ovn-controller ovn-central ovn-northd \
-                ovn-ovsdb-server-nb ovn-ovsdb-server-sb; do
+    for unit in "$@"; do
         if systemctl is-enabled --quiet "$unit" 2> /dev/null \
                 || systemctl is-active --quiet "$unit" 2> /dev/null; then
-            say "stopping and disabling $unit (ovsnet-ovn-setup runs OVN's daemons)"
+            say "stopping and disabling $unit ($why)"
             systemctl disable --now "$unit" > /dev/null 2>&1 \
                 || say "could not disable $unit"
         fi
