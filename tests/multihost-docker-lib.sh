@@ -8,6 +8,7 @@
 #     mh_dockerd_start 1            # host 1's dockerd and the image
 #     dkh_ok 1 network create ...   # docker on host 1's dockerd
 #     mh_fetch_across 1 c1 2 c2 c2  # c1 (host 1) fetches from c2 (host 2)
+#     mh_dockerd_restart 1          # SIGTERM, then the same dockerd again
 #
 # and, for ovsnet as Docker's managed plugin in a swarm (tests
 # test-docker-swarm*.sh): plugin_create I, plugin_appctl I ARGS...,
@@ -119,6 +120,27 @@ mh_fetch_all() {
             [ "$i" = "$j" ] || mh_fetch_across "$i" "c$i" "$j" "c$j" "c$j"
         done
     done
+}
+
+# mh_dockerd_restart I: stops host I's dockerd with SIGTERM, leaving its
+# containers to Docker, and starts it again on the same data
+# (tests/docker-lib.sh's docker_restart).
+mh_dockerd_restart() {
+    local i=$1 host dt pid cg
+    mh_host "$i"
+    DT=${H_DT[$i]}
+    DOCKERD_PID=$(awk -v h="$i" '$1 == h { print $3 }' \
+                      "$SANDBOX_DIR/dockerds")
+    docker_restart
+    # The trap stops the new dockerd.
+    while read -r host dt pid cg; do
+        if [ "$host" = "$i" ]; then
+            pid=$DOCKERD_PID
+        fi
+        echo "$host $dt $pid $cg"
+    done < "$SANDBOX_DIR/dockerds" > "$SANDBOX_DIR/dockerds.new"
+    mv "$SANDBOX_DIR/dockerds.new" "$SANDBOX_DIR/dockerds"
+    sandbox_host ""
 }
 
 # ---------------------------------------------------------------------------

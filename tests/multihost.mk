@@ -26,6 +26,10 @@
 #   test-docker-swarm         a real Docker swarm of three hosts, ovsnet
 #                             the managed plugin on each, one swarm
 #                             network (OVSNET_DOCKER_ENGINE=sid: Docker 28)
+#   test-docker-swarm-ha      four hosts, three of them managers: a GRE
+#                             network on a VLAN, a worker joining, -p, a
+#                             dockerd restart, a node leaving, a plugin
+#                             disabled (OVSNET_DOCKER_ENGINE=sid too)
 
 MULTIHOST_TESTS = \
 	tests/test-multihost-underlay.sh \
@@ -39,7 +43,8 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-stt.sh \
 	tests/test-multihost-swarm.sh \
 	tests/test-multihost-docker.sh \
-	tests/test-docker-swarm.sh
+	tests/test-docker-swarm.sh \
+	tests/test-docker-swarm-ha.sh
 
 TESTS += $(MULTIHOST_TESTS)
 EXTRA_DIST += $(MULTIHOST_TESTS) \
