@@ -31,6 +31,10 @@
 #                             and SB Raft clusters, a logical switch across
 #                             them, kill -9 of the NB leader (needs
 #                             ovn-central and ovn-host)
+#   test-docker-swarm-ha      four hosts, three of them managers: a GRE
+#                             network on a VLAN, a worker joining, -p, a
+#                             dockerd restart, a node leaving, a plugin
+#                             disabled (OVSNET_DOCKER_ENGINE=sid too)
 
 MULTIHOST_TESTS = \
 	tests/test-multihost-underlay.sh \
@@ -45,7 +49,8 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-swarm.sh \
 	tests/test-multihost-docker.sh \
 	tests/test-docker-swarm.sh \
-	tests/test-ovn-setup.sh
+	tests/test-ovn-setup.sh \
+	tests/test-docker-swarm-ha.sh
 
 TESTS += $(MULTIHOST_TESTS)
 EXTRA_DIST += $(MULTIHOST_TESTS) \

@@ -31,73 +31,21 @@ set -eu
 MH_NO_OVSNETD=1
 . "${top_srcdir:-$(dirname "$0")/..}/tests/multihost-lib.sh"
 
-PLUGIN=ovsnet
-DRIVER=$PLUGIN:latest
-
 docker_find_tools
 mh_setup 3
 . "$top_srcdir/tests/multihost-docker-lib.sh"
 
-for i in 1 2 3; do
-    mh_dockerd_start "$i"
-done
-log "Docker $(docker_version)"
-
-# plugin_create I: contrib/ovsnet-plugin-create against host I's dockerd
-# and OVS, global scope.
-plugin_create() {
-    local i=$1 out
-    out=$(PATH=$(dirname "$DOCKER"):$PATH \
-          DOCKER_HOST=unix://${H_DT[$i]}/docker.sock \
-          timeout -k 5 "$DOCKER_TIMEOUT" \
-          "$top_srcdir/contrib/ovsnet-plugin-create" --ovsnetd="$OVSNETD" \
-          --ovs-rundir="$(mh_dir "$i")" --set OVSNET_SCOPE=global \
-          "$PLUGIN" 2>&1) \
-        || fail "host $i: ovsnet-plugin-create failed: $out"
-    log "[h$i] $out"
-    wait_until "host $i's plugin" plugin_appctl "$i" version
-}
-
-# plugin_pid I: the pid in host I's plugin pidfile, if that process runs.
-plugin_pid() {
-    local pid
-    pid=$(cat "$(mh_dir "$1")/ovsnetd-$PLUGIN.pid" 2> /dev/null) || return 1
-    pid_alive "$pid" && echo "$pid"
-}
-
-# plugin_appctl I ARGS...: ovs-appctl to host I's plugin, from the host.
-plugin_appctl() {
-    local i=$1
-    shift
-    OVS_RUNDIR=$(mh_dir "$i") ovs-appctl --timeout="$OVSNET_WAIT" \
-        -t "ovsnetd-$PLUGIN" "$@"
-}
-
-# network_rows I: host I's ovsnet network ports.
-network_rows() {
-    mh_vsctl "$1" --bare --columns=name find Port \
-        external_ids:ovsnet-role=network
-}
+mh_dockerds_start 3
 
 log "=== the swarm, then the plugin on every node"
-dkh_ok 1 swarm init --advertise-addr "$(mh_underlay_ip 1)" > /dev/null
-token=$(dkh_ok 1 swarm join-token -q worker)
+swarm_init
 for i in 2 3; do
-    dkh_ok "$i" swarm join --token "$token" \
-        --advertise-addr "$(mh_underlay_ip "$i")" \
-        "$(mh_underlay_ip 1):2377" > /dev/null
+    swarm_join "$i" worker
 done
-nodes_ready() {
-    [ "$(dkh 1 node ls --format '{{.Status}}' | grep -c '^Ready$')" = 3 ]
-}
-wait_for "$DOCKER_WAIT" "3 ready nodes" nodes_ready
+wait_for "$DOCKER_WAIT" "3 ready nodes" swarm_ready 3
 for i in 3 2 1; do
     plugin_create "$i"
 done
-# nodes_of I: the nodes host I's plugin knows, as swarm/nodes prints them.
-nodes_of() {
-    plugin_appctl "$1" swarm/nodes | sed -n 's/^nodes: //p'
-}
 IP1=$(mh_underlay_ip 1) IP2=$(mh_underlay_ip 2) IP3=$(mh_underlay_ip 3)
 # What ovsnet-plugin-create told them: all on the manager, the manager on
 # the workers.
@@ -148,16 +96,7 @@ check_eq "host 3's nodes" "$IP1 (appctl) $IP2 (manager)" "$(nodes_of 3)"
 # shellcheck disable=SC2086
 check_eq "distinct addresses" 3 "$(printf '%s\n' $ips | sort -u | wc -l)"
 
-# all_pairs: every container fetches from every other one, by name.
-all_pairs() {
-    local i j
-    for i in 1 2 3; do
-        for j in 1 2 3; do
-            [ "$i" = "$j" ] || mh_fetch_across "$i" "c$i" "$j" "c$j" "c$j"
-        done
-    done
-}
-all_pairs
+mh_fetch_all 1 2 3
 
 log "=== a dnsrr service of 3 replicas"
 dkh_ok 1 service create --detach --name web --endpoint-mode dnsrr \
@@ -194,7 +133,7 @@ wait_for "$DOCKER_WAIT" "Docker to start host 2's plugin again" \
     plugin_restarted
 check_eq "host 2's nodes after the restart" "$IP1 (appctl) $IP3 (manager)" \
     "$(nodes_of 2)"
-all_pairs
+mh_fetch_all 1 2 3
 
 log "=== docker network rm"
 dkh_ok 1 service rm web > /dev/null
@@ -206,9 +145,6 @@ rm_ok() {
     dkh 1 network rm blue
 }
 wait_for "$DOCKER_WAIT" "docker network rm blue" rm_ok
-has_network_rows() {
-    [ -n "$(network_rows "$1")" ]
-}
 # ovsnet_links I: host I's links that carry ovsnet's ifalias, or an
 # ovsnet name (ovsbr-, ovsgw-, ovsep-, ovsct-, ovsvx-).
 ovsnet_links() {
