@@ -96,27 +96,11 @@ mh_setup 3
 # shellcheck source=tests/multihost-docker-lib.sh
 . "$top_srcdir/tests/multihost-docker-lib.sh"
 
-PLUGIN=ovsnet
-DRIVER=$PLUGIN:latest
-
-for i in 1 2 3; do
-    mh_dockerd_start "$i"
-done
+mh_dockerds_start 3
 log "Docker $(docker_version)"
 
-# plugin_create I: contrib/ovsnet-plugin-create against host I's dockerd
-# and OVS, global scope (as tests/test-docker-swarm.sh does it).
-plugin_create() {
-    local i=$1 out
-    out=$(PATH=$(dirname "$DOCKER"):$PATH \
-          DOCKER_HOST=unix://${H_DT[$i]}/docker.sock \
-          timeout -k 5 "$DOCKER_TIMEOUT" \
-          "$top_srcdir/contrib/ovsnet-plugin-create" --ovsnetd="$OVSNETD" \
-          --ovs-rundir="$(mh_dir "$i")" --set OVSNET_SCOPE=global \
-          "$PLUGIN" 2>&1) \
-        || fail "host $i: ovsnet-plugin-create failed: $out"
-    log "[h$i] $out"
-}
+# The plugin on each host before the swarm (tests/multihost-docker-lib.sh's
+# plugin_create, as tests/test-docker-swarm-ha.sh does it).
 for i in 1 2 3; do
     plugin_create "$i"
 done
