@@ -2,7 +2,7 @@
 # contrib/build-and-test.sh: installs the build and test dependencies,
 # builds ovsnet and runs the whole test suite, twice: a plain build in
 # _build/ and one with AddressSanitizer and UndefinedBehaviorSanitizer in
-# _build-asan/; in the plain build, the Docker end-to-end tests once more
+# _build-asan/ (without the multi-host suites, see ASAN_MULTIHOST); in the plain build, the Docker end-to-end tests once more
 # against Docker 28 from Debian sid (contrib/docker-engine: unpacked, not
 # installed; results in _build/docker-sid/); then the libFuzzer targets
 # for a bounded time in _build-fuzz/ (clang, ASan + UBSan); then "make
@@ -23,7 +23,9 @@
 # Environment: TESTS="tests/x.sh ..." runs only those tests (and skips
 # distcheck and fuzzing; the second Docker run takes the Docker tests among
 # them); SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_DISTCHECK=1, SKIP_DOCKER_SID=1
-# skip those stages; FUZZ_SECONDS (default 40) is how long each fuzz target
+# skip those stages; ASAN_MULTIHOST=1 runs the multi-host suites in the
+# sanitizer build too (the longer full set; by default they run once, in
+# the plain build); FUZZ_SECONDS (default 40) is how long each fuzz target
 # runs; CHECK_JOBS (default 1) runs that many tests at once.
 set -eu
 
@@ -70,16 +72,18 @@ check_results() {
     fi
 }
 
-# check_in BUILDDIR: "make check" there; prints the failed tests' logs.
+# check_in BUILDDIR [MAKE-ARG...]: "make check" there; prints the failed
+# tests' logs.
 check_in() {
     local dir=$1 rc=0 log
+    shift
     say "make check in $dir"
     # Sanitizer reports go to files: the daemons detach and close stderr.
     rm -rf "$SRCDIR/$dir/sanitizer-logs"
     mkdir -p "$SRCDIR/$dir/sanitizer-logs"
     ASAN_OPTIONS="log_path=$SRCDIR/$dir/sanitizer-logs/asan:${ASAN_OPTIONS:-}" \
     UBSAN_OPTIONS="log_path=$SRCDIR/$dir/sanitizer-logs/ubsan:print_stacktrace=1:${UBSAN_OPTIONS:-}" \
-        make -C "$SRCDIR/$dir" -j"$CHECK_JOBS" check ${TESTS:+TESTS="$TESTS"} \
+        make -C "$SRCDIR/$dir" -j"$CHECK_JOBS" check ${TESTS:+TESTS="$TESTS"} "$@" \
         > "$SRCDIR/$dir/check.out" 2>&1 || rc=$?
     check_results $rc "$SRCDIR/$dir" "make check in $dir"
     if [ -n "$(ls -A "$SRCDIR/$dir/sanitizer-logs")" ]; then
@@ -243,7 +247,14 @@ fi
 if [ "${SKIP_ASAN:-0}" != 1 ]; then
     if build _build-asan --enable-sanitizers; then
         builds="$builds _build-asan"
-        check_in _build-asan
+        # The slow multi-host suites (tests/multihost.mk: several
+        # ovs-vswitchd and dockerd each) run once, in the plain build, to
+        # keep CI within its time; ASAN_MULTIHOST=1 runs them here too.
+        if [ "${ASAN_MULTIHOST:-0}" = 1 ] || [ -n "${TESTS:-}" ]; then
+            check_in _build-asan
+        else
+            check_in _build-asan MULTIHOST_TESTS=
+        fi
     fi
 fi
 
