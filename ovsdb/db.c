@@ -200,10 +200,15 @@ db_txn_finished(enum ovsdb_idl_txn_status status)
     case TXN_SUCCESS:
     case TXN_UNCHANGED:
         r->status = DB_TXN_COMMITTED;
-        applied_seqno = MAX(applied_seqno, committing_seqno);
         error_hold = false;
-        /* Work may have waited for this commit. */
-        poll_immediate_wake();
+        if (committing_seqno > applied_seqno) {
+            applied_seqno = committing_seqno;
+            /* Work may have waited for this commit.  Not otherwise: the
+             * transaction opened at every iteration commits unchanged
+             * when there is nothing to write, and waking for that would
+             * spin the loop. */
+            poll_immediate_wake();
+        }
         break;
 
     case TXN_TRY_AGAIN:
