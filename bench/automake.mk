@@ -13,6 +13,9 @@ EXTRA_DIST += \
 	bench/README.md \
 	bench/bench-docker.sh \
 	bench/bench-lib.sh \
+	bench/bench-ovn.py \
+	bench/bench-ovn.sh \
 	bench/bench-swarm.sh \
 	bench/bench-tunnel.sh \
+	bench/tcp-connect.py \
 	bench/run.sh

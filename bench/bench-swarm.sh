@@ -265,38 +265,9 @@ tcp okv kvxlan
 # ---------------------------------------------------------------------------
 # Join.
 
-# The python3 program: a new non-blocking TCP connect to IP:PORT every
-# 10 ms (each given up after 3 s) until one is established; prints the
-# time of day then, in ms.  Exits 1 after LIMIT seconds.
-CONNECT_LOOP='
-import select, socket, sys, time
-ip, port, limit = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-end = time.time() + limit
-pending = {}
-nxt = time.time()
-while time.time() < end:
-    now = time.time()
-    if now >= nxt:
-        s = socket.socket()
-        s.setblocking(False)
-        if s.connect_ex((ip, port)) in (0, 115):
-            pending[s] = now
-        else:
-            s.close()
-        nxt += 0.01
-    for s, t in list(pending.items()):
-        if now - t > 3:
-            s.close()
-            del pending[s]
-    _, w, _ = select.select([], list(pending), [], max(0, nxt - time.time()))
-    for s in w:
-        if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
-            print(int(time.time() * 1000))
-            sys.exit(0)
-        s.close()
-        del pending[s]
-sys.exit(1)
-'
+# bench/tcp-connect.py IP PORT LIMIT: a new non-blocking TCP connect to
+# IP:PORT every 10 ms until one is established; prints the time of day then.
+CONNECT_LOOP=$bench_srcdir/tcp-connect.py
 
 # leave I: host I leaves the swarm, and the manager forgets its node.
 leave() {
@@ -324,7 +295,7 @@ join_time() {
     done
     t1=$(bench_now_ms)
     pid=$(ctr_pid 3 "join-$name")
-    t2=$(nsenter --net="/proc/$pid/ns/net" "$PYTHON" -c "$CONNECT_LOOP" \
+    t2=$(nsenter --net="/proc/$pid/ns/net" "$PYTHON" "$CONNECT_LOOP" \
              "$ip" 80 "$DOCKER_WAIT") \
         || fail "host 3: join-$name does not reach $ip:80 on $net"
     dkh_ok 3 rm -f "join-$name" > /dev/null

@@ -19,7 +19,12 @@
 # 6. a three-node Docker swarm, ovsnet the managed plugin, against Docker's
 #    overlay network: "docker run", TCP across nodes for each tunnel type,
 #    and the time from "docker swarm join" until a container on the new
-#    node reaches another node's: bench/bench-swarm.sh.
+#    node reaches another node's: bench/bench-swarm.sh;
+# 7. OVN mode against Debian's ovn-docker-overlay-driver on one OVN
+#    cluster of three hosts: attach until ovn-installed, the time from
+#    CreateEndpoint until another host's container reaches the new one, TCP
+#    across hosts against ovsnet's vxlan; then ten hosts: a new network
+#    usable on all, ovsnetd's memory: bench/bench-ovn.sh.
 #
 # Environment:
 #   OVSNETD           the daemon (default ./plugin/ovsnetd)
@@ -37,6 +42,7 @@
 #   BENCH_DOCKER      0 skips bench-docker.sh
 #   BENCH_TUNNEL      0 skips bench-tunnel.sh
 #   BENCH_SWARM       0 skips bench-swarm.sh
+#   BENCH_OVN         0 skips bench-ovn.sh
 #   BENCH_RESULTS     also copy the raw "KEY VALUE" results to this file
 #   OVSNETD_ARGS, BENCH_KEEP, BENCH_WAIT: see bench/bench-lib.sh
 # The whole run takes about 9 minutes on a 2-core machine.
@@ -57,6 +63,7 @@ bench_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${BENCH_DOCKER:=1}"
 : "${BENCH_TUNNEL:=1}"
 : "${BENCH_SWARM:=1}"
+: "${BENCH_OVN:=1}"
 if ! [[ "$BENCH_POPULATION" =~ ^[0-9]+$ ]] || [ "$BENCH_POPULATION" -le 10 ]; then
     echo "run.sh: BENCH_POPULATION=$BENCH_POPULATION: give more than 10" >&2
     exit 1
@@ -329,6 +336,14 @@ if [ "$BENCH_SWARM" != 0 ]; then
 fi
 
 # ---------------------------------------------------------------------------
+# 7. OVN.
+
+if [ "$BENCH_OVN" != 0 ]; then
+    bench_log "OVN mode against ovn-docker-overlay-driver (bench/bench-ovn.sh)"
+    run_part bench-ovn.sh ovn
+fi
+
+# ---------------------------------------------------------------------------
 # The table.
 
 if [ -n "${BENCH_RESULTS:-}" ]; then
@@ -385,6 +400,13 @@ swarm: TCP, OVS vxlan port (br-phy) / overlay|swarm.tcp.vxlan.gbps|swarm.tcp.ove
 swarm: TCP, OVS gre port (br-phy) / overlay|swarm.tcp.gre.gbps|swarm.tcp.overlay.gbps|share|-|gbps
 swarm: TCP, OVS geneve port (br-phy) / overlay|swarm.tcp.geneve.gbps|swarm.tcp.overlay.gbps|share|-|gbps
 swarm: join until reached (ovsnet / overlay)|swarm.join.ovsnet.median_ms|swarm.join.overlay.median_ms|share|-|ms
+OVN: attach p50 (ovsnet / ovn-docker driver)|ovn.ovsnet.attach.p50|ovn.ovn-docker.attach.p50|faster|x:10|ms
+OVN: attach p99 (ovsnet / ovn-docker driver)|ovn.ovsnet.attach.p99|ovn.ovn-docker.attach.p99|faster|-|ms
+OVN: CreateEndpoint until reached from host 2|ovn.reach.ovsnet.median_ms|ovn.reach.ovn-docker.median_ms|share|le:1000|ms
+OVN: TCP across hosts, OVN network / vxlan|ovn.tcp.ovsnet.gbps|ovn.tcp.vxlan.gbps|share|-|gbps
+OVN: TCP, ovn-docker's switch / ovsnet vxlan|ovn.tcp.ovn-docker.gbps|ovn.tcp.vxlan.gbps|share|-|gbps
+OVN, 10 hosts: new network usable on all|ovn.ten.usable.ovsnet.ms|ovn.ten.usable.ovn-docker.ms|share|-|ms
+OVN, 10 hosts: ovsnetd VmRSS (largest)|ovn.ten.mem.max_rss_kb|-|-|-|MB
 ovsnetd VmRSS, 0 endpoints|ovsnet.mem.0.rss_kb|-|-|-|MB
 ovsnetd VmRSS, $P endpoints|ovsnet.mem.$P.rss_kb|-|-|le:20|MB
 ovsnetd VmHWM, whole run|ovsnet.mem.end.hwm_kb|-|-|le:20|MB
@@ -396,7 +418,8 @@ echo "ovsnet benchmarks: Open vSwitch $(ovs-vswitchd --version | sed -n '1s/.* /
      "datapath $BENCH_DATAPATH, $(nproc) CPUs, up to $BENCH_CYCLES cycles per figure," \
      "$(date -u +%Y-%m-%dT%H:%MZ), load average at start $load1"
 echo "baseline: ovs-docker (attach, burst), Docker's bridge driver (docker run, TCP)," \
-     "a Linux bridge on one host (TCP across hosts), Docker's overlay network (swarm)"
+     "a Linux bridge on one host (TCP across hosts), Docker's overlay network (swarm)," \
+     "Debian's ovn-docker-overlay-driver (OVN)"
 awk -F'|' -v spread="${BENCH_DIR}/results" '
     BEGIN {
         while ((getline line < spread) > 0) {
@@ -545,6 +568,31 @@ awk -v P="$P" -v B="$B" -v N="$N" '
                 v["swarm.join.runs"], f("swarm.join.ovsnet.median_ms"), f("swarm.join.ovsnet.min_ms"),
                 f("swarm.join.ovsnet.max_ms"), f("swarm.join.overlay.median_ms"), f("swarm.join.overlay.min_ms"),
                 f("swarm.join.overlay.max_ms"), f("swarm.join_run.ovsnet.median_ms"), f("swarm.join_run.overlay.median_ms")
+        if ("ovn.ovn-docker.attach.p50" in v)
+            printf "  OVN (%s cycles, p50/p99): ovn-docker CreateEndpoint %s/%s, Join %s/%s, then ovn-installed %s/%s, detach %s/%s; ovsnet CreateEndpoint %s/%s, Join %s/%s, then ovn-installed %s/%s, detach %s/%s\n",
+                v["ovn.ovn-docker.attach.n"],
+                f("ovn.ovn-docker.create_endpoint.p50"), f("ovn.ovn-docker.create_endpoint.p99"),
+                f("ovn.ovn-docker.join.p50"), f("ovn.ovn-docker.join.p99"),
+                f("ovn.ovn-docker.installed.p50"), f("ovn.ovn-docker.installed.p99"),
+                f("ovn.ovn-docker.detach.p50"), f("ovn.ovn-docker.detach.p99"),
+                f("ovn.ovsnet.create_endpoint.p50"), f("ovn.ovsnet.create_endpoint.p99"),
+                f("ovn.ovsnet.join.p50"), f("ovn.ovsnet.join.p99"),
+                f("ovn.ovsnet.installed.p50"), f("ovn.ovsnet.installed.p99"),
+                f("ovn.ovsnet.detach.p50"), f("ovn.ovsnet.detach.p99")
+        if ("ovn.reach.ovn-docker.median_ms" in v)
+            printf "  OVN: CreateEndpoint until reached, min-max: ovn-docker %s-%s, ovsnet %s-%s; TCP Gb/s of each test (MTU): ovn-docker %s (%s), ovsnet OVN %s (%s), ovsnet vxlan %s (%s); ovsnetd VmRSS after, %s kB\n",
+                f("ovn.reach.ovn-docker.min_ms"), f("ovn.reach.ovn-docker.max_ms"),
+                f("ovn.reach.ovsnet.min_ms"), f("ovn.reach.ovsnet.max_ms"),
+                g("ovn.tcp.ovn-docker.all"), g("ovn.tcp.ovn-docker.mtu"),
+                g("ovn.tcp.ovsnet.all"), g("ovn.tcp.ovsnet.mtu"),
+                g("ovn.tcp.vxlan.all"), g("ovn.tcp.vxlan.mtu"), g("ovn.mem.3.rss_kb")
+        if ("ovn.ten.usable.ovn-docker.ms" in v)
+            printf "  OVN, 10 hosts: usable on all, ms: ovn-docker %s (its one CreateNetwork %s), ovsnet %s; ovsnetd VmRSS at start (host 1) %s kB, after (largest) %s kB\n",
+                g("ovn.ten.usable.ovn-docker.ms"), g("ovn.ten.create_network.ovn-docker.ms"),
+                g("ovn.ten.usable.ovsnet.ms"), g("ovn.ten.mem.start.h1.rss_kb"),
+                g("ovn.ten.mem.max_rss_kb")
+        if ("ovn.skipped" in v) print "  OVN: skipped (see the message above)"
+        if ("ovn.failed" in v) print "  OVN: bench-ovn.sh failed (see above)"
         if ("swarm.overlay.error" in v) print "  swarm: overlay did not work here: " v["swarm.overlay.error"] " (see the messages above)"
         if ("swarm.skipped" in v) print "  swarm: skipped (see the message above)"
         if ("swarm.failed" in v) print "  swarm: bench-swarm.sh failed (see above)"

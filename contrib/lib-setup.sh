@@ -26,6 +26,12 @@ RUNTIME_DEPS="openvswitch-switch iproute2 ethtool iptables"
 # off after the install (ovn_services_off).
 # shellcheck disable=SC2034
 OVN_DEPS="ovn-central ovn-host"
+# The OVN benchmark's baseline (bench/bench-ovn.sh): Debian's Docker driver
+# for OVN, ovn-docker-overlay-driver, and Flask, which it imports but the
+# package does not depend on.  Neither ships a service (no unit, no init
+# script): installing them starts nothing.
+# shellcheck disable=SC2034
+OVN_BENCH_DEPS="ovn-docker python3-flask"
 # What the test suite needs besides: busybox-static makes the containers'
 # image, jq reads JSON replies, util-linux has nsenter and unshare, nftables
 # (the nft command) shows the tests the ruleset ovsnetd made, iptables
@@ -36,7 +42,7 @@ OVN_DEPS="ovn-central ovn-host"
 # shellcheck disable=SC2034
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang
     libclang-rt-14-dev tcpdump jq util-linux procps nftables iptables strace
-    docker-registry $OVN_DEPS"
+    docker-registry $OVN_DEPS $OVN_BENCH_DEPS"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).

@@ -25,7 +25,7 @@
 #              contrib/ovsnet-underlay moves it to the OVS bridge br-phy, as
 #              the userspace datapath needs for its own tunnels: so every
 #              test also tests that script (unless MH_BRPHY=0).
-#              Underlay addresses: 192.0.2.1I/24, and with MH_UNDERLAY=6
+#              Underlay addresses: 192.0.2.1I/24 (host 10: .110), and with MH_UNDERLAY=6
 #              2001:db8:ff::1I/64 as well (the tunnels then use those).
 #   containers namespaces $SANDBOX_NS-NAME made by mh_container, which
 #              does what Docker and libnetwork do with a Join's reply.
@@ -255,12 +255,12 @@ mh_ovsnetd_running() {
 # ---------------------------------------------------------------------------
 # Set-up.
 
-# mh_setup N: the underlay and N hosts (N from 2 to 9), each with Open
+# mh_setup N: the underlay and N hosts (N from 2 to 10), each with Open
 # vSwitch, its underlay address on br-phy (contrib/ovsnet-underlay) and,
 # unless MH_NO_OVSNETD=1, ovsnetd.
 mh_setup() {
     local n=$1 i
-    [[ "$n" =~ ^[2-9]$ ]] || hard_error "mh_setup: 2 to 9 hosts, not '$n'"
+    [[ "$n" =~ ^([2-9]|10)$ ]] || hard_error "mh_setup: 2 to 10 hosts, not '$n'"
     case $MH_UNDERLAY in
         4|6) ;;
         *) hard_error "MH_UNDERLAY must be 4 or 6, not '$MH_UNDERLAY'" ;;

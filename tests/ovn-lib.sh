@@ -22,6 +22,8 @@
 #   host 3...  --cluster-join 192.0.2.11
 #
 # every host with --ovn-remote listing every member (OVN_SB_REMOTES).
+# With OVN_MEMBERS=M (default: every host), only hosts 1 to M are members
+# of the clusters; the others are chassis alone.
 #
 # What it offers:
 #   set-up      ovn_setup N, ovn_setup_host I [OPTION...] (runs the command
@@ -64,7 +66,9 @@ ovn_setup_args() {
     printf '%s\n' "--encap-ip=$(mh_underlay_ip "$i" 4)" \
         "--ovs-db=unix:$d/db.sock" "--db-dir=$d" "--run-dir=$d" \
         "--log-dir=$d" "--ovn-remote=$OVN_SB_REMOTES"
-    if [ "$i" = 1 ]; then
+    if [ "$i" -gt "${OVN_MEMBERS:-$MH_N}" ]; then
+        return 0
+    elif [ "$i" = 1 ]; then
         printf '%s\n' --cluster-create --northd
     else
         printf '%s\n' "--cluster-join=$(mh_underlay_ip 1 4)"
@@ -91,10 +95,11 @@ _ovn_setup_one() {
     log "[h$1] $(echo "$out" | tr '\n' ';')"
 }
 
-# ovn_setup N: N hosts (3 to 9), each a chassis and a member of both
-# clusters; waits until every chassis is in the Southbound database.
+# ovn_setup N: N hosts (3 to 10), each a chassis and a member of both
+# clusters (hosts 1 to $OVN_MEMBERS only, if set); waits until every
+# chassis is in the Southbound database.
 ovn_setup() {
-    local n=$1 i
+    local n=$1 i m=${OVN_MEMBERS:-$1}
     for tool in ovn-controller ovn-northd ovn-nbctl ovn-sbctl ovn-appctl; do
         command -v $tool > /dev/null \
             || hard_error "$tool is needed by the OVN tests (packages" \
@@ -105,7 +110,7 @@ ovn_setup() {
     mh_setup "$n"
     trap ovn_cleanup EXIT
     OVN_SB_REMOTES= OVN_NB_REMOTES=
-    for ((i = 1; i <= n; i++)); do
+    for ((i = 1; i <= m; i++)); do
         OVN_SB_REMOTES=$OVN_SB_REMOTES${OVN_SB_REMOTES:+,}tcp:$(mh_underlay_ip "$i" 4):6642
         OVN_NB_REMOTES=$OVN_NB_REMOTES${OVN_NB_REMOTES:+,}tcp:$(mh_underlay_ip "$i" 4):6641
     done
