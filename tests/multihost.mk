@@ -31,6 +31,15 @@
 #                             and SB Raft clusters, a logical switch across
 #                             them, kill -9 of the NB leader (needs
 #                             ovn-central and ovn-host)
+#   test-ovn                  ovsnetd's OVN mode (--ovn-nb, -o ovs.ovn=)
+#                             on three hosts of tests/ovn-lib.sh: one
+#                             logical switch, TCP across every pair, the
+#                             gateway, NAT, no flooding, port security,
+#                             refusals, faults (NB/SB leaders, ovsnetd,
+#                             ovn-controller, ovsdb-server killed)
+#   test-docker-ovn           the same with a dockerd per host and
+#                             --ipam-driver ovs: 3 x 50 docker run at once,
+#                             unique addresses, none lost
 #   test-docker-swarm-ha      four hosts, three of them managers: a GRE
 #                             network on a VLAN, a worker joining, -p, a
 #                             dockerd restart, a node leaving, a plugin
@@ -50,6 +59,8 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-docker.sh \
 	tests/test-docker-swarm.sh \
 	tests/test-ovn-setup.sh \
+	tests/test-ovn.sh \
+	tests/test-docker-ovn.sh \
 	tests/test-docker-swarm-ha.sh
 
 TESTS += $(MULTIHOST_TESTS)
