@@ -18,6 +18,8 @@
 #include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
+#include "ovsdb/nb.h"
+#include "ovsdb/nb-reconcile.h"
 #include "ovsdb/state.h"
 #include "plugin/http.h"
 #include "plugin/json-get.h"
@@ -86,14 +88,54 @@ check_port(struct pending *p, const char *what, bool exists,
     return PENDING_DONE;
 }
 
-/* CreateEndpoint: the endpoint's port is on its bridge. */
+/* What a call on OVN network 'net' waits for once its port is there: its
+ * change in OVN's Northbound database, the switch (and the logical port of
+ * endpoint 'ep', if nonnull) there, and ovn-controller's flows for the
+ * endpoint's port. */
+static enum pending_verdict
+check_ovn(struct pending *p, const struct state_network *net,
+          const struct state_endpoint *ep, unsigned int *status, char **msg)
+{
+    char *error = NULL;
+
+    switch (nb_check(net->id, p->seqno, &error)) {
+    case NB_FAILED:
+        return verdict_failed(status, msg, 409, error);
+    case NB_WAIT:
+        p->waiting = "OVN's Northbound database did not take the change";
+        return PENDING_WAIT;
+    case NB_DONE:
+        break;
+    }
+    if (!nbr_in_replica(nb_idl(), net->id, ep ? ep->id : NULL,
+                        db_system_id())) {
+        p->waiting = "the logical switch or port is not in OVN's Northbound "
+                     "database";
+        return PENDING_WAIT;
+    }
+    if (ep && !db_interface_ovn_installed(ep->port)) {
+        p->waiting = "ovn-controller did not install the port's flows (is "
+                     "it running, and connected to the Southbound "
+                     "database?)";
+        return PENDING_WAIT;
+    }
+    return PENDING_DONE;
+}
+
+/* CreateEndpoint: the endpoint's port is on its bridge (and, in OVN mode,
+ * installed by ovn-controller). */
 static enum pending_verdict
 check_endpoint(struct pending *p, unsigned int *status, char **msg)
 {
     const struct state_endpoint *ep = state_endpoint_find(p->endpoint_id);
+    enum pending_verdict v;
 
-    return check_port(p, "endpoint", ep != NULL, ep ? ep->error : NULL,
-                      ep ? ep->port : NULL, status, msg);
+    v = check_port(p, "endpoint", ep != NULL, ep ? ep->error : NULL,
+                   ep ? ep->port : NULL, status, msg);
+    const struct state_network *net = (v == PENDING_DONE
+                                       ? state_network_find(ep->network_id)
+                                       : NULL);
+    return net && net->cfg.ovn ? check_ovn(p, net, ep, status, msg) : v;
 }
 
 /* CreateNetwork: the network's gateway port is on its bridge, up, with its
@@ -116,6 +158,9 @@ check_network(struct pending *p, unsigned int *status, char **msg)
     if (v == PENDING_DONE && !gw_ready) {
         p->waiting = "the gateway port did not get its addresses";
         v = PENDING_WAIT;
+    }
+    if (v == PENDING_DONE && net->cfg.ovn) {
+        v = check_ovn(p, net, NULL, status, msg);
     }
     return v;
 }
@@ -341,6 +386,7 @@ handle_create_network(struct http_request *req, const struct json *body)
     struct state_netcfg cfg;
     state_netcfg_init(&cfg);
     if (parse_network(req, body, id, &cfg)
+        && (!cfg.ovn || netcheck_ovn(req, &cfg))
         && netcheck_bridge(req, &cfg)
         && netcheck_gateway_port(req, id)
         && netcheck_gateway_addresses(req, &cfg)
@@ -447,6 +493,13 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
     struct state_network *net = state_network_find(nid);
     if (!net) {
         http_request_reply_error(req, 404, "network %s not found", nid);
+        return;
+    }
+    char *why = net->cfg.ovn ? nb_unavailable() : NULL;
+    if (why) {
+        http_request_reply_error(req, 503, "network %s (logical switch %s): "
+                                 "%s", nid, net->cfg.ovn, why);
+        free(why);
         return;
     }
 
