@@ -22,6 +22,7 @@
 #include "ovsdb/nb-reconcile.h"
 #include "ovsdb/state.h"
 #include "plugin/http.h"
+#include "plugin/ipam.h"
 #include "plugin/json-get.h"
 #include "plugin/netcheck.h"
 #include "plugin/netopts.h"
@@ -303,7 +304,8 @@ handle_activate(struct http_request *req, const struct json *body OVS_UNUSED)
 {
     struct json *reply = json_object_create();
     json_object_put(reply, "Implements",
-                    json_array_create_1(json_string_create("NetworkDriver")));
+                    json_array_create_2(json_string_create("NetworkDriver"),
+                                        json_string_create("IpamDriver")));
     http_request_reply_json(req, 200, reply);
 }
 
@@ -860,6 +862,15 @@ static const struct call calls[] = {
     { "/NetworkDriver.DiscoverNew", swarm_handle_discover_new, true, false },
     { "/NetworkDriver.DiscoverDelete", swarm_handle_discover_delete, true,
       false },
+    /* The IPAM driver (OVN mode). */
+    { "/IpamDriver.GetCapabilities", ipam_handle_capabilities, false, false },
+    { "/IpamDriver.GetDefaultAddressSpaces", ipam_handle_address_spaces,
+      false, false },
+    { "/IpamDriver.RequestPool", ipam_handle_request_pool, true, true },
+    { "/IpamDriver.ReleasePool", ipam_handle_release_pool, true, true },
+    { "/IpamDriver.RequestAddress", ipam_handle_request_address, true, true },
+    { "/IpamDriver.ReleaseAddress", ipam_handle_release_address, true,
+      true },
 };
 
 static void
@@ -922,7 +933,7 @@ driver_handle(struct http_request *req, void *aux OVS_UNUSED)
     if (!call) {
         VLOG_WARN_RL(&rl, "%s: unknown call", path);
         http_request_reply_error(req, 404, "%s: unknown call (ovsnet "
-                                 "implements NetworkDriver)", path);
+                                 "implements NetworkDriver and IpamDriver)", path);
         return;
     }
     if (VLOG_IS_DBG_ENABLED()) {

@@ -861,8 +861,35 @@ test_activate(void **state OVS_UNUSED)
 {
     struct http_request *req = call(ACTIVATE, "%s", "");
 
-    assert_reply(req, 200, "{'Implements': ['NetworkDriver']}");
-    assert_string_equal(req->reply, "{\"Implements\":[\"NetworkDriver\"]}");
+    assert_reply(req, 200, "{'Implements': ['NetworkDriver', "
+                 "'IpamDriver']}");
+    assert_string_equal(req->reply, "{\"Implements\":[\"NetworkDriver\","
+                        "\"IpamDriver\"]}");
+}
+
+static void
+test_ipam_without_ovn(void **state OVS_UNUSED)
+{
+    /* What Docker asks first is answered in any mode. */
+    assert_reply(call("/IpamDriver.GetCapabilities", "%s", ""), 200,
+                 "{'RequiresMACAddress': false, "
+                 "'RequiresRequestReplay': false}");
+    assert_reply(call("/IpamDriver.GetDefaultAddressSpaces", "%s", ""), 200,
+                 "{'LocalDefaultAddressSpace': 'ovs', "
+                 "'GlobalDefaultAddressSpace': 'ovs-global'}");
+
+    /* The pools and addresses live in OVN: without --ovn-nb, refused,
+     * saying so. */
+    assert_error(call("/IpamDriver.RequestPool", "{'AddressSpace': 'ovs', "
+                      "'Pool': '198.51.100.0/24'}"), 400, "OVN",
+                 "--ovn-nb");
+    assert_error(call("/IpamDriver.RequestAddress", "{'PoolID': "
+                      "'198.51.100.0/24'}"), 400, "--ovn-nb");
+    assert_error(call("/IpamDriver.ReleaseAddress", "{'PoolID': "
+                      "'198.51.100.0/24', 'Address': '198.51.100.2'}"),
+                 400, "--ovn-nb");
+    assert_error(call("/IpamDriver.ReleasePool", "{'PoolID': "
+                      "'198.51.100.0/24'}"), 400, "--ovn-nb");
 }
 
 static void
@@ -881,7 +908,8 @@ test_no_state_needed(void **state OVS_UNUSED)
      * has been loaded from OVSDB. */
     loaded = false;
     assert_reply(call(ACTIVATE, "%s", ""), 200,
-                 "{'Implements': ['NetworkDriver']}");
+                 "{'Implements': ['NetworkDriver', "
+                 "'IpamDriver']}");
     assert_reply(call(CAPABILITIES, "%s", ""), 200,
                  "{'Scope': 'local', 'ConnectivityScope': 'local'}");
     assert_reply(call(DISCOVER_NEW, "{'DiscoveryType': 1, "
@@ -1008,7 +1036,7 @@ static void
 test_unknown_path(void **state OVS_UNUSED)
 {
     static const char *const paths[] = {
-        "/NetworkDriver.Allocate", "/IpamDriver.RequestPool",
+        "/NetworkDriver.Allocate", "/IpamDriver.RequestPools",
         "/NetworkDriver.createnetwork", "/", "/Plugin.Activate/x",
     };
 
@@ -2721,6 +2749,7 @@ main(void)
 #define TEST(NAME) cmocka_unit_test_setup_teardown(NAME, setup, teardown)
     const struct CMUnitTest tests[] = {
         TEST(test_activate),
+        TEST(test_ipam_without_ovn),
         TEST(test_capabilities),
         TEST(test_no_state_needed),
         TEST(test_swarm_capabilities_and_allocate),
