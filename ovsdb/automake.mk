@@ -2,6 +2,10 @@
 noinst_LIBRARIES += ovsdb/libovsdb.a
 ovsdb_libovsdb_a_SOURCES = \
 	ovsdb/db.c ovsdb/db.h \
+	ovsdb/dbloop.c ovsdb/dbloop.h \
+	ovsdb/nb.c ovsdb/nb.h \
+	ovsdb/nb-ipam.c ovsdb/nb-ipam.h \
+	ovsdb/nb-reconcile.c ovsdb/nb-reconcile.h \
 	ovsdb/names.c ovsdb/names.h \
 	ovsdb/persist.c ovsdb/persist.h \
 	ovsdb/reconcile.c ovsdb/reconcile.h \
@@ -11,3 +15,19 @@ ovsdb_libovsdb_a_SOURCES = \
 # after all three on a link line.
 noinst_LIBRARIES += ovsdb/libaddr.a
 ovsdb_libaddr_a_SOURCES = ovsdb/addr.c ovsdb/addr.h
+
+# OVN's Northbound database: its C IDL generated from the schema, as OVN's
+# build does (ovsdb-idlc from the Open vSwitch tree, see m4/ovsnet.m4).
+nodist_ovsdb_libovsdb_a_SOURCES = ovsdb/ovn-nb-idl.c ovsdb/ovn-nb-idl.h
+BUILT_SOURCES += ovsdb/ovn-nb-idl.h ovsdb/ovn-nb-idl.c
+CLEANFILES += ovsdb/ovn-nb-idl.c ovsdb/ovn-nb-idl.h ovsdb/ovn-nb-idl.ovsidl
+EXTRA_DIST += ovsdb/ovn-nb.ovsschema ovsdb/ovn-nb-idl.ann
+
+ovsdb/ovn-nb-idl.ovsidl: ovsdb/ovn-nb.ovsschema ovsdb/ovn-nb-idl.ann
+	$(AM_V_GEN)$(MKDIR_P) ovsdb && \
+	$(OVSDB_IDLC) annotate $(srcdir)/ovsdb/ovn-nb.ovsschema \
+		$(srcdir)/ovsdb/ovn-nb-idl.ann > $@.tmp && mv $@.tmp $@
+ovsdb/ovn-nb-idl.c: ovsdb/ovn-nb-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source $< > $@.tmp && mv $@.tmp $@
+ovsdb/ovn-nb-idl.h: ovsdb/ovn-nb-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@

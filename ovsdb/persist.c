@@ -156,6 +156,9 @@ persist_network_to_smap(const struct state_network *net, struct smap *ids)
     if (cfg->swarm) {
         smap_add(ids, "ovsnet-scope", "swarm");
     }
+    if (cfg->ovn) {
+        smap_add(ids, "ovsnet-ovn", cfg->ovn);
+    }
     if (!smap_is_empty(&cfg->options)) {
         struct json *o = json_object_create();
         struct smap_node *node;
@@ -272,6 +275,7 @@ persist_load_network(const struct smap *ids)
     }
 
     cfg.swarm = !strcmp(smap_get_def(ids, "ovsnet-scope", ""), "swarm");
+    cfg.ovn = nullable_xstrdup(smap_get(ids, "ovsnet-ovn"));
 
     const char *options = smap_get(ids, "ovsnet-options");
     if (options) {

@@ -85,6 +85,11 @@ struct state_netcfg {
                                  * canonical): the nodes the leading
                                  * manager knew when the network was made,
                                  * which CreateNetwork adds to the nodes. */
+
+    /* OVN mode (option ovs.ovn): the logical switch the network is, on
+     * OVN's integration bridge ('bridge'); NULL otherwise.  See
+     * ovsdb/nb-reconcile. */
+    char *ovn;
 };
 
 void state_netcfg_init(struct state_netcfg *);
