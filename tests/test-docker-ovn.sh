@@ -109,16 +109,38 @@ done
 # ---------------------------------------------------------------------------
 log "=== $BURST docker run at once on each host"
 
-# burst I K...: "docker run -d" of containers bI-K on host I, all at once;
-# fails if one failed.
+# run_one I NAME: "docker run -d" of NAME on host I.  On this loaded
+# machine runc sometimes fails to start a container ("OCI runtime create
+# failed: ... broken pipe"), which has nothing to do with the network:
+# that container is removed and run again (twice at most); any other
+# error is the test's failure.
+run_one() {
+    local i=$1 name=$2 out try
+    for try in 1 2 3; do
+        if out=$(dkh "$i" run -d --name "$name" --network blue "$IMAGE" \
+                     sleep 3600 2>&1); then
+            return 0
+        fi
+        case $out in
+            *"OCI runtime create failed"*) ;;
+            *) break ;;
+        esac
+        log "host $i: $name: runc failed to start it, again: $out"
+        dkh "$i" rm -f "$name" > /dev/null 2>&1 || true
+    done
+    echo "$name: $out"
+    return 1
+}
+
+# burst I K...: run_one of containers bI-K on host I, all at once; fails if
+# one failed.
 burst() {
     local i=$1 k pids=() bad=0 err
     shift
     err=$SANDBOX_DIR/burst-$i.err
     : > "$err"
     for k in "$@"; do
-        dkh "$i" run -d --name "b$i-$k" --network blue "$IMAGE" sleep 3600 \
-            > /dev/null 2>> "$err" &
+        run_one "$i" "b$i-$k" >> "$err" 2>&1 &
         pids+=($!)
     done
     for k in "${pids[@]}"; do

@@ -6,15 +6,17 @@
 # network under its own network ID, as "docker network create" on each host
 # does.
 #
-# - The logical switch: one, made by the first host, joined by the others;
-#   its external_ids name the Docker network; the gateway is a localport
-#   LSP ovsnet-gw-SWITCH with the gateway's address, and every host has a
-#   port on br-int bound to it, all with the same MAC.
+# - The logical switch: one, made by the first host, joined by the others
+#   (external_ids:ovsnet-host-CHASSIS names each one's network); a
+#   CreateNetwork for it with another subnet or gateway is refused, naming
+#   what differs, and changes nothing, as is a second network of one host
+#   on it.  The gateway is a localport LSP ovsnet-gw-SWITCH with the
+#   gateway's address, and every host has a port on br-int bound to it, all
+#   with the same MAC.
 # - Endpoints: CreateEndpoint answers once the Interface is ovn-installed;
 #   the LSP is named after the endpoint, addresses and port_security are
 #   "MAC IP", external_ids name network, endpoint and host; its binding is
-#   on the host's chassis; network/list and endpoint/list show the switch
-#   and the binding; DeleteEndpoint removes the LSP.
+#   on the host's chassis; DeleteEndpoint removes the LSP.
 # - Traffic: TCP data (checked) between containers on every pair of hosts
 #   and on one host, to the gateway, and to an "outside" namespace behind
 #   each host, which has no route back to the containers (NAT).
@@ -25,17 +27,16 @@
 # - Port security: a container sending with another source IP, then with
 #   another source MAC, gets nothing to the other container (captured
 #   there), which its own address and MAC do get.
-# - A CreateNetwork for the same switch with another subnet, or another
-#   gateway, is refused, naming what differs, and changes nothing.
 # - The switch and its gateway LSP go with the last host's DeleteNetwork,
 #   not before.
-# - Faults: kill -9 of the NB leader, then of the SB leader (new endpoints
-#   attach on the dead member's host and another, traffic flows; the member
-#   comes back); kill -9 of ovsnetd (traffic flows meanwhile; after its
-#   restart its endpoints are still there, new ones attach); kill -9 and
-#   restart of ovn-controller; restart of a host's ovsdb-server.
-# - --ovn-nb with no server behind it: CreateNetwork fails with an error
-#   (not a hang, not a transport error).
+# - Faults: kill -9 of the SB leader (new endpoints attach at once on the
+#   dead member's host and another, traffic flows; the member comes back);
+#   kill -9 of ovsnetd (traffic flows meanwhile; after its restart its
+#   endpoints are still there, new ones attach); kill -9 and restart of
+#   ovn-controller; restart of a host's ovsdb-server; --ovn-nb with no
+#   server behind it: CreateNetwork fails with an error naming it (not a
+#   hang, not a transport error); kill -9 of the NB leader, as the SB's.
+# - network/list shows the switch, endpoint/list the port and its binding.
 # - At the end, nothing of ovsnet's is left in the Northbound database.
 set -eu
 
@@ -53,8 +54,10 @@ for i in 1 2 3; do
     NET[$i]=$(gen_id "b$i")
     NETG[$i]=$(gen_id "c$i")
 done
-BLUE='{"ovs.ovn": "blue"}'
-GREEN='{"ovs.ovn": "green"}'
+# ovn_body SWITCH ID V4POOL V4GW: a CreateNetwork of switch SWITCH.
+ovn_body() {
+    GENERIC="{\"ovs.ovn\": \"$1\"}" net_body "${@:2}"
+}
 
 # nb_get TABLE RECORD COLUMN[:KEY]: a value in the Northbound database,
 # unquoted (nothing if the row is not there).
@@ -121,15 +124,41 @@ seen_in() {
 # ---------------------------------------------------------------------------
 log "=== the network on three hosts"
 
-for i in 1 2 3; do
-    GENERIC=$BLUE mh_rpc_ok "$i" NetworkDriver.CreateNetwork \
-        "$(net_body "${NET[$i]}" 198.51.100.0/24 198.51.100.1/24)"
-    check_eq "logical switches named blue after host $i" 1 \
+# net_ok I: host I creates blue, under its own network ID.
+net_ok() {
+    mh_rpc_ok "$1" NetworkDriver.CreateNetwork \
+        "$(ovn_body blue "${NET[$1]}" 198.51.100.0/24 198.51.100.1/24)"
+    check_eq "logical switches named blue after host $1" 1 \
         "$(ovn_nbctl --bare --columns=_uuid find Logical_Switch name=blue \
            | grep -c .)"
-done
-check_match "blue's external_ids:ovsnet-network" '^[0-9a-f]{64}$' \
-    "$(nb_get Logical_Switch blue external_ids:ovsnet-network)"
+    check_eq "blue's external_ids:ovsnet-host-(host $1's chassis)" \
+        "${NET[$1]}" "$(nb_get Logical_Switch blue \
+                        "external_ids:ovsnet-host-$(ovn_chassis_name "$1")")"
+}
+net_ok 1
+net_ok 2
+check_eq "blue's external_ids:ovsnet-subnets" 198.51.100.0/24 \
+    "$(nb_get Logical_Switch blue external_ids:ovsnet-subnets)"
+
+log "--- refused: another subnet, another gateway"
+before=$(ovn_nbctl list Logical_Switch blue | grep -v '^ports ')
+X=$(gen_id d1)
+mh_rpc_err 3 NetworkDriver.CreateNetwork \
+    "$(ovn_body blue "$X" 203.0.113.0/24 203.0.113.1/24)"
+check_imatch "refusal of another subnet" 'subnet.*198\.51\.100\.0/24' \
+    "$ERR_MSG"
+mh_rpc_err 3 NetworkDriver.CreateNetwork \
+    "$(ovn_body blue "$X" 198.51.100.0/24 198.51.100.254/24)"
+check_imatch "refusal of another gateway" 'gateway' "$ERR_MSG"
+check_eq "switch blue after the refusals" "$before" \
+    "$(ovn_nbctl list Logical_Switch blue | grep -v '^ports ')"
+check_nomatch "host 3's network/list after the refusals" "$(short "$X")" \
+    "$(mh_appctl 3 network/list)"
+net_ok 3
+log "--- refused: a second network of host 3 on blue"
+mh_rpc_err 3 NetworkDriver.CreateNetwork \
+    "$(ovn_body blue "$X" 198.51.100.0/24 198.51.100.1/24)"
+
 check_eq "type of ovsnet-gw-blue" localport \
     "$(ovn_nbctl lsp-get-type ovsnet-gw-blue)"
 gw_addr=$(ovn_nbctl lsp-get-addresses ovsnet-gw-blue)
@@ -145,8 +174,6 @@ for i in 1 2 3; do
     check_eq "host $i: MAC of the gateway port $gwif" "$gw_mac" \
         "$(ip -n "$(mh_ns "$i")" -j link show dev "$gwif" \
            | jq -r '.[0].address')"
-    check_contains "host $i: network/list" blue \
-        "$(mh_appctl "$i" network/list)"
 done
 
 # ---------------------------------------------------------------------------
@@ -182,7 +209,8 @@ for c in c1 c2 c3 c4; do
         "$(nb_get Logical_Switch_Port "$ep" external_ids:ovsnet-endpoint)"
     check_eq "external_ids:ovsnet-network of LSP $c" "${NET[$host]}" \
         "$(nb_get Logical_Switch_Port "$ep" external_ids:ovsnet-network)"
-    check_ne "external_ids:ovsnet-host of LSP $c" "" \
+    check_eq "external_ids:ovsnet-host of LSP $c" \
+        "$(ovn_chassis_name "$host")" \
         "$(nb_get Logical_Switch_Port "$ep" external_ids:ovsnet-host)"
     check_eq "chassis of LSP $c" "$(ovn_chassis_name "$host")" \
         "$(ovn_port_chassis "$ep")"
@@ -190,9 +218,6 @@ for c in c1 c2 c3 c4; do
     check_eq "bridge of $c's port" br-int \
         "$(mh_vsctl "$host" port-to-br "$(iface_of "$host" "$ep")")"
 done
-out=$(mh_appctl 1 endpoint/list)
-check_contains "host 1: endpoint/list" "$(short "$(mh_cep c1)")" "$out"
-check_contains "host 1: endpoint/list" "$(ovn_chassis_name 1)" "$out"
 
 # ---------------------------------------------------------------------------
 log "=== traffic"
@@ -249,8 +274,8 @@ check_eq "Geneve packets on the underlay while c1 resolved c2" 0 \
 
 log "--- broadcasts reach only the hosts with ports"
 for i in 1 2; do
-    GENERIC=$GREEN mh_rpc_ok "$i" NetworkDriver.CreateNetwork \
-        "$(net_body "${NETG[$i]}" 203.0.113.0/25 203.0.113.1/25)"
+    mh_rpc_ok "$i" NetworkDriver.CreateNetwork \
+        "$(ovn_body green "${NETG[$i]}" 203.0.113.0/25 203.0.113.1/25)"
 done
 mh_container 1 g1 "${NETG[1]}" "$(gen_id f1)" 203.0.113.11/25
 mh_container 2 g2 "${NETG[2]}" "$(gen_id f2)" 203.0.113.12/25
@@ -303,22 +328,6 @@ mh_cexec c1 ip link set eth0 address "$(mh_cmac c1)"
 mh_tcp_ok c1 c2
 
 # ---------------------------------------------------------------------------
-log "=== a CreateNetwork that does not match the switch"
-
-before=$(ovn_nbctl list Logical_Switch blue | grep -v '^ports ')
-X=$(gen_id d1)
-GENERIC=$BLUE mh_rpc_err 3 NetworkDriver.CreateNetwork \
-    "$(net_body "$X" 203.0.113.0/24 203.0.113.1/24)"
-check_imatch "refusal of another subnet" 'subnet|198\.51\.100\.0/24' "$ERR_MSG"
-GENERIC=$BLUE mh_rpc_err 3 NetworkDriver.CreateNetwork \
-    "$(net_body "$X" 198.51.100.0/24 198.51.100.254/24)"
-check_imatch "refusal of another gateway" 'gateway' "$ERR_MSG"
-check_eq "switch blue after the refusals" "$before" \
-    "$(ovn_nbctl list Logical_Switch blue | grep -v '^ports ')"
-check_nomatch "host 3's network/list after the refusals" "$(short "$X")" \
-    "$(mh_appctl 3 network/list)"
-
-# ---------------------------------------------------------------------------
 log "=== faults"
 
 # after_fault WHAT HOST NAME...: a new container on HOST and on the host
@@ -339,7 +348,10 @@ after_fault() {
     mh_tcp_ok c1 c2
 }
 
-for db in nb sb; do
+# leader_fault nb|sb: kill -9 of that cluster's leader, new endpoints at
+# once (no wait: Docker's calls do not wait either), then the member back.
+leader_fault() {
+    local db=$1 leader
     leader=$(ovn_leader "$db") || fail "no $db leader"
     ovn_kill_member "$leader" "$db"
     after_fault "kill -9 of the $db leader (host $leader)" "$leader"
@@ -347,7 +359,9 @@ for db in nb sb; do
     wait_until "host $leader's $db member back in the cluster" \
         eval "ovn_cluster_status $leader $db \
               | grep -q 'Status: cluster member'"
-done
+}
+
+leader_fault sb
 
 log "--- kill -9 of host 2's ovsnetd"
 mh_kill_ovsnetd 2
@@ -373,12 +387,24 @@ mh_tcp_ok c4 c3
 
 log "--- --ovn-nb with nobody behind it"
 OVSNET_DRIVER=ovnbad mh_start_ovsnetd 3 --ovn-nb=tcp:192.0.2.99:6641
-OVSNET_DRIVER=ovnbad GENERIC=$BLUE \
-    mh_rpc_err 3 NetworkDriver.CreateNetwork \
-    "$(net_body "$(gen_id d2)" 198.51.100.0/24 198.51.100.1/24)"
+OVSNET_DRIVER=ovnbad mh_rpc_err 3 NetworkDriver.CreateNetwork \
+    "$(ovn_body blue "$(gen_id d2)" 198.51.100.0/24 198.51.100.1/24)"
 check_imatch "CreateNetwork with an unreachable Northbound database" \
     '192\.0\.2\.99|northbound|OVN_Northbound' "$ERR_MSG"
 OVSNET_DRIVER=ovnbad mh_stop_ovsnetd 3
+
+leader_fault nb
+
+# ---------------------------------------------------------------------------
+log "=== ovs-appctl shows the switch, the port and the binding"
+
+for i in 1 2 3; do
+    check_contains "host $i: network/list" blue \
+        "$(mh_appctl "$i" network/list)"
+done
+out=$(mh_appctl 1 endpoint/list)
+check_contains "host 1: endpoint/list" "$(short "$(mh_cep c1)")" "$out"
+check_contains "host 1: endpoint/list" "$(ovn_chassis_name 1)" "$out"
 
 # ---------------------------------------------------------------------------
 log "=== everything deleted"
