@@ -24,7 +24,20 @@
 #       IDL, in this process: no fork in the measurement); then Leave +
 #       DeleteEndpoint, timed too.  Prints KEY.attach.p50, .p99, .n,
 #       KEY.create_endpoint.p50, KEY.join.p50, KEY.installed.p50 (after the
-#       Join), KEY.detach.p50, .p99 (ms).
+#       Join), KEY.detach.p50, .p99 (ms).  With BENCH_OVN_TRACE=FILE,
+#       appends to FILE a line per cycle: ENDPOINT and the times of day (ms)
+#       when CreateEndpoint went, when it answered, when Join answered and
+#       when ovn-installed was seen.
+#   phases TRACE NB SB IFACES KEY
+#       where the time of an attach goes, from TRACE (above) and three
+#       "ovsdb-client --timestamp --format=csv monitor" outputs: NB of
+#       Logical_Switch_Port name, SB of Port_Binding logical_port,chassis,
+#       IFACES of the host's Interface name,external_ids.  Prints (p50, ms)
+#       KEY.phase.nb_lsp (CreateEndpoint sent until the LSP is in the
+#       Northbound database), .sb_bound (until its Port_Binding names a
+#       chassis), .installed (until ovn-installed on the Interface) and
+#       .reply (until CreateEndpoint answered; negative: before installed).
+#       ovsdb-client's times are in ms, truncated.
 #
 # PLUGIN is unix:PATH (ovsnetd's socket) or tcp:IP:PORT (the Python
 # driver).  Requests are those of Docker 20.10-27: POST /NetworkDriver.X,
@@ -34,6 +47,7 @@
 import http.client
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -179,6 +193,8 @@ def cmd_attach(args):
     net, cycles, prefix, key = args[2], int(args[3]), args[4], args[5]
     t = {k: [] for k in ("attach", "create_endpoint", "join", "installed",
                          "detach")}
+    trace = os.environ.get("BENCH_OVN_TRACE")
+    trace = open(trace, "a") if trace else None
     for i in range(cycles):
         ep = os.urandom(32).hex()
         ids = {"NetworkID": net, "EndpointID": ep}
@@ -196,6 +212,11 @@ def cmd_attach(args):
         plugin.must("NetworkDriver.Leave", ids)
         plugin.must("NetworkDriver.DeleteEndpoint", ids)
         t4 = time.monotonic()
+        if trace:
+            # The times of day, back from the monotonic ones.
+            off = time.time() - time.monotonic()
+            trace.write("%s %s\n" % (ep, " ".join(
+                "%.3f" % ((x + off) * 1000) for x in (t0, t1, t2, t3))))
         t["attach"].append(t3 - t0)
         t["create_endpoint"].append(t1 - t0)
         t["join"].append(t2 - t1)
@@ -208,12 +229,65 @@ def cmd_attach(args):
     return 0
 
 
+def monitor_rows(path):
+    """(time of day in ms, row as a dict) of each row of an
+    "ovsdb-client --timestamp --format=csv monitor" output."""
+    import calendar
+    import csv
+    now, header = None, None
+    with open(path, newline="") as f:
+        for rec in csv.reader(f):
+            if not rec:
+                continue
+            if len(rec) == 1 and re.match(r"^\d{4}-\d\d-\d\d ", rec[0]):
+                date, clock = rec[0].split(" ")
+                secs = calendar.timegm(time.strptime(
+                    date + " " + clock.split(".")[0], "%Y-%m-%d %H:%M:%S"))
+                now = secs * 1000 + int(clock.split(".")[1])
+                header = None
+            elif header is None:
+                header = rec
+            elif now is not None:
+                yield now, dict(zip(header, rec))
+
+
+def cmd_phases(args):
+    trace, nb, sb, ifaces, key = args
+    first = {"nb": {}, "sb": {}, "installed": {}}
+    for now, row in monitor_rows(nb):
+        if row.get("action") in ("insert", "new") and row.get("name"):
+            first["nb"].setdefault(row["name"], now)
+    for now, row in monitor_rows(sb):
+        if (row.get("action") in ("insert", "new")
+                and re.match(r"^[0-9a-f]{8}-", row.get("chassis", ""))):
+            first["sb"].setdefault(row["logical_port"], now)
+    for now, row in monitor_rows(ifaces):
+        ids = row.get("external_ids", "")
+        m = re.search(r"iface-id=([0-9a-f]+)", ids)
+        if m and 'ovn-installed="true"' in ids:
+            first["installed"].setdefault(m.group(1), now)
+    phases = {"nb_lsp": [], "sb_bound": [], "installed": [], "reply": []}
+    for line in open(trace):
+        ep, t0, t1, _, _ = line.split()
+        t0, t1 = float(t0), float(t1)
+        if not all(ep in first[k] for k in first):
+            continue
+        phases["nb_lsp"].append(first["nb"][ep] - t0)
+        phases["sb_bound"].append(first["sb"][ep] - t0)
+        phases["installed"].append(first["installed"][ep] - t0)
+        phases["reply"].append(t1 - first["installed"][ep])
+    for k, v in phases.items():
+        if v:
+            print("%s.phase.%s.p50 %.1f" % (key, k, percentile(v, 0.5)))
+    return 0
+
+
 def main():
     cmds = {"driver": (cmd_driver, 1), "call": (cmd_call, 2),
-            "attach": (cmd_attach, 6)}
+            "attach": (cmd_attach, 6), "phases": (cmd_phases, 5)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds \
             or len(sys.argv) - 2 < cmds[sys.argv[1]][1]:
-        sys.exit("usage: bench-ovn.py driver|call|attach ARGS... "
+        sys.exit("usage: bench-ovn.py driver|call|attach|phases ARGS... "
                  "(see its header)")
     f, _ = cmds[sys.argv[1]]
     return f(sys.argv[2:])

@@ -266,16 +266,39 @@ part_three() {
         done
     fi
 
-    log "attach: $BENCH_OVN_CYCLES cycles of each driver on host 1"
-    out=$(mh_exec 1 "$PYTHON" "$HELPER" attach "$(py_plugin 1)" \
-              "unix:$(mh_dir 1)/db.sock" "$py_net" "$BENCH_OVN_CYCLES" \
-              203.0.113 ovn.ovn-docker) || fail "attach (Python driver): $out"
-    echo "$out" >&3
-    if [ $HAVE_OVN = 1 ]; then
-        out=$(mh_exec 1 "$PYTHON" "$HELPER" attach "$(ovsnet_plugin 1)" \
-                  "unix:$(mh_dir 1)/db.sock" "$net" "$BENCH_OVN_CYCLES" \
-                  198.51.100 ovn.ovsnet) || fail "attach (ovsnet): $out"
+    # attach KEY PLUGIN NETWORK PREFIX: BENCH_OVN_CYCLES attaches on host
+    # 1, with the monitors that show where the time goes.
+    attach() {
+        local key=$1 d=$SANDBOX_DIR/attach-$1 pids=() p
+        mh_bg mh_exec 1 ovsdb-client --timestamp --format=csv monitor \
+            "tcp:$(mh_underlay_ip 1):6641" OVN_Northbound \
+            Logical_Switch_Port name > "$d.nb" 2> /dev/null
+        pids+=("$MH_BG_PID")
+        mh_bg mh_exec 1 ovsdb-client --timestamp --format=csv monitor \
+            "tcp:$(mh_underlay_ip 1):6642" OVN_Southbound \
+            Port_Binding logical_port,chassis > "$d.sb" 2> /dev/null
+        pids+=("$MH_BG_PID")
+        mh_bg ovsdb-client --timestamp --format=csv monitor \
+            "unix:$(mh_dir 1)/db.sock" Open_vSwitch \
+            Interface name,external_ids > "$d.if" 2> /dev/null
+        pids+=("$MH_BG_PID")
+        sleep 1
+        out=$(BENCH_OVN_TRACE=$d.trace mh_exec 1 "$PYTHON" "$HELPER" attach \
+                  "$2" "unix:$(mh_dir 1)/db.sock" "$3" "$BENCH_OVN_CYCLES" \
+                  "$4" "ovn.$key") || fail "attach ($key): $out"
         echo "$out" >&3
+        sleep 0.5
+        for p in "${pids[@]}"; do
+            kill "$p" 2> /dev/null
+            wait "$p" 2> /dev/null
+        done
+        "$PYTHON" "$HELPER" phases "$d.trace" "$d.nb" "$d.sb" "$d.if" \
+            "ovn.$key" >&3 || log "attach ($key): no breakdown"
+    }
+    log "attach: $BENCH_OVN_CYCLES cycles of each driver on host 1"
+    attach ovn-docker "$(py_plugin 1)" "$py_net" 203.0.113
+    if [ $HAVE_OVN = 1 ]; then
+        attach ovsnet "$(ovsnet_plugin 1)" "$net" 198.51.100
     fi
 
     # reach KEY I PLUGIN NETWORK PREFIX: BENCH_OVN_REACH_RUNS times, a new

@@ -579,6 +579,12 @@ awk -v P="$P" -v B="$B" -v N="$N" '
                 f("ovn.ovsnet.join.p50"), f("ovn.ovsnet.join.p99"),
                 f("ovn.ovsnet.installed.p50"), f("ovn.ovsnet.installed.p99"),
                 f("ovn.ovsnet.detach.p50"), f("ovn.ovsnet.detach.p99")
+        if ("ovn.ovsnet.phase.installed.p50" in v || "ovn.ovn-docker.phase.installed.p50" in v)
+            printf "  OVN, where an attach goes (p50 after CreateEndpoint is sent): LSP in the Northbound database, Port_Binding on the chassis, ovn-installed, CreateEndpoint answered after that: ovn-docker %s, %s, %s, %s; ovsnet %s, %s, %s, %s\n",
+                f("ovn.ovn-docker.phase.nb_lsp.p50"), f("ovn.ovn-docker.phase.sb_bound.p50"),
+                f("ovn.ovn-docker.phase.installed.p50"), f("ovn.ovn-docker.phase.reply.p50"),
+                f("ovn.ovsnet.phase.nb_lsp.p50"), f("ovn.ovsnet.phase.sb_bound.p50"),
+                f("ovn.ovsnet.phase.installed.p50"), f("ovn.ovsnet.phase.reply.p50")
         if ("ovn.reach.ovn-docker.median_ms" in v)
             printf "  OVN: CreateEndpoint until reached, min-max: ovn-docker %s-%s, ovsnet %s-%s; TCP Gb/s of each test (MTU): ovn-docker %s (%s), ovsnet OVN %s (%s), ovsnet vxlan %s (%s); ovsnetd VmRSS after, %s kB\n",
                 f("ovn.reach.ovn-docker.min_ms"), f("ovn.reach.ovn-docker.max_ms"),
