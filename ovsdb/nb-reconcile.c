@@ -436,3 +436,55 @@ nbr_in_replica(struct ovsdb_idl *idl, const char *network_id,
     }
     return ok;
 }
+
+void
+nbr_describe_network(struct ds *s, struct ovsdb_idl *idl,
+                     const struct state_network *net)
+{
+    if (!net->cfg.ovn) {
+        return;
+    }
+    const struct nbrec_logical_switch *ls = (idl
+                                             ? nbr_find_switch(idl,
+                                                               net->cfg.ovn)
+                                             : NULL);
+    ds_put_format(s, "    ovn: logical switch %s", net->cfg.ovn);
+    if (ls) {
+        size_t n_hosts = 0;
+        const struct smap_node *node;
+        SMAP_FOR_EACH (node, &ls->external_ids) {
+            n_hosts += !strncmp(node->key, NBR_HOST_PREFIX,
+                                strlen(NBR_HOST_PREFIX));
+        }
+        ds_put_format(s, " (%"PRIuSIZE" host%s, %"PRIuSIZE" ports), "
+                      "gateway port ovsnet-gw-%s", n_hosts,
+                      n_hosts == 1 ? "" : "s", ls->n_ports, net->cfg.ovn);
+    } else {
+        ds_put_cstr(s, " (not in the Northbound database)");
+    }
+    const char *error = nbr_network_error(net->id);
+    if (error) {
+        ds_put_format(s, "; cannot join it: %s", error);
+    }
+    ds_put_cstr(s, "\n");
+}
+
+void
+nbr_describe_endpoint(struct ds *s, struct ovsdb_idl *idl,
+                      const struct state_endpoint *ep, bool installed)
+{
+    const struct state_network *net = state_network_find(ep->network_id);
+    if (!net || !net->cfg.ovn) {
+        return;
+    }
+    const struct nbrec_logical_switch_port *lsp = (idl
+                                                   ? nbr_find_lsp(ep->id)
+                                                   : NULL);
+    ds_put_format(s, "    ovn: switch %s, logical port %s", net->cfg.ovn,
+                  lsp ? "in the Northbound database" : "missing");
+    if (lsp && lsp->n_up) {
+        ds_put_format(s, ", up %s", lsp->up[0] ? "true" : "false");
+    }
+    ds_put_format(s, ", %s\n", installed ? "ovn-installed"
+                  : "not installed by ovn-controller yet");
+}
