@@ -11,6 +11,7 @@
 #include "ovsdb/nb-ipam.h"
 #include "ovsdb/nb-reconcile.h"
 #include "ovsdb/ovn-nb-idl.h"
+#include "ovsdb/sb.h"
 #include "ovsdb/state.h"
 #include "smap.h"
 #include "util.h"
@@ -27,6 +28,7 @@ static bool was_connected;
 static unsigned int last_idl_seqno;
 static uint64_t last_state_seqno;
 static uint64_t last_ipam_seqno;
+static unsigned int last_sb_seqno;
 static char *last_system_id;
 
 void
@@ -54,6 +56,7 @@ nb_destroy(void)
         idl = NULL;
         nbr_destroy();
         nbipam_destroy();
+        sb_destroy();
     }
     free(remotes);
     remotes = NULL;
@@ -120,16 +123,18 @@ nb_pass_needed(const char *system_id)
     return (ovsdb_idl_get_seqno(idl) != last_idl_seqno
             || state_seqno() != last_state_seqno
             || nbipam_seqno() != last_ipam_seqno
+            || sb_seqno() != last_sb_seqno
             || dbloop_applied_seqno(&loop) < state_seqno()
             || nullable_string_is_equal(system_id, last_system_id) == false);
 }
 
 void
-nb_run(bool may_write, const char *system_id)
+nb_run(bool may_write, const char *system_id, const char *sb_remotes)
 {
     if (!idl) {
         return;
     }
+    sb_run(sb_remotes);
     ovsdb_idl_run(idl);
     dbloop_run(&loop);
 
@@ -155,6 +160,7 @@ nb_run(bool may_write, const char *system_id)
         last_idl_seqno = ovsdb_idl_get_seqno(idl);
         last_state_seqno = state_seqno();
         last_ipam_seqno = nbipam_seqno();
+        last_sb_seqno = sb_seqno();
         if (!nullable_string_is_equal(system_id, last_system_id)) {
             free(last_system_id);
             last_system_id = xstrdup(system_id);
@@ -167,6 +173,7 @@ nb_commit_and_wait(void)
 {
     if (idl) {
         dbloop_commit_and_wait(&loop, state_seqno());
+        sb_wait();
     }
 }
 

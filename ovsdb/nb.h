@@ -32,8 +32,11 @@ const char *nb_remotes(void);
  * holds the driver's lock), writes what the desired state and the IPAM
  * requests need into a transaction, which nb_commit_and_wait() sends.
  * 'system_id' is this host's chassis name (Open_vSwitch external_ids
- * system-id), or NULL if it has none yet (nothing is written then). */
-void nb_run(bool may_write, const char *system_id);
+ * system-id), or NULL if it has none yet (nothing is written then).
+ * 'sb_remotes' (its external_ids:ovn-remote, or NULL) is where OVN's
+ * chassis are listed (ovsdb/sb): the ports and addresses of a host whose
+ * chassis is gone are reclaimed. */
+void nb_run(bool may_write, const char *system_id, const char *sb_remotes);
 void nb_commit_and_wait(void);
 
 bool nb_is_connected(void);
