@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ovsdb/nb-ipam.h"
@@ -14,6 +15,7 @@
 #include "ovsdb/sb.h"
 #include "ovsdb/state.h"
 #include "smap.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(nb);
@@ -22,6 +24,8 @@ static struct ovsdb_idl *idl;
 static struct dbloop loop;
 static char *remotes;
 static bool was_connected;
+static long long int disconnected_since;  /* When it was last connected,
+                                            * or started. */
 
 /* What the last pass wrote from, so that a pass runs only when something
  * moved: the replica, the desired state, or the IPAM's requests. */
@@ -44,6 +48,7 @@ nb_init(const char *remotes_)
     nbr_register(idl);
     nbipam_register(idl);
     dbloop_init(&loop, idl, "OVN's Northbound database");
+    disconnected_since = time_msec();
     VLOG_INFO("OVN mode: Northbound database %s", remotes);
 }
 
@@ -95,13 +100,15 @@ nb_unavailable(void)
     if (!idl) {
         return xstrdup("ovsnetd runs without --ovn-nb: OVN mode is off");
     }
-    if (nb_is_connected()) {
+    if (nb_is_connected()
+        || time_msec() - disconnected_since < NB_UNREACHABLE_MSEC) {
         return NULL;
     }
     int error = ovsdb_idl_get_last_error(idl);
-    return xasprintf("cannot reach OVN's Northbound database at %s%s%s",
-                     remotes, error ? ": " : "",
-                     error ? ovs_retval_to_string(error) : "");
+    return xasprintf("cannot reach OVN's Northbound database at %s: %s "
+                     "(for %lld s)", remotes,
+                     error ? ovs_retval_to_string(error) : "no answer",
+                     (time_msec() - disconnected_since) / 1000);
 }
 
 uint64_t
@@ -139,13 +146,15 @@ nb_run(bool may_write, const char *system_id, const char *sb_remotes)
     dbloop_run(&loop);
 
     bool connected = nb_is_connected();
+    if (connected) {
+        disconnected_since = time_msec();
+    }
     if (connected != was_connected) {
         if (connected) {
             VLOG_INFO("connected to OVN's Northbound database");
         } else {
-            char *why = nb_unavailable();
-            VLOG_WARN("%s; reconnecting", why);
-            free(why);
+            VLOG_WARN("lost the connection to OVN's Northbound database "
+                      "%s, reconnecting", remotes);
         }
         was_connected = connected;
     }
@@ -174,6 +183,10 @@ nb_commit_and_wait(void)
     if (idl) {
         dbloop_commit_and_wait(&loop, state_seqno());
         sb_wait();
+        if (!nb_is_connected()) {
+            /* The calls waiting for it fail then. */
+            poll_timer_wait_until(disconnected_since + NB_UNREACHABLE_MSEC);
+        }
     }
 }
 
@@ -194,7 +207,8 @@ nb_check(const char *network_id, uint64_t seqno, char **error)
         return NB_FAILED;
     }
     if (!nb_is_connected()) {
-        return NB_WAIT;
+        *error = nb_unavailable();
+        return *error ? NB_FAILED : NB_WAIT;
     }
     return nb_applied_seqno() >= seqno ? NB_DONE : NB_WAIT;
 }

@@ -40,9 +40,16 @@ void nb_run(bool may_write, const char *system_id, const char *sb_remotes);
 void nb_commit_and_wait(void);
 
 bool nb_is_connected(void);
-/* Why the database cannot be used now (for the calls that need it), or
- * NULL if it can: "cannot reach OVN's Northbound database at ...". The
- * caller frees it. */
+
+/* How long the calls that need the database wait for it when it is not
+ * connected (at start, or while the cluster elects a new leader) before
+ * they fail with the reason. */
+#define NB_UNREACHABLE_MSEC 5000
+
+/* Why the database cannot be used (for the calls that need it), or NULL if
+ * it can, or may in a moment: OVN mode is off, or the database has been
+ * out of reach for NB_UNREACHABLE_MSEC ("cannot reach OVN's Northbound
+ * database at ...: Connection refused").  The caller frees it. */
 char *nb_unavailable(void);
 
 struct ovsdb_idl *nb_idl(void);
