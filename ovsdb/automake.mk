@@ -8,6 +8,7 @@ ovsdb_libovsdb_a_SOURCES = \
 	ovsdb/nb-reconcile.c ovsdb/nb-reconcile.h \
 	ovsdb/names.c ovsdb/names.h \
 	ovsdb/persist.c ovsdb/persist.h \
+	ovsdb/sb.c ovsdb/sb.h \
 	ovsdb/reconcile.c ovsdb/reconcile.h \
 	ovsdb/state.c ovsdb/state.h
 
@@ -16,12 +17,21 @@ ovsdb_libovsdb_a_SOURCES = \
 noinst_LIBRARIES += ovsdb/libaddr.a
 ovsdb_libaddr_a_SOURCES = ovsdb/addr.c ovsdb/addr.h
 
-# OVN's Northbound database: its C IDL generated from the schema, as OVN's
-# build does (ovsdb-idlc from the Open vSwitch tree, see m4/ovsnet.m4).
-nodist_ovsdb_libovsdb_a_SOURCES = ovsdb/ovn-nb-idl.c ovsdb/ovn-nb-idl.h
-BUILT_SOURCES += ovsdb/ovn-nb-idl.h ovsdb/ovn-nb-idl.c
-CLEANFILES += ovsdb/ovn-nb-idl.c ovsdb/ovn-nb-idl.h ovsdb/ovn-nb-idl.ovsidl
-EXTRA_DIST += ovsdb/ovn-nb.ovsschema ovsdb/ovn-nb-idl.ann
+# OVN's Northbound and Southbound databases: their C IDLs generated from
+# the schemas, as OVN's build does (ovsdb-idlc from the Open vSwitch tree,
+# see m4/ovsnet.m4).
+nodist_ovsdb_libovsdb_a_SOURCES = \
+	ovsdb/ovn-nb-idl.c ovsdb/ovn-nb-idl.h \
+	ovsdb/ovn-sb-idl.c ovsdb/ovn-sb-idl.h
+BUILT_SOURCES += \
+	ovsdb/ovn-nb-idl.h ovsdb/ovn-nb-idl.c \
+	ovsdb/ovn-sb-idl.h ovsdb/ovn-sb-idl.c
+CLEANFILES += \
+	ovsdb/ovn-nb-idl.c ovsdb/ovn-nb-idl.h ovsdb/ovn-nb-idl.ovsidl \
+	ovsdb/ovn-sb-idl.c ovsdb/ovn-sb-idl.h ovsdb/ovn-sb-idl.ovsidl
+EXTRA_DIST += \
+	ovsdb/ovn-nb.ovsschema ovsdb/ovn-nb-idl.ann \
+	ovsdb/ovn-sb.ovsschema ovsdb/ovn-sb-idl.ann
 
 ovsdb/ovn-nb-idl.ovsidl: ovsdb/ovn-nb.ovsschema ovsdb/ovn-nb-idl.ann
 	$(AM_V_GEN)$(MKDIR_P) ovsdb && \
@@ -30,4 +40,12 @@ ovsdb/ovn-nb-idl.ovsidl: ovsdb/ovn-nb.ovsschema ovsdb/ovn-nb-idl.ann
 ovsdb/ovn-nb-idl.c: ovsdb/ovn-nb-idl.ovsidl
 	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source $< > $@.tmp && mv $@.tmp $@
 ovsdb/ovn-nb-idl.h: ovsdb/ovn-nb-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@
+ovsdb/ovn-sb-idl.ovsidl: ovsdb/ovn-sb.ovsschema ovsdb/ovn-sb-idl.ann
+	$(AM_V_GEN)$(MKDIR_P) ovsdb && \
+	$(OVSDB_IDLC) annotate $(srcdir)/ovsdb/ovn-sb.ovsschema \
+		$(srcdir)/ovsdb/ovn-sb-idl.ann > $@.tmp && mv $@.tmp $@
+ovsdb/ovn-sb-idl.c: ovsdb/ovn-sb-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source $< > $@.tmp && mv $@.tmp $@
+ovsdb/ovn-sb-idl.h: ovsdb/ovn-sb-idl.ovsidl
 	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@

@@ -463,6 +463,12 @@ db_ovn_bridge(void)
 }
 
 const char *
+db_ovn_remote(void)
+{
+    return db_ovs_external_id("ovn-remote");
+}
+
+const char *
 db_ovn_encap_type(void)
 {
     const char *t = db_ovs_external_id("ovn-encap-type");

@@ -115,6 +115,8 @@ const char *db_system_id(void);
 /* OVN's integration bridge (external_ids:ovn-bridge, default br-int) if this
  * host is an OVN chassis (it has external_ids:ovn-remote), else NULL. */
 const char *db_ovn_bridge(void);
+/* external_ids:ovn-remote: OVN's Southbound database, or NULL. */
+const char *db_ovn_remote(void);
 /* external_ids:ovn-encap-type: "geneve" (the default) or "vxlan"... */
 const char *db_ovn_encap_type(void);
 /* Returns true if ovn-controller has installed the flows of Interface

@@ -14,6 +14,7 @@
 #include "ovsdb-idl.h"
 #include "ovsdb/addr.h"
 #include "ovsdb/ovn-nb-idl.h"
+#include "ovsdb/sb.h"
 #include "random.h"
 #include "smap.h"
 #include "sset.h"
@@ -404,10 +405,66 @@ nbipam_run_release_address(struct nbipam_req *r,
     free(key);
 }
 
+/* Returns the host of holder value 'holder' ("SYSTEM_ID TOKEN") in a
+ * new string. */
+static char *
+holder_host(const char *holder)
+{
+    return xmemdup0(holder, strcspn(holder, " "));
+}
+
+/* Gives back what hosts whose chassis is gone (ovsdb/sb) held in pool
+ * 'as': their addresses and their notes; deletes the pool if that leaves
+ * no host and no address. */
+static void
+nbipam_reclaim_set(const struct nbrec_address_set *as, const char *sysid)
+{
+    size_t n_hosts = 0, n_addrs = 0, n_hosts_gone = 0, n_addrs_gone = 0;
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &as->external_ids) {
+        bool is_host = !strncmp(node->key, KEY_HOST_PREFIX,
+                                strlen(KEY_HOST_PREFIX));
+        bool is_addr = !strncmp(node->key, KEY_ADDR_PREFIX,
+                                strlen(KEY_ADDR_PREFIX));
+        char *host = (is_host ? xstrdup(node->key + strlen(KEY_HOST_PREFIX))
+                      : is_addr ? holder_host(node->value) : NULL);
+        bool gone = host && strcmp(host, sysid) && sb_chassis_gone(host);
+
+        n_hosts += is_host;
+        n_addrs += is_addr;
+        n_hosts_gone += is_host && gone;
+        n_addrs_gone += is_addr && gone;
+        if (gone && is_addr) {
+            nbrec_address_set_update_external_ids_delkey(as, node->key);
+            nbrec_address_set_update_addresses_delvalue(
+                as, node->key + strlen(KEY_ADDR_PREFIX));
+        } else if (gone) {
+            nbrec_address_set_update_external_ids_delkey(as, node->key);
+        }
+        free(host);
+    }
+    if (n_hosts_gone || n_addrs_gone) {
+        VLOG_INFO("pool %s: giving back %"PRIuSIZE" addresses of hosts "
+                  "whose chassis is gone", as->name, n_addrs_gone);
+        nbrec_address_set_verify_external_ids(as);
+        if (n_hosts_gone == n_hosts && n_addrs_gone == n_addrs) {
+            nbrec_address_set_delete(as);
+        }
+    }
+}
+
 void
 nbipam_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
            const char *sysid)
 {
+    const struct nbrec_address_set *as_;
+    NBREC_ADDRESS_SET_FOR_EACH (as_, idl) {
+        if (smap_get(&as_->external_ids, KEY_POOL)) {
+            nbipam_reclaim_set(as_, sysid);
+        }
+    }
+
     char *host_key = xasprintf(KEY_HOST_PREFIX "%s", sysid);
     struct shash taken = SHASH_INITIALIZER(&taken);
     struct nbipam_req *r;

@@ -14,6 +14,7 @@
 #include "ovsdb/nb.h"
 #include "ovsdb/ovn-nb-idl.h"
 #include "ovsdb/persist.h"
+#include "ovsdb/sb.h"
 #include "ovsdb/state.h"
 #include "smap.h"
 #include "sset.h"
@@ -326,14 +327,23 @@ nbr_ensure_endpoint(struct ovsdb_idl_txn *txn,
     ds_destroy(&address);
 }
 
+/* Returns true if the ports and note of host 'host' on switches go: this
+ * host's ('sysid') on a switch it no longer uses ('wanted_here' false),
+ * or another host's whose chassis is gone (ovsdb/sb). */
+static bool
+nbr_host_leaves(const char *host, const char *sysid, bool wanted_here)
+{
+    return (!strcmp(host, sysid) ? !wanted_here : sb_chassis_gone(host));
+}
+
 /* Takes this host's note and ports off switches it no longer uses (not in
- * 'wanted'), and deletes a switch no host uses any more; deletes this
- * host's logical ports that no endpoint claims. */
+ * 'wanted'), and those of hosts whose chassis is gone; deletes a switch no
+ * host uses any more; deletes this host's logical ports that no endpoint
+ * claims. */
 static void
 nbr_sweep(struct ovsdb_idl *idl, const struct sset *wanted,
           const char *sysid)
 {
-    char *host_key = xasprintf(NBR_HOST_PREFIX "%s", sysid);
     const struct nbrec_logical_switch *ls;
 
     NBREC_LOGICAL_SWITCH_FOR_EACH (ls, idl) {
@@ -344,32 +354,48 @@ nbr_sweep(struct ovsdb_idl *idl, const struct sset *wanted,
         for (size_t i = 0; i < ls->n_ports; i++) {
             const struct nbrec_logical_switch_port *lsp = ls->ports[i];
             const char *host = smap_get(&lsp->external_ids, "ovsnet-host");
-            if (host && !strcmp(host, sysid)
-                && (!wanted_here || !state_endpoint_find(lsp->name))) {
+            if (host && (nbr_host_leaves(host, sysid, wanted_here)
+                         || (!strcmp(host, sysid)
+                             && !state_endpoint_find(lsp->name)))) {
                 nbrec_logical_switch_update_ports_delvalue(ls, lsp);
             }
         }
-        if (wanted_here || !smap_get(&ls->external_ids, host_key)) {
-            continue;
-        }
 
-        size_t n_hosts = 0;
+        size_t n_hosts = 0, n_leaving = 0;
         const struct smap_node *node;
         SMAP_FOR_EACH (node, &ls->external_ids) {
-            n_hosts += !strncmp(node->key, NBR_HOST_PREFIX,
-                                strlen(NBR_HOST_PREFIX));
+            if (!strncmp(node->key, NBR_HOST_PREFIX,
+                         strlen(NBR_HOST_PREFIX))) {
+                const char *host = node->key + strlen(NBR_HOST_PREFIX);
+                bool leaves = nbr_host_leaves(host, sysid, wanted_here);
+                n_hosts++;
+                n_leaving += leaves;
+                if (leaves) {
+                    VLOG_INFO("logical switch %s: %s leaves it%s", ls->name,
+                              host, strcmp(host, sysid)
+                              ? " (its chassis is gone)" : "");
+                }
+            }
+        }
+        if (!n_leaving) {
+            continue;
         }
         nbrec_logical_switch_verify_external_ids(ls);
-        if (n_hosts > 1) {
-            VLOG_INFO("leaving logical switch %s", ls->name);
-            nbrec_logical_switch_update_external_ids_delkey(ls, host_key);
-        } else {
+        if (n_leaving == n_hosts) {
             VLOG_INFO("deleting logical switch %s: no host uses it any "
                       "more", ls->name);
             nbrec_logical_switch_delete(ls);
+            continue;
+        }
+        SMAP_FOR_EACH (node, &ls->external_ids) {
+            if (!strncmp(node->key, NBR_HOST_PREFIX, strlen(NBR_HOST_PREFIX))
+                && nbr_host_leaves(node->key + strlen(NBR_HOST_PREFIX),
+                                   sysid, wanted_here)) {
+                nbrec_logical_switch_update_external_ids_delkey(ls,
+                                                                node->key);
+            }
         }
     }
-    free(host_key);
 }
 
 void
@@ -435,4 +461,56 @@ nbr_in_replica(struct ovsdb_idl *idl, const char *network_id,
         }
     }
     return ok;
+}
+
+void
+nbr_describe_network(struct ds *s, struct ovsdb_idl *idl,
+                     const struct state_network *net)
+{
+    if (!net->cfg.ovn) {
+        return;
+    }
+    const struct nbrec_logical_switch *ls = (idl
+                                             ? nbr_find_switch(idl,
+                                                               net->cfg.ovn)
+                                             : NULL);
+    ds_put_format(s, "    ovn: logical switch %s", net->cfg.ovn);
+    if (ls) {
+        size_t n_hosts = 0;
+        const struct smap_node *node;
+        SMAP_FOR_EACH (node, &ls->external_ids) {
+            n_hosts += !strncmp(node->key, NBR_HOST_PREFIX,
+                                strlen(NBR_HOST_PREFIX));
+        }
+        ds_put_format(s, " (%"PRIuSIZE" host%s, %"PRIuSIZE" ports), "
+                      "gateway port ovsnet-gw-%s", n_hosts,
+                      n_hosts == 1 ? "" : "s", ls->n_ports, net->cfg.ovn);
+    } else {
+        ds_put_cstr(s, " (not in the Northbound database)");
+    }
+    const char *error = nbr_network_error(net->id);
+    if (error) {
+        ds_put_format(s, "; cannot join it: %s", error);
+    }
+    ds_put_cstr(s, "\n");
+}
+
+void
+nbr_describe_endpoint(struct ds *s, struct ovsdb_idl *idl,
+                      const struct state_endpoint *ep, bool installed)
+{
+    const struct state_network *net = state_network_find(ep->network_id);
+    if (!net || !net->cfg.ovn) {
+        return;
+    }
+    const struct nbrec_logical_switch_port *lsp = (idl
+                                                   ? nbr_find_lsp(ep->id)
+                                                   : NULL);
+    ds_put_format(s, "    ovn: switch %s, logical port %s", net->cfg.ovn,
+                  lsp ? "in the Northbound database" : "missing");
+    if (lsp && lsp->n_up) {
+        ds_put_format(s, ", up %s", lsp->up[0] ? "true" : "false");
+    }
+    ds_put_format(s, ", %s\n", installed ? "ovn-installed"
+                  : "not installed by ovn-controller yet");
 }

@@ -52,6 +52,18 @@ char *nbr_switch_clash(struct ovsdb_idl *idl, const struct state_netcfg *);
 bool nbr_in_replica(struct ovsdb_idl *idl, const char *network_id,
                     const char *endpoint_id, const char *system_id);
 
+/* For the operator (network/list, endpoint/list): appends to 's' a line
+ * on OVN network 'net' (its switch, the hosts that use it, why it cannot
+ * join it), or on endpoint 'ep' of one (its logical port, whether
+ * ovn-controller installed it: 'installed').  Nothing for the others. */
+struct ds;
+struct state_network;
+struct state_endpoint;
+void nbr_describe_network(struct ds *s, struct ovsdb_idl *idl,
+                          const struct state_network *net);
+void nbr_describe_endpoint(struct ds *s, struct ovsdb_idl *idl,
+                           const struct state_endpoint *ep, bool installed);
+
 void nbr_destroy(void);
 
 #endif /* ovsdb/nb-reconcile.h */

@@ -6,13 +6,16 @@
 
 #include <string.h>
 
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ovsdb/nb-ipam.h"
 #include "ovsdb/nb-reconcile.h"
 #include "ovsdb/ovn-nb-idl.h"
+#include "ovsdb/sb.h"
 #include "ovsdb/state.h"
 #include "smap.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(nb);
@@ -21,12 +24,15 @@ static struct ovsdb_idl *idl;
 static struct dbloop loop;
 static char *remotes;
 static bool was_connected;
+static long long int disconnected_since;  /* When it was last connected,
+                                            * or started. */
 
 /* What the last pass wrote from, so that a pass runs only when something
  * moved: the replica, the desired state, or the IPAM's requests. */
 static unsigned int last_idl_seqno;
 static uint64_t last_state_seqno;
 static uint64_t last_ipam_seqno;
+static unsigned int last_sb_seqno;
 static char *last_system_id;
 
 void
@@ -42,6 +48,7 @@ nb_init(const char *remotes_)
     nbr_register(idl);
     nbipam_register(idl);
     dbloop_init(&loop, idl, "OVN's Northbound database");
+    disconnected_since = time_msec();
     VLOG_INFO("OVN mode: Northbound database %s", remotes);
 }
 
@@ -54,6 +61,7 @@ nb_destroy(void)
         idl = NULL;
         nbr_destroy();
         nbipam_destroy();
+        sb_destroy();
     }
     free(remotes);
     remotes = NULL;
@@ -92,13 +100,15 @@ nb_unavailable(void)
     if (!idl) {
         return xstrdup("ovsnetd runs without --ovn-nb: OVN mode is off");
     }
-    if (nb_is_connected()) {
+    if (nb_is_connected()
+        || time_msec() - disconnected_since < NB_UNREACHABLE_MSEC) {
         return NULL;
     }
     int error = ovsdb_idl_get_last_error(idl);
-    return xasprintf("cannot reach OVN's Northbound database at %s%s%s",
-                     remotes, error ? ": " : "",
-                     error ? ovs_retval_to_string(error) : "");
+    return xasprintf("cannot reach OVN's Northbound database at %s: %s "
+                     "(for %lld s)", remotes,
+                     error ? ovs_retval_to_string(error) : "no answer",
+                     (time_msec() - disconnected_since) / 1000);
 }
 
 uint64_t
@@ -120,27 +130,31 @@ nb_pass_needed(const char *system_id)
     return (ovsdb_idl_get_seqno(idl) != last_idl_seqno
             || state_seqno() != last_state_seqno
             || nbipam_seqno() != last_ipam_seqno
+            || sb_seqno() != last_sb_seqno
             || dbloop_applied_seqno(&loop) < state_seqno()
             || nullable_string_is_equal(system_id, last_system_id) == false);
 }
 
 void
-nb_run(bool may_write, const char *system_id)
+nb_run(bool may_write, const char *system_id, const char *sb_remotes)
 {
     if (!idl) {
         return;
     }
+    sb_run(sb_remotes);
     ovsdb_idl_run(idl);
     dbloop_run(&loop);
 
     bool connected = nb_is_connected();
+    if (connected) {
+        disconnected_since = time_msec();
+    }
     if (connected != was_connected) {
         if (connected) {
             VLOG_INFO("connected to OVN's Northbound database");
         } else {
-            char *why = nb_unavailable();
-            VLOG_WARN("%s; reconnecting", why);
-            free(why);
+            VLOG_WARN("lost the connection to OVN's Northbound database "
+                      "%s, reconnecting", remotes);
         }
         was_connected = connected;
     }
@@ -155,6 +169,7 @@ nb_run(bool may_write, const char *system_id)
         last_idl_seqno = ovsdb_idl_get_seqno(idl);
         last_state_seqno = state_seqno();
         last_ipam_seqno = nbipam_seqno();
+        last_sb_seqno = sb_seqno();
         if (!nullable_string_is_equal(system_id, last_system_id)) {
             free(last_system_id);
             last_system_id = xstrdup(system_id);
@@ -167,6 +182,11 @@ nb_commit_and_wait(void)
 {
     if (idl) {
         dbloop_commit_and_wait(&loop, state_seqno());
+        sb_wait();
+        if (!nb_is_connected()) {
+            /* The calls waiting for it fail then. */
+            poll_timer_wait_until(disconnected_since + NB_UNREACHABLE_MSEC);
+        }
     }
 }
 
@@ -187,7 +207,8 @@ nb_check(const char *network_id, uint64_t seqno, char **error)
         return NB_FAILED;
     }
     if (!nb_is_connected()) {
-        return NB_WAIT;
+        *error = nb_unavailable();
+        return *error ? NB_FAILED : NB_WAIT;
     }
     return nb_applied_seqno() >= seqno ? NB_DONE : NB_WAIT;
 }

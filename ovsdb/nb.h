@@ -32,14 +32,24 @@ const char *nb_remotes(void);
  * holds the driver's lock), writes what the desired state and the IPAM
  * requests need into a transaction, which nb_commit_and_wait() sends.
  * 'system_id' is this host's chassis name (Open_vSwitch external_ids
- * system-id), or NULL if it has none yet (nothing is written then). */
-void nb_run(bool may_write, const char *system_id);
+ * system-id), or NULL if it has none yet (nothing is written then).
+ * 'sb_remotes' (its external_ids:ovn-remote, or NULL) is where OVN's
+ * chassis are listed (ovsdb/sb): the ports and addresses of a host whose
+ * chassis is gone are reclaimed. */
+void nb_run(bool may_write, const char *system_id, const char *sb_remotes);
 void nb_commit_and_wait(void);
 
 bool nb_is_connected(void);
-/* Why the database cannot be used now (for the calls that need it), or
- * NULL if it can: "cannot reach OVN's Northbound database at ...". The
- * caller frees it. */
+
+/* How long the calls that need the database wait for it when it is not
+ * connected (at start, or while the cluster elects a new leader) before
+ * they fail with the reason. */
+#define NB_UNREACHABLE_MSEC 5000
+
+/* Why the database cannot be used (for the calls that need it), or NULL if
+ * it can, or may in a moment: OVN mode is off, or the database has been
+ * out of reach for NB_UNREACHABLE_MSEC ("cannot reach OVN's Northbound
+ * database at ...: Connection refused").  The caller frees it. */
 char *nb_unavailable(void);
 
 struct ovsdb_idl *nb_idl(void);

@@ -101,7 +101,8 @@ check_ovn(struct pending *p, const struct state_network *net,
 
     switch (nb_check(net->id, p->seqno, &error)) {
     case NB_FAILED:
-        return verdict_failed(status, msg, 409, error);
+        return verdict_failed(status, msg, nb_is_connected() ? 409 : 503,
+                              error);
     case NB_WAIT:
         p->waiting = "OVN's Northbound database did not take the change";
         return PENDING_WAIT;

@@ -143,8 +143,15 @@ ipam_check(struct pending *p, unsigned int *status, char **msg)
     }
     p->waiting = "OVN's Northbound database did not confirm it";
     switch (nbipam_status(p->aux, &result)) {
-    case NB_WAIT:
+    case NB_WAIT: {
+        char *why = nb_unavailable();
+        if (why) {
+            *status = 503;
+            *msg = why;
+            return PENDING_FAILED;
+        }
         return PENDING_WAIT;
+    }
     case NB_FAILED:
         *status = 409;
         *msg = xstrdup(result);

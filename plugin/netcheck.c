@@ -441,7 +441,10 @@ netcheck_ovn(struct http_request *req, struct state_netcfg *cfg)
         cfg->mtu = NETOPTS_DEFAULT_MTU - (vxlan ? 50 : 58);
     }
 
-    char *clash = nbr_switch_clash(nb_idl(), cfg);
+    /* (Without a connection, the replica may be stale: the reconcile
+     * finds a clash once connected, and the call fails then.) */
+    char *clash = (nb_is_connected() ? nbr_switch_clash(nb_idl(), cfg)
+                   : NULL);
     if (clash) {
         http_request_reply_error(req, 409, "%s", clash);
         free(clash);

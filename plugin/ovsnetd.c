@@ -232,7 +232,7 @@ run_once(struct http_server *http, struct unixctl_server *unixctl,
     sset_clear(gone);
     sset_clear(changed);
     db_commit_and_wait(state_seqno());
-    nb_run(txn && state_is_loaded(), db_system_id());
+    nb_run(txn && state_is_loaded(), db_system_id(), db_ovn_remote());
     nb_commit_and_wait();
 
     unixctl_server_run(unixctl);
