@@ -104,7 +104,7 @@ docker_tests() {
     all=$(sed -n 's/^\t\(tests\/[^ ]*\.sh\).*/\1/p' "$SRCDIR/tests/e2e.mk" \
               | tr '\n' ' ')
     all="${all}tests/test-multihost-docker.sh tests/test-docker-swarm.sh"
-    all="$all tests/test-docker-swarm-ha.sh"
+    all="$all tests/test-docker-swarm-ha.sh tests/test-docker-ovn.sh"
     for t in $all; do
         # shellcheck disable=SC2086
         case " $(echo ${TESTS:-$all}) " in
