@@ -36,6 +36,9 @@
 #   ovn-controller; restart of a host's ovsdb-server; --ovn-nb with no
 #   server behind it: CreateNetwork fails with an error naming it (not a
 #   hang, not a transport error); kill -9 of the NB leader, as the SB's.
+# - Host 3 dies (ovsnetd, ovn-controller, its NB and SB members: kill -9)
+#   and its chassis is deleted: its LSPs and its note on the switch go, the
+#   others' stay, traffic between hosts 1 and 2 flows.
 # - network/list shows the switch, endpoint/list the port, its binding
 #   state and (last check) its chassis.
 # - At the end, nothing of ovsnet's is left in the Northbound database.
@@ -357,9 +360,17 @@ leader_fault() {
     ovn_kill_member "$leader" "$db"
     after_fault "kill -9 of the $db leader (host $leader)" "$leader"
     ovn_setup_host "$leader" > /dev/null
-    wait_until "host $leader's $db member back in the cluster" \
-        eval "ovn_cluster_status $leader $db \
-              | grep -q 'Status: cluster member'"
+    wait_until "host $leader's $db member back, following a leader" \
+        _member_follows "$leader" "$db"
+}
+
+# _member_follows I nb|sb: host I's member is in the cluster and knows its
+# leader (it is caught up).
+_member_follows() {
+    local st
+    st=$(ovn_cluster_status "$1" "$2") || return 1
+    grep -q '^Status: cluster member' <<< "$st" \
+        && grep -Eq '^Leader: ([0-9a-f]{4}|self)' <<< "$st"
 }
 
 leader_fault sb
@@ -411,15 +422,57 @@ check_contains "host 1: endpoint/list, c1" "ovn: switch blue" "$out"
 check_contains "host 1: endpoint/list, c1" "up true, ovn-installed" "$out"
 
 # ---------------------------------------------------------------------------
+log "=== host 3 dies, its chassis is deleted"
+
+gone=$(ovn_chassis_name 3)
+# host_ports CHASSIS: the LSPs whose external_ids:ovsnet-host is CHASSIS
+# (fails if ovn-nbctl does).
+host_ports() {
+    local out
+    out=$(ovn_nbctl --bare --columns=name find Logical_Switch_Port \
+              "external_ids:ovsnet-host=$1") || return 1
+    printf '%s\n' "$out" | grep . || true
+}
+check_int_cmp "host 3's LSPs before" -gt 0 "$(host_ports "$gone" | grep -c .)"
+mh_kill_ovsnetd 3
+for d in ovn-controller ovnnb_db ovnsb_db; do
+    pid=$(ovn_pid 3 "$d") || fail "host 3: no $d running"
+    kill -KILL "$pid"
+done
+for db in nb sb; do
+    wait_until "a leader of the $db cluster without host 3" ovn_leader "$db"
+done
+ovn_sbctl chassis-del "$gone"
+# ovsnetd waits 30 s after a chassis has gone.  (While ovn-nbctl fails,
+# the ports count as there.)
+_h3_has_ports() {
+    local p
+    p=$(host_ports "$gone") || return 0
+    [ -n "$p" ]
+}
+OVSNET_WAIT=90 wait_while "host 3's LSPs after its chassis is gone" \
+    _h3_has_ports
+check_eq "blue's external_ids:ovsnet-host-$gone" "" \
+    "$(nb_get Logical_Switch blue "external_ids:ovsnet-host-$gone")"
+for i in 1 2; do
+    check_eq "blue's external_ids:ovsnet-host-(host $i)" "${NET[$i]}" \
+        "$(nb_get Logical_Switch blue \
+           "external_ids:ovsnet-host-$(ovn_chassis_name "$i")")"
+done
+check_int_cmp "host 1's LSPs" -gt 0 \
+    "$(host_ports "$(ovn_chassis_name 1)" | grep -c .)"
+mh_tcp_ok c1 c2
+
+# ---------------------------------------------------------------------------
 log "=== everything deleted"
 
 for c in $(mh_containers); do
-    case $c in
-        g*) ;;
+    case $c:$(mh_chost "$c") in
+        g*|*:3) ;;
         *) rm_ctr "$c" ;;
     esac
 done
-for i in 1 2 3; do
+for i in 1 2; do
     mh_rpc_ok "$i" NetworkDriver.DeleteNetwork "$(ids_body "${NET[$i]}")"
 done
 wait_while "switch blue after the last DeleteNetwork" ls_exists blue
