@@ -497,7 +497,8 @@ nbr_describe_network(struct ds *s, struct ovsdb_idl *idl,
 
 void
 nbr_describe_endpoint(struct ds *s, struct ovsdb_idl *idl,
-                      const struct state_endpoint *ep, bool installed)
+                      const struct state_endpoint *ep, bool installed,
+                      const char *system_id)
 {
     const struct state_network *net = state_network_find(ep->network_id);
     if (!net || !net->cfg.ovn) {
@@ -511,6 +512,7 @@ nbr_describe_endpoint(struct ds *s, struct ovsdb_idl *idl,
     if (lsp && lsp->n_up) {
         ds_put_format(s, ", up %s", lsp->up[0] ? "true" : "false");
     }
-    ds_put_format(s, ", %s\n", installed ? "ovn-installed"
+    ds_put_format(s, ", %s", installed ? "ovn-installed"
                   : "not installed by ovn-controller yet");
+    ds_put_format(s, " on chassis %s\n", system_id ? system_id : "(none)");
 }

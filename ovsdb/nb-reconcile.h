@@ -54,15 +54,17 @@ bool nbr_in_replica(struct ovsdb_idl *idl, const char *network_id,
 
 /* For the operator (network/list, endpoint/list): appends to 's' a line
  * on OVN network 'net' (its switch, the hosts that use it, why it cannot
- * join it), or on endpoint 'ep' of one (its logical port, whether
- * ovn-controller installed it: 'installed').  Nothing for the others. */
+ * join it), or on endpoint 'ep' of one (its logical port, the chassis
+ * that binds it, this host's 'system_id', and whether ovn-controller
+ * installed it: 'installed').  Nothing for the others. */
 struct ds;
 struct state_network;
 struct state_endpoint;
 void nbr_describe_network(struct ds *s, struct ovsdb_idl *idl,
                           const struct state_network *net);
 void nbr_describe_endpoint(struct ds *s, struct ovsdb_idl *idl,
-                           const struct state_endpoint *ep, bool installed);
+                           const struct state_endpoint *ep, bool installed,
+                           const char *system_id);
 
 void nbr_destroy(void);
 

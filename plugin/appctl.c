@@ -184,7 +184,8 @@ endpoint_list(struct unixctl_conn *conn, int argc, const char *argv[],
             ds_put_format(&s, "    error: %s\n", iface->error);
         }
         nbr_describe_endpoint(&s, nb_idl(), ep,
-                              db_interface_ovn_installed(ep->port));
+                              db_interface_ovn_installed(ep->port),
+                              db_system_id());
         if (ep->n_ports) {
             ds_put_cstr(&s, "    published: ");
             state_ports_format(&s, ep->ports, ep->n_ports);
