@@ -27,6 +27,8 @@ declare -A H_DT
 mh_docker_cleanup() {
     local rc=$? host dt pid cg
     trap - EXIT
+    # The TERMs of other failing subshells of mh_each (see mh_cleanup).
+    trap '' HUP INT TERM
     set +e
     exec 1>&9 2>&9
     # Every dockerd stopped before anything is reaped: docker_reap kills

@@ -282,6 +282,10 @@ ovn_port_chassis() {
 # pidfile is in a host's dir: the OVN ones too).
 ovn_cleanup() {
     local rc=$? i d
+    # As mh_cleanup: every subshell of mh_each that fails sends the main
+    # shell a TERM; the first brought it here, the next ones must not cut
+    # this short (its "exit 143" left every daemon running).
+    trap '' HUP INT TERM
     set +e
     if [ -n "$SANDBOX_DIR" ] && [ -d "$SANDBOX_DIR" ] \
             && { { [ $rc != 0 ] && [ $rc != 77 ]; } || sandbox_failed; }; then
