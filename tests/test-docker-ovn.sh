@@ -15,6 +15,10 @@
 #   once too), their LSPs are gone and the pool holds only what the three
 #   first containers (and the gateway) hold: no address lost, none leaked;
 #   50 more on one host then run again.
+# - Host 3 dies (ovsnetd and ovn-controller killed) and its chassis is
+#   deleted: the address of its container goes back to the pool, its LSP
+#   goes, the others' stay; once back, removing that container leaves
+#   nothing of host 3's.
 set -eu
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/docker-lib.sh"
@@ -125,7 +129,9 @@ run_one() {
             *"OCI runtime create failed"*) ;;
             *) break ;;
         esac
-        log "host $i: $name: runc failed to start it, again: $out"
+        # To the test's own stderr (fd 7, multihost-lib.sh's), not the
+        # caller's error file.
+        log "host $i: $name: runc failed to start it, again: $out" 2>&7
         dkh "$i" rm -f "$name" > /dev/null 2>&1 || true
     done
     echo "$name: $out"
@@ -182,5 +188,50 @@ check_eq "host 1's containers on blue" $((BURST + 1)) \
     "$(printf '%s\n' "$all" | grep -c .)"
 check_eq "addresses given twice" "" "$(printf '%s\n' "$all" | sort | uniq -d)"
 mh_fetch_across 2 c2 1 c1 "${IP[1]}"
+
+# ---------------------------------------------------------------------------
+log "=== host 3 dies: its address is given back once its chassis is gone"
+
+gone=$(ovn_chassis_name 3)
+# pool_note IP: the pool's note on who holds IP (nothing if none).
+pool_note() {
+    local uuid
+    for uuid in $(ovn_nbctl --bare --columns=_uuid list Address_Set); do
+        ovn_nbctl --if-exists get Address_Set "$uuid" \
+            "external_ids:ovsnet-addr-$1" | tr -d '"'
+    done
+}
+# The note: "CHASSIS POOL-ID".
+check_match "holder of c3's ${IP[3]} in the pool" "^${gone//./\\.}( |\$)" \
+    "$(pool_note "${IP[3]}")"
+mh_kill_ovsnetd 3
+pid=$(ovn_pid 3 ovn-controller) || fail "no ovn-controller on host 3"
+kill -KILL "$pid"
+wait_while "host 3's ovn-controller" pid_alive "$pid"
+ovn_sbctl chassis-del "$gone"
+# ovsnetd waits 30 s after a chassis has gone.
+_c3_held() {
+    pool_addresses | grep -Fqx "${IP[3]}"
+}
+OVSNET_WAIT=90 wait_while "c3's ${IP[3]} in the pool" _c3_held
+check_eq "holder of ${IP[3]} in the pool" "" "$(pool_note "${IP[3]}")"
+check_nomatch "LSPs of blue" "^$(dkh 3 inspect \
+    -f '{{.NetworkSettings.Networks.blue.EndpointID}}' c3)\$" \
+    "$(blue_ports)"
+for i in 1 2; do
+    printf '%s\n' "$(pool_addresses)" | grep -Fqx "${IP[$i]}" \
+        || fail "c$i's ${IP[$i]} left the pool with host 3"
+done
+mh_fetch_across 1 c1 2 c2 "${IP[2]}"
+
+log "--- host 3 back; c3 removed"
+ovn_setup_host 3 > /dev/null
+ovn_wait_chassis 3
+_start_ovsnetd 3
+dkh_ok 3 rm -f c3 > /dev/null
+check_eq "LSPs of host 3" "" \
+    "$(ovn_nbctl --bare --columns=name find Logical_Switch_Port \
+       "external_ids:ovsnet-host=$gone")"
+check_eq "holder of ${IP[3]} in the pool" "" "$(pool_note "${IP[3]}")"
 
 log "done"
