@@ -36,10 +36,12 @@
 #                             logical switch, TCP across every pair, the
 #                             gateway, NAT, no flooding, port security,
 #                             refusals, faults (NB/SB leaders, ovsnetd,
-#                             ovn-controller, ovsdb-server killed)
-#   test-docker-ovn           the same with a dockerd per host and
-#                             --ipam-driver ovs: 3 x 50 docker run at once,
-#                             unique addresses, none lost
+#                             ovn-controller, ovsdb-server killed, a host
+#                             dead and its chassis deleted)
+#   test-docker-ovn           a dockerd per host and --ipam-driver ovs: TCP
+#                             across hosts, 3 x 50 docker run at once,
+#                             unique addresses, none lost, those of a dead
+#                             host given back
 #   test-docker-swarm-ha      four hosts, three of them managers: a GRE
 #                             network on a VLAN, a worker joining, -p, a
 #                             dockerd restart, a node leaving, a plugin
