@@ -41,25 +41,10 @@ check_gateway(const char *what, size_t i, const char *pool_s,
                          pool_s);
     }
 
-    /* Whether the bits past the prefix are all 0, all 1. */
-    unsigned int n_bits = 8 * addr_len(gw);
-    const uint8_t *bytes = (const uint8_t *) &gw->in6;
-    bool zeros = true, ones = true;
-    for (unsigned int bit = gw->plen; bit < n_bits; bit++) {
-        bool set = (bytes[bit / 8] >> (7 - bit % 8)) & 1;
-        zeros &= !set;
-        ones &= set;
-    }
-    if (gw->plen + 1 < n_bits) {
-        if (zeros) {
-            return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is the network "
-                             "address of pool %.80s", what, i, gw_s, pool_s);
-        }
-        if (ones && gw->family == AF_INET) {
-            return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is the "
-                             "broadcast address of pool %.80s", what, i,
-                             gw_s, pool_s);
-        }
+    const char *edge = addr_subnet_edge(gw);
+    if (edge) {
+        return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is %s of pool "
+                         "%.80s", what, i, gw_s, edge, pool_s);
     }
     return NULL;
 }
