@@ -13,6 +13,7 @@
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
 #include "plugin/json-get.h"
+#include "plugin/provopts.h"
 #include "util.h"
 
 static bool
@@ -189,7 +190,13 @@ parse_vxlan_device(const char *value, enum state_vxlan_device *device)
 static char *
 parse_option(const char *key, const char *value, struct state_netcfg *cfg)
 {
-    if (!strcmp(key, NETOPTS_BRIDGE)) {
+    char *prov_error;
+
+    if (provopts_parse_option(key, value, cfg, &prov_error)) {
+        if (prov_error) {
+            return prov_error;
+        }
+    } else if (!strcmp(key, NETOPTS_BRIDGE)) {
         const char *why = names_ifname_error(value);
         if (why) {
             return xasprintf("option %s=%.80s: a bridge name %s",
@@ -265,7 +272,9 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
                          NETOPTS_DATAPATH ", " NETOPTS_MTU ", "
                          NETOPTS_TUNNEL ", " NETOPTS_VNI ", " NETOPTS_PEERS
                          ", " NETOPTS_LOCAL_IP ", " NETOPTS_NAT ", "
-                         NETOPTS_VXLAN_DEVICE ", " NETOPTS_SWARM_NODES ")",
+                         NETOPTS_VXLAN_DEVICE ", " NETOPTS_SWARM_NODES ", "
+                         PROVOPTS_UPLINK ", " PROVOPTS_UPLINK_FORCE ", "
+                         PROVOPTS_HOST_IP ")",
                          key, value);
     } else {
         return NULL;            /* Not ours: Docker's business. */
@@ -415,6 +424,9 @@ netopts_parse(const struct json *req, const char *network_id,
     error = parse_generic_options(generic, cfg);
     if (!error) {
         error = check_tunnel(cfg);
+    }
+    if (!error) {
+        error = provopts_check(cfg);
     }
     if (error) {
         return error;
