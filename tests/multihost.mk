@@ -20,6 +20,12 @@
 #                             userspace TSO, underlay on eth1; the same
 #                             on br-phy; IPv6 on br-phy without TSO
 #   test-multihost-stt        bad tunnel options, STT, ovs.local_ip
+#   test-multihost-provider   provider networks (ovs.uplink): VLANs of a
+#                             physical switch (a VLAN-filtering Linux
+#                             bridge) with the LAN's router as gateway,
+#                             across three hosts, no tunnel, no NAT; next
+#                             to an overlay and a NATed network on one
+#                             bridge; bad uplinks; restart
 #   test-multihost-swarm      ovsnetd as a swarm (global-scope) driver,
 #                             fed the calls Docker's swarm makes
 #   test-multihost-docker     two real Docker daemons on two hosts
@@ -46,6 +52,7 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-kvxlan-brphy.sh \
 	tests/test-multihost-kvxlan6.sh \
 	tests/test-multihost-stt.sh \
+	tests/test-multihost-provider.sh \
 	tests/test-multihost-swarm.sh \
 	tests/test-multihost-docker.sh \
 	tests/test-docker-swarm.sh \
