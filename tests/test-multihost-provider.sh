@@ -40,72 +40,14 @@
 set -eu
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/multihost-lib.sh"
+. "$top_srcdir/tests/provider-lib.sh"
 
 mh_setup 3
 
 # ---------------------------------------------------------------------------
 log "=== the physical network: switch, router, outside"
 
-# This kernel's Linux bridge cannot filter VLANs, and it has neither 8021q
-# nor tc's vlan action: the 802.1Q switch is an Open vSwitch of its own, in
-# namespace "sw" (trunk ports with "trunks", an access port with "tag"),
-# which knows nothing of the hosts'.
-sandbox_host sw
-SW=$NS
-in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-    net.ipv6.conf.default.disable_ipv6=1 > /dev/null 2>&1 || true
-ovs_start
-vsctl add-br sw -- set Bridge sw datapath_type=netdev
-sandbox_host ""
-ROUTER=$(sandbox_netns router)
-OUTSIDE=$(sandbox_netns outside)
-PHYS_MTU=1450
-for ns in "$ROUTER" "$OUTSIDE"; do
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-        net.ipv6.conf.default.disable_ipv6=1 > /dev/null 2>&1 || true
-done
-
-# sw_vsctl ARGS...: ovs-vsctl on the switch.
-sw_vsctl() {
-    ovs-vsctl --db="unix:$SANDBOX_DIR/sw/db.sock" --timeout="$OVSNET_WAIT" "$@"
-}
-
-# sw_port PORT SETTINGS...: PORT on the switch, up, with "ovs-vsctl set
-# Port" SETTINGS.
-sw_port() {
-    local port=$1
-    shift
-    ip -n "$SW" link set "$port" mtu "$PHYS_MTU" up
-    sw_vsctl add-port sw "$port" -- set Port "$port" "$@"
-}
-
-for i in 1 2 3; do
-    ip -n "$SW" link add "swp$i" type veth peer name eth2 netns "$(mh_ns "$i")"
-    sw_port "swp$i" trunks=100,200
-    # An uplink as an operator's host has it: up, no address.
-    ip netns exec "$(mh_ns "$i")" sysctl -qw net.ipv6.conf.eth2.disable_ipv6=1
-    ip -n "$(mh_ns "$i")" link set eth2 mtu "$PHYS_MTU" up
-done
-
-# The router: an access port of VLAN 100 (untagged on its side).
-ip -n "$SW" link add swr type veth peer name lan0 netns "$ROUTER"
-sw_port swr tag=100
-ip -n "$ROUTER" link set lan0 mtu "$PHYS_MTU" up
-ip -n "$ROUTER" addr add 203.0.113.1/25 dev lan0
-ip -n "$ROUTER" link add wan0 type veth peer name eth0 netns "$OUTSIDE"
-ip -n "$ROUTER" addr add 203.0.113.129/26 dev wan0
-ip -n "$ROUTER" link set wan0 up
-ip netns exec "$ROUTER" sysctl -qw net.ipv4.ip_forward=1
-ip -n "$OUTSIDE" addr add 203.0.113.130/26 dev eth0
-ip -n "$OUTSIDE" link set eth0 up
-ip -n "$OUTSIDE" route add default via 203.0.113.129
-# The userspace datapath reads frames from eth2 without their offload
-# metadata: what the router and the outside send must carry full checksums
-# (a real NIC delivers them so).
-ip netns exec "$ROUTER" ethtool -K lan0 tx off > /dev/null
-ip netns exec "$ROUTER" ethtool -K wan0 tx off > /dev/null
-ip netns exec "$OUTSIDE" ethtool -K eth0 tx off > /dev/null
-ROUTER_MAC=$(ip -n "$ROUTER" -j link show lan0 | jq -r '.[0].address')
+prov_physical_network 3
 
 # On host 2 the uplink is the operator's port of br-up already.
 mh_vsctl 2 add-br br-up -- set Bridge br-up datapath_type=netdev \
@@ -159,31 +101,6 @@ refused_on_1() {
 # port_col I PORT COLUMN
 port_col() {
     mh_vsctl "$1" --no-wait --if-exists get Port "$2" "$3"
-}
-
-# capture_start NETNS DEV FILE [FILTER]: tcpdump in the background until
-# capture_stop FILE; waits until it listens.
-capture_start() {
-    local ns=$1 dev=$2 file=$3
-    shift 3
-    mh_bg nsenter --net="/run/netns/$ns" tcpdump --immediate-mode -s 200 -Unn -i "$dev" \
-        -w "$file" "$@" 2> "$file.err"
-    echo "$MH_BG_PID" > "$file.pid"
-    wait_until "tcpdump on $dev to listen" grep -q 'listening on' "$file.err"
-}
-
-capture_stop() {
-    local pid
-    pid=$(cat "$1.pid")
-    sleep 0.3
-    kill -INT "$pid" 2> /dev/null
-    wait "$pid" 2> /dev/null || true
-}
-
-# capture_read FILE: the captured frames, one a line, with their Ethernet
-# headers (VLAN tags included).
-capture_read() {
-    tcpdump -r "$1" -enn 2> /dev/null
 }
 
 # arp_replies NAME ADDRESS: the MACs that answer container NAME's three
