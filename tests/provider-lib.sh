@@ -12,8 +12,9 @@
 #            VLANs, and it has neither 8021q nor tc's vlan action, so it is
 #            an Open vSwitch of its own (ovsdb-server and ovs-vswitchd in
 #            $SANDBOX_DIR/sw, namespace $SW), which knows nothing of the
-#            hosts': bridge "sw", a trunk port "swpI" (VLANs 100 and 200)
-#            to each host's second uplink eth2 (up, no address, IPv6 off),
+#            hosts': bridge "sw", a trunk port "swpI" (VLANs 100 and 200
+#            tagged, 50 untagged: the native VLAN) to each host's second
+#            uplink eth2 (up, no address, IPv6 off),
 #            and an access port "swr" of VLAN 100 to the router.
 #   router   $ROUTER: lan0 203.0.113.1/25 (MAC $ROUTER_MAC) on VLAN 100,
 #            wan0 203.0.113.129/26, forwarding.
@@ -72,7 +73,8 @@ prov_physical_network() {
     for ((i = 1; i <= n; i++)); do
         ip -n "$SW" link add "swp$i" type veth peer name eth2 \
             netns "$(mh_ns "$i")"
-        _prov_sw_port "swp$i" trunks=100,200
+        _prov_sw_port "swp$i" trunks=50,100,200 tag=50 \
+            vlan_mode=native-untagged
         # An uplink as an operator's host has it: up, no address.
         ip netns exec "$(mh_ns "$i")" \
             sysctl -qw net.ipv6.conf.eth2.disable_ipv6=1

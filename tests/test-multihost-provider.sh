@@ -29,6 +29,8 @@
 # - VLAN 200 on the same uplinks: its containers reach each other, and not
 #   VLAN 100's: their ARP requests leave host 1 tagged 200 and reach
 #   neither the router nor a VLAN 100 container.
+# - The untagged network (no ovs.vlan) on the same uplinks, the switch's
+#   native VLAN: its containers reach each other, and not VLAN 100's.
 # - On host 1, on the same bridge, an overlay (vxlan) network on VLAN 300
 #   and a NATed network on VLAN 400: each works, none reaches the others at
 #   L2, and the switch never gets a frame of VLAN 300, 400 or untagged from
@@ -62,12 +64,12 @@ NOV=$(gen_id a300)
 NNAT=$(gen_id a400)
 
 # provider_generic VLAN [KEY=VALUE...]: the -o options of a provider network
-# on VLAN of eth2, on bridge br-up.
+# on VLAN of eth2 (untagged if VLAN is empty), on bridge br-up.
 provider_generic() {
     local vlan=$1
     shift
-    mh_json_set "$(jq -nc --arg v "$vlan" '{"ovs.bridge": "br-up",
-                  "ovs.uplink": "eth2", "ovs.vlan": $v}')" "$@"
+    mh_json_set '{"ovs.bridge": "br-up", "ovs.uplink": "eth2"}' \
+        "ovs.vlan=$vlan" "$@"
 }
 
 # create_on I ID POOL GW: CreateNetwork of ID on host I, with the -o
@@ -338,6 +340,21 @@ check_eq "frames from host 1 of another VLAN than 100 and 200, or untagged" \
     0 "$n"
 
 # ---------------------------------------------------------------------------
+log "=== the untagged network (no ovs.vlan) on the same uplinks"
+
+# The switch's native VLAN of the trunks (50) carries it.
+NU=$(gen_id a0)
+GENERIC=$(provider_generic "") create_on 1 "$NU" 203.0.113.224/28 203.0.113.225/28
+GENERIC=$(provider_generic "") create_on 2 "$NU" 203.0.113.224/28 203.0.113.225/28
+check_eq "host 1: eth2 trunks VLAN 0 (untagged) too" "[0, 100, 200]" \
+    "$(port_col 1 eth2 trunks)"
+mh_container 1 h1u "$NU" "$(gen_id b11)" 203.0.113.231/28
+mh_container 2 h2u "$NU" "$(gen_id b21)" 203.0.113.232/28
+mh_tcp_ok h1u h2u
+check_eq "h1u gets no ARP answer from h2c1 (VLAN 100)" "" \
+    "$(arp_replies h1u 203.0.113.21)"
+
+# ---------------------------------------------------------------------------
 log "=== restart"
 
 mh_kill_ovsnetd 1
@@ -345,22 +362,25 @@ mh_vsctl 1 del-port br-up eth2
 mh_start_ovsnetd 1
 wait_until "host 1: eth2 back on br-up" \
     sh -c "ovs-vsctl --db=unix:$(mh_dir 1)/db.sock port-to-br eth2 | grep -qx br-up"
-wait_until "host 1: eth2 trunks VLANs 100 and 200 again" \
-    sh -c "ovs-vsctl --db=unix:$(mh_dir 1)/db.sock get Port eth2 trunks | grep -qx '\[100, 200\]'"
+wait_until "host 1: eth2 trunks VLANs 0, 100 and 200 again" \
+    sh -c "ovs-vsctl --db=unix:$(mh_dir 1)/db.sock get Port eth2 trunks | grep -qx '\[0, 100, 200\]'"
 check_contains "host 1 after restart: network/list" "uplink: eth2 (added by ovsnet)" \
     "$(mh_appctl 1 network/list)"
 mh_tcp_ok h1c1 h2c1
 mh_tcp_ok h1v200 h2v200
+mh_tcp_ok h2u h1u
 mh_ping_ok h1c1 203.0.113.1
 
 # ---------------------------------------------------------------------------
 log "=== deleting the networks"
 
-for c in h1c1 h1v200 h2c1 h2v200; do
+for c in h1c1 h1v200 h1u h2c1 h2v200 h2u; do
     mh_rpc_ok "$(mh_chost "$c")" NetworkDriver.DeleteEndpoint \
         "{\"NetworkID\": \"$(awk -v n="$c" '$1 == n {print $5}' "$SANDBOX_DIR/containers")\", \"EndpointID\": \"$(mh_cep "$c")\"}"
 done
-mh_rpc_ok 1 NetworkDriver.DeleteNetwork "{\"NetworkID\": \"$N200\"}"
+for n in "$N200" "$NU"; do
+    mh_rpc_ok 1 NetworkDriver.DeleteNetwork "{\"NetworkID\": \"$n\"}"
+done
 wait_until "host 1: eth2 trunks VLAN 100 only" \
     sh -c "ovs-vsctl --db=unix:$(mh_dir 1)/db.sock get Port eth2 trunks | grep -qx '\[100\]'"
 mh_rpc_ok 1 NetworkDriver.DeleteNetwork "{\"NetworkID\": \"$N100\"}"
@@ -368,7 +388,7 @@ check_eq "host 1: eth2 removed (ovsnet added it)" "" \
     "$(mh_vsctl 1 --no-wait --if-exists port-to-br eth2 2> /dev/null || true)"
 check_eq "host 1: br-up stays (the other networks)" br-up \
     "$(mh_vsctl 1 --no-wait br-exists br-up && echo br-up)"
-for n in "$N100" "$N200"; do
+for n in "$N100" "$N200" "$NU"; do
     mh_rpc_ok 2 NetworkDriver.DeleteNetwork "{\"NetworkID\": \"$n\"}"
 done
 check_eq "host 2: the operator's eth2 stays" br-up "$(mh_vsctl 2 port-to-br eth2)"
