@@ -111,7 +111,7 @@ log "--- docker network rm takes eth2 off the bridge"
 dkh_ok 1 rm -f c1 > /dev/null
 dkh_ok 1 network rm lan100 > /dev/null
 check_eq "host 1: eth2 off br-up" "" \
-    "$(mh_vsctl 1 --no-wait --if-exists port-to-br eth2 2> /dev/null || true)"
+    "$(mh_vsctl 1 --no-wait port-to-br eth2 2> /dev/null || true)"
 mh_ping_across 2 c2 203.0.113.1
 
 log "done"

@@ -37,8 +37,8 @@
 #   host 1.
 # - Restart: kill -9 of ovsnetd, and the uplink port deleted behind its
 #   back: everything comes back.  network/list shows the uplink and mode.
-# - Deleting the networks removes the uplink port ovsnet added, and leaves
-#   the operator's.
+# - Deleting the networks, and ovsnet/cleanup, remove the uplink port ovsnet
+#   added (never the interface), and leave the operator's.
 set -eu
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/multihost-lib.sh"
@@ -385,12 +385,25 @@ wait_until "host 1: eth2 trunks VLAN 100 only" \
     sh -c "ovs-vsctl --db=unix:$(mh_dir 1)/db.sock get Port eth2 trunks | grep -qx '\[100\]'"
 mh_rpc_ok 1 NetworkDriver.DeleteNetwork "{\"NetworkID\": \"$N100\"}"
 check_eq "host 1: eth2 removed (ovsnet added it)" "" \
-    "$(mh_vsctl 1 --no-wait --if-exists port-to-br eth2 2> /dev/null || true)"
+    "$(mh_vsctl 1 --no-wait port-to-br eth2 2> /dev/null || true)"
 check_eq "host 1: br-up stays (the other networks)" br-up \
     "$(mh_vsctl 1 --no-wait br-exists br-up && echo br-up)"
 for n in "$N100" "$N200" "$NU"; do
     mh_rpc_ok 2 NetworkDriver.DeleteNetwork "{\"NetworkID\": \"$n\"}"
 done
 check_eq "host 2: the operator's eth2 stays" br-up "$(mh_vsctl 2 port-to-br eth2)"
+
+# ovsnet/cleanup takes the uplink it added off the bridge (host 3 still has
+# its network and container); the interfaces themselves stay.
+has_eth2_port() {
+    [ -n "$(mh_vsctl "$1" --no-wait port-to-br eth2 2> /dev/null)" ]
+}
+has_eth2_port 3 || fail "host 3: eth2 not on a bridge before ovsnet/cleanup"
+mh_appctl 3 ovsnet/cleanup > /dev/null
+wait_while "host 3: eth2 on a bridge after ovsnet/cleanup" has_eth2_port 3
+for i in 1 3; do
+    link_exists eth2 "$(mh_ns "$i")" \
+        || fail "host $i: interface eth2 is gone, it must stay"
+done
 
 log "done"
