@@ -206,7 +206,14 @@ start_ovsnetd() {
             wait_for 30 "ovsnetd to stop" eval '! pidfile_alive "$pidfile"'
         fi
         say "starting ovsnetd"
-        "$SBINDIR/ovsnetd" --detach --pidfile --log-file \
+        # The settings the systemd unit reads (e.g. OVSNET_OVN_NB).
+        ( if [ -r /etc/default/ovsnetd ]; then
+              set -a
+              # shellcheck disable=SC1091
+              . /etc/default/ovsnetd
+              set +a
+          fi
+          exec "$SBINDIR/ovsnetd" --detach --pidfile --log-file ) \
             || die "ovsnetd did not start: see /var/log/openvswitch/ovsnetd.log"
     fi
     wait_for $WAIT "ovsnetd's socket $SOCKET" test -S "$SOCKET"

@@ -52,6 +52,20 @@ lib/.libs/libopenvswitch.a and lib/vswitch-idl.h); run contrib/ovs-build-tree])
     ovs_version=`sed -n 's/^#define PACKAGE_VERSION "\(.*\)"/\1/p' "$OVS_BUILD/config.h"`
     AC_MSG_NOTICE([Open vSwitch version: $ovs_version])
   fi
+  dnl ovsdb-idlc generates the IDL of OVN's Northbound database, as OVN's
+  dnl own build does: the one in PATH where a distribution ships it, else
+  dnl the source tree's, run with its Python library.
+  AC_PATH_PROG([OVSDB_IDLC_PROG], [ovsdb-idlc])
+  AM_PATH_PYTHON([3], [], [:])
+  if test -n "$OVSDB_IDLC_PROG"; then
+    OVSDB_IDLC=$OVSDB_IDLC_PROG
+  elif test -n "$OVS_SOURCE" && test "$PYTHON" != ":"; then
+    OVSDB_IDLC="PYTHONPATH=$OVS_SOURCE/python PYTHONDONTWRITEBYTECODE=yes $PYTHON $OVS_SOURCE/ovsdb/ovsdb-idlc.in"
+  else
+    AC_MSG_ERROR([no ovsdb-idlc: install Open vSwitch's ovsdb-idlc, or give
+--with-ovs-source=DIR and python3])
+  fi
+  AC_SUBST([OVSDB_IDLC])
   AC_SUBST([OVS_SOURCE])
   AC_SUBST([OVS_BUILD])
   AC_SUBST([OVS_CFLAGS])

@@ -15,6 +15,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "ovsdb/dbloop.h"
 #include "ovsdb/names.h"
 #include "ovsdb/persist.h"
 #include "ovsdb/state.h"
@@ -25,31 +26,8 @@
 
 VLOG_DEFINE_THIS_MODULE(db);
 
-static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
-
-/* The IDL and its transactions, as OVS's ovsdb_idl_loop keeps them, except
- * that a transaction that fails is looked at before it is destroyed: see
- * db_last_txn(). */
 static struct ovsdb_idl *idl;
-static struct ovsdb_idl_txn *open_txn;      /* For the caller to fill. */
-static struct ovsdb_idl_txn *committing_txn;  /* Sent, not answered. */
-static unsigned int precommit_seqno;        /* The IDL's, when it was sent. */
-static uint64_t committing_seqno;           /* state_seqno() it carries. */
-static uint64_t committing_base;            /* applied_seqno then. */
-static unsigned int skip_seqno;             /* No transaction while the
-                                             * IDL's seqno is this one
-                                             * (after TXN_TRY_AGAIN). */
-static uint64_t applied_seqno;              /* See db_applied_seqno(). */
-
-/* After TXN_ERROR, the same desired state is not sent again until it
- * changes, the database changes, or DB_ERROR_RETRY_MSEC pass. */
-#define DB_ERROR_RETRY_MSEC 5000
-static bool error_hold;
-static uint64_t error_seqno;
-static unsigned int error_idl_seqno;
-static long long int error_retry_at;
-
-static struct db_txn_result last_txn;
+static struct dbloop loop;      /* Its transactions. */
 
 static bool initialized;
 static bool was_connected;
@@ -129,6 +107,7 @@ db_init(const char *remote)
     lock_name = names_lock();
     ovsdb_idl_set_lock(idl, lock_name);
 
+    dbloop_init(&loop, idl, "the database");
     initialized = true;
 }
 
@@ -136,18 +115,9 @@ void
 db_destroy(void)
 {
     if (initialized) {
-        if (open_txn) {
-            ovsdb_idl_txn_destroy(open_txn);
-            open_txn = NULL;
-        }
-        if (committing_txn) {
-            ovsdb_idl_txn_destroy(committing_txn);
-            committing_txn = NULL;
-        }
+        dbloop_destroy(&loop);
         ovsdb_idl_destroy(idl);
         idl = NULL;
-        free(last_txn.error);
-        memset(&last_txn, 0, sizeof last_txn);
         free(lock_name);
         lock_name = NULL;
         initialized = false;
@@ -164,116 +134,6 @@ bool
 db_is_connected(void)
 {
     return ovsdb_idl_is_connected(idl) && ovsdb_idl_has_ever_connected(idl);
-}
-
-/* Turns the error of a failed transaction, as the IDL keeps it (the JSON of
- * the server's answer, {"error": ..., "details": ...}), into a message for
- * people: "constraint violation: Transaction causes...". */
-static char *
-db_error_text(const char *error)
-{
-    struct json *j = json_from_string(error);
-    char *text = NULL;
-
-    if (j->type == JSON_OBJECT) {
-        const struct json *e = shash_find_data(json_object(j), "error");
-        const struct json *d = shash_find_data(json_object(j), "details");
-        if (e && e->type == JSON_STRING) {
-            text = (d && d->type == JSON_STRING
-                    ? xasprintf("%s: %s", json_string(e), json_string(d))
-                    : xstrdup(json_string(e)));
-        }
-    }
-    json_destroy(j);
-    return text ? text : xstrdup(error);
-}
-
-/* Records what became of 'committing_txn', which finished with 'status',
- * and destroys it. */
-static void
-db_txn_finished(enum ovsdb_idl_txn_status status)
-{
-    struct db_txn_result *r = &last_txn;
-
-    free(r->error);
-    r->error = NULL;
-    r->serial++;
-    r->seqno = committing_seqno;
-    r->base_seqno = committing_base;
-
-    switch (status) {
-    case TXN_SUCCESS:
-    case TXN_UNCHANGED:
-        r->status = DB_TXN_COMMITTED;
-        error_hold = false;
-        if (committing_seqno > applied_seqno) {
-            applied_seqno = committing_seqno;
-            /* Work may have waited for this commit.  Not otherwise: the
-             * transaction opened at every iteration commits unchanged
-             * when there is nothing to write, and waking for that would
-             * spin the loop. */
-            poll_immediate_wake();
-        }
-        break;
-
-    case TXN_TRY_AGAIN:
-        /* Again once the database has moved from what it was when the
-         * transaction was sent (it may have already). */
-        r->status = DB_TXN_RETRY;
-        skip_seqno = precommit_seqno;
-        if (ovsdb_idl_get_seqno(idl) != skip_seqno) {
-            poll_immediate_wake();
-        }
-        break;
-
-    case TXN_ABORTED:
-    case TXN_NOT_LOCKED:
-    case TXN_ERROR:
-    case TXN_UNCOMMITTED:
-    case TXN_INCOMPLETE:
-    default:
-        r->status = DB_TXN_ERROR;
-        r->error = db_error_text(ovsdb_idl_txn_get_error(committing_txn));
-        VLOG_WARN_RL(&rl, "the database refused the transaction for "
-                     "desired state %"PRIu64": %s", committing_seqno,
-                     r->error);
-        error_hold = true;
-        error_seqno = committing_seqno;
-        error_idl_seqno = precommit_seqno;
-        error_retry_at = time_msec() + DB_ERROR_RETRY_MSEC;
-        break;
-    }
-    ovsdb_idl_txn_destroy(committing_txn);
-    committing_txn = NULL;
-}
-
-/* Looks at the transaction in flight, if any. */
-static void
-db_check_committing(void)
-{
-    if (committing_txn) {
-        enum ovsdb_idl_txn_status status;
-        status = ovsdb_idl_txn_commit(committing_txn);
-        if (status != TXN_INCOMPLETE) {
-            db_txn_finished(status);
-        }
-    }
-}
-
-/* Returns true if a transaction may be opened now. */
-static bool
-db_may_open_txn(void)
-{
-    if (committing_txn || ovsdb_idl_get_seqno(idl) == skip_seqno) {
-        return false;
-    }
-    if (error_hold
-        && state_seqno() == error_seqno
-        && ovsdb_idl_get_seqno(idl) == error_idl_seqno
-        && time_msec() < error_retry_at) {
-        return false;
-    }
-    return true;
 }
 
 /* Logs what the database says of the lock, and returns true if this ovsnetd
@@ -301,7 +161,7 @@ struct ovsdb_idl_txn *
 db_run(void)
 {
     ovsdb_idl_run(idl);
-    db_check_committing();
+    dbloop_run(&loop);
 
     bool connected = db_is_connected();
     if (connected && !was_connected) {
@@ -317,32 +177,13 @@ db_run(void)
     }
     was_ready = ready;
 
-    if (ready && !open_txn && db_may_open_txn()) {
-        open_txn = ovsdb_idl_txn_create(idl);
-        ovsdb_idl_txn_add_comment(open_txn, "%s", program_name);
-    }
-    return ready ? open_txn : NULL;
+    return ready ? dbloop_open(&loop, state_seqno()) : NULL;
 }
 
 void
 db_commit_and_wait(uint64_t seqno)
 {
-    if (open_txn) {
-        committing_txn = open_txn;
-        open_txn = NULL;
-        committing_seqno = seqno;
-        committing_base = applied_seqno;
-        precommit_seqno = ovsdb_idl_get_seqno(idl);
-        db_check_committing();
-    }
-    if (error_hold) {
-        if (seqno != error_seqno) {
-            /* The desired state moved on from the refused one. */
-            poll_immediate_wake();
-        }
-        poll_timer_wait_until(error_retry_at);
-    }
-    ovsdb_idl_wait(idl);
+    dbloop_commit_and_wait(&loop, seqno);
 }
 
 bool
@@ -369,13 +210,13 @@ db_take_reconnected(void)
 uint64_t
 db_applied_seqno(void)
 {
-    return applied_seqno;
+    return dbloop_applied_seqno(&loop);
 }
 
 const struct db_txn_result *
 db_last_txn(void)
 {
-    return &last_txn;
+    return dbloop_last_txn(&loop);
 }
 
 /* Returns true if the running kernel has Open vSwitch's datapath, or has it
@@ -599,4 +440,50 @@ db_bridge_deletable(const struct ovsrec_bridge *br)
         }
     }
     return true;
+}
+
+/* OVN (see ovsdb/nb). */
+
+static const char *
+db_ovs_external_id(const char *key)
+{
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
+    return ovs ? smap_get(&ovs->external_ids, key) : NULL;
+}
+
+const char *
+db_system_id(void)
+{
+    return db_ovs_external_id("system-id");
+}
+
+const char *
+db_ovn_bridge(void)
+{
+    if (!db_ovs_external_id("ovn-remote")) {
+        return NULL;
+    }
+    const char *br = db_ovs_external_id("ovn-bridge");
+    return br ? br : "br-int";
+}
+
+const char *
+db_ovn_remote(void)
+{
+    return db_ovs_external_id("ovn-remote");
+}
+
+const char *
+db_ovn_encap_type(void)
+{
+    const char *t = db_ovs_external_id("ovn-encap-type");
+    return t ? t : "geneve";
+}
+
+bool
+db_interface_ovn_installed(const char *name)
+{
+    const struct ovsrec_interface *iface = db_find_interface(name);
+    return iface && smap_get_bool(&iface->external_ids, "ovn-installed",
+                                  false);
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ovsdb/dbloop.h"
+
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct ovsrec_bridge;
@@ -50,29 +52,6 @@ const char *db_lock_name(void);
 
 /* The highest state_seqno() whose changes are known to be in OVSDB. */
 uint64_t db_applied_seqno(void);
-
-/* What became of the last transaction that finished. */
-enum db_txn_status {
-    DB_TXN_COMMITTED,           /* In OVSDB (or it changed nothing). */
-    DB_TXN_RETRY,               /* Not applied, through no fault of its
-                                 * contents (the database changed under
-                                 * it, or the connection dropped): the same
-                                 * changes go into the next one. */
-    DB_TXN_ERROR,               /* OVSDB refused it: see 'error'. */
-};
-
-struct db_txn_result {
-    unsigned int serial;        /* Incremented each time a transaction
-                                 * finishes; 0 before the first one. */
-    enum db_txn_status status;
-    uint64_t seqno;             /* The state_seqno() it carried... */
-    uint64_t base_seqno;        /* ...and db_applied_seqno() when it was
-                                 * sent: it carried the changes of the
-                                 * desired state after this one, up to
-                                 * 'seqno'. */
-    char *error;                /* DB_TXN_ERROR: OVSDB's message, e.g.
-                                 * "constraint violation: ...". */
-};
 
 /* Returns the last transaction that finished.  After DB_TXN_ERROR, db_run()
  * opens no transaction for the same desired state until the state or the
@@ -129,5 +108,19 @@ void db_adopt_legacy_bridges(void);
  * it.  Bridges are shared: whichever ovsnetd removes the last port of
  * ovsnet's deletes the bridge. */
 bool db_bridge_deletable(const struct ovsrec_bridge *br);
+
+/* OVN.  This host's chassis name (external_ids:system-id of the
+ * Open_vSwitch row), or NULL. */
+const char *db_system_id(void);
+/* OVN's integration bridge (external_ids:ovn-bridge, default br-int) if this
+ * host is an OVN chassis (it has external_ids:ovn-remote), else NULL. */
+const char *db_ovn_bridge(void);
+/* external_ids:ovn-remote: OVN's Southbound database, or NULL. */
+const char *db_ovn_remote(void);
+/* external_ids:ovn-encap-type: "geneve" (the default) or "vxlan"... */
+const char *db_ovn_encap_type(void);
+/* Returns true if ovn-controller has installed the flows of Interface
+ * 'name' (its external_ids:ovn-installed). */
+bool db_interface_ovn_installed(const char *name);
 
 #endif /* ovsdb/db.h */

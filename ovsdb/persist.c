@@ -156,6 +156,9 @@ persist_network_to_smap(const struct state_network *net, struct smap *ids)
     if (cfg->swarm) {
         smap_add(ids, "ovsnet-scope", "swarm");
     }
+    if (cfg->ovn) {
+        smap_add(ids, "ovsnet-ovn", cfg->ovn);
+    }
     if (cfg->uplink) {
         smap_add(ids, "ovsnet-uplink", cfg->uplink);
         svec_put(ids, "ovsnet-host-ipv4", &cfg->host_ipv4);
@@ -277,6 +280,7 @@ persist_load_network(const struct smap *ids)
     }
 
     cfg.swarm = !strcmp(smap_get_def(ids, "ovsnet-scope", ""), "swarm");
+    cfg.ovn = nullable_xstrdup(smap_get(ids, "ovsnet-ovn"));
     const char *uplink = smap_get(ids, "ovsnet-uplink");
     if (uplink) {
         cfg.uplink = xstrdup(uplink);

@@ -14,6 +14,7 @@
 #include "ovsdb-idl.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
+#include "ovsdb/nb-reconcile.h"
 #include "ovsdb/persist.h"
 #include "ovsdb/state.h"
 #include "packets.h"
@@ -519,6 +520,11 @@ ensure_gateway_port(struct reconcile_ctx *ctx,
     persist_network_to_smap(net, &port_ids);
     persist_ids_add_role(&iface_ids, PERSIST_ROLE_NETWORK);
     smap_add(&iface_ids, PERSIST_KEY_NETWORK, net->id);
+    if (net->cfg.ovn) {
+        /* ovn-controller binds it to the switch's localport. */
+        smap_add_nocopy(&iface_ids, xstrdup("iface-id"),
+                        nbr_gateway_lsp(net->cfg.ovn));
+    }
 
     const struct ovsrec_interface *iface;
     const struct ovsrec_port *port;
@@ -532,11 +538,11 @@ ensure_gateway_port(struct reconcile_ctx *ctx,
     /* On a tunnel network every host is the gateway of its own containers,
      * with the same address and MAC (an anycast gateway): the gateway port
      * is protected, like the tunnels, so that it never talks across
-     * them. */
+     * them.  In OVN mode too (OVN's localport keeps it local). */
     bool protected = net->cfg.tunnel != NULL;
     set_protected(port, protected);
     char mac[ETH_ADDR_STRLEN + 1] = "";
-    if (protected) {
+    if (protected || net->cfg.ovn) {
         struct eth_addr ea;
         state_network_gateway_mac(net, &ea);
         snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(ea));

@@ -61,6 +61,7 @@ state_netcfg_destroy(struct state_netcfg *cfg)
         svec_destroy(&cfg->peers);
         free(cfg->local_ip);
         svec_destroy(&cfg->swarm_nodes);
+        free(cfg->ovn);
         free(cfg->uplink);
         svec_destroy(&cfg->host_ipv4);
         svec_destroy(&cfg->host_ipv6);
@@ -433,6 +434,8 @@ state_network_add(const char *id, struct state_netcfg *cfg)
     net->cfg.vxlan_device = cfg->vxlan_device;
     net->cfg.swarm = cfg->swarm;
     svec_swap(&net->cfg.swarm_nodes, &cfg->swarm_nodes);
+    net->cfg.ovn = cfg->ovn;
+    cfg->ovn = NULL;
     state_netcfg_move_provider(&net->cfg, cfg);
     net->gw_port = names_gateway(id);
     if (state_network_is_kernel_vxlan(net)) {
@@ -852,7 +855,14 @@ state_network_gateway_mac(const struct state_network *net,
 {
     /* Docker gives the network a different ID on every host, but the
      * tunnel type and key are the same everywhere: 02 (locally
-     * administered, unicast), a byte for the type, the key's low 32 bits. */
+     * administered, unicast), a byte for the type, the key's low 32 bits.
+     * In OVN mode, the switch's name is: 02, 05, 32 bits of its hash. */
+    if (net->cfg.ovn) {
+        uint32_t h = hash_string(net->cfg.ovn, 0);
+        *mac = (struct eth_addr) { .ea = { 0x02, 0x05, h >> 24, h >> 16,
+                                           h >> 8, h } };
+        return;
+    }
     const char *t = net->cfg.tunnel ? net->cfg.tunnel : "";
     uint32_t vni = net->cfg.vni;
 

@@ -86,6 +86,11 @@ struct state_netcfg {
                                  * manager knew when the network was made,
                                  * which CreateNetwork adds to the nodes. */
 
+    /* OVN mode (option ovs.ovn): the logical switch the network is, on
+     * OVN's integration bridge ('bridge'); NULL otherwise.  See
+     * ovsdb/nb-reconcile. */
+    char *ovn;
+
     /* A provider network (ovs.uplink): VLAN 'vlan' (or untagged) of the
      * physical network behind port 'uplink' of the bridge, whose gateways
      * are the LAN's router, not the host.  The host has an address on it

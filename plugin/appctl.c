@@ -15,6 +15,8 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb/addr.h"
 #include "ovsdb/db.h"
+#include "ovsdb/nb-reconcile.h"
+#include "ovsdb/nb.h"
 #include "ovsdb/persist.h"
 #include "ovsdb/state.h"
 #include "plugin/swarm.h"
@@ -140,6 +142,7 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
                       : cfg->uplink ? "none (provider network)"
                       : cfg->nat ? "masquerade to the host's addresses"
                       : "off (ovs.nat=false: the subnets are routed)");
+        nbr_describe_network(&s, nb_idl(), net);
         if (cfg->tunnel) {
             /* The effective peers: the configured ones less this host. */
             struct svec remote = SVEC_EMPTY_INITIALIZER;
@@ -213,6 +216,8 @@ endpoint_list(struct unixctl_conn *conn, int argc, const char *argv[],
         if (iface && iface->error && iface->error[0]) {
             ds_put_format(&s, "    error: %s\n", iface->error);
         }
+        nbr_describe_endpoint(&s, nb_idl(), ep,
+                              db_interface_ovn_installed(ep->port));
         if (ep->n_ports) {
             ds_put_cstr(&s, "    published: ");
             state_ports_format(&s, ep->ports, ep->n_ports);

@@ -4,6 +4,7 @@ plugin_libplugin_a_SOURCES = \
 	plugin/appctl.c plugin/appctl.h \
 	plugin/driver.c plugin/driver.h \
 	plugin/http.c plugin/http.h plugin/http-error.c \
+	plugin/ipam.c plugin/ipam.h \
 	plugin/json-get.c plugin/json-get.h \
 	plugin/netcheck.c plugin/netcheck.h \
 	plugin/netopts.c plugin/netopts.h \

@@ -18,8 +18,11 @@
 #include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
+#include "ovsdb/nb.h"
+#include "ovsdb/nb-reconcile.h"
 #include "ovsdb/state.h"
 #include "plugin/http.h"
+#include "plugin/ipam.h"
 #include "plugin/json-get.h"
 #include "plugin/netcheck.h"
 #include "plugin/netopts.h"
@@ -87,14 +90,55 @@ check_port(struct pending *p, const char *what, bool exists,
     return PENDING_DONE;
 }
 
-/* CreateEndpoint: the endpoint's port is on its bridge. */
+/* What a call on OVN network 'net' waits for once its port is there: its
+ * change in OVN's Northbound database, the switch (and the logical port of
+ * endpoint 'ep', if nonnull) there, and ovn-controller's flows for the
+ * endpoint's port. */
+static enum pending_verdict
+check_ovn(struct pending *p, const struct state_network *net,
+          const struct state_endpoint *ep, unsigned int *status, char **msg)
+{
+    char *error = NULL;
+
+    switch (nb_check(net->id, p->seqno, &error)) {
+    case NB_FAILED:
+        return verdict_failed(status, msg, nb_is_connected() ? 409 : 503,
+                              error);
+    case NB_WAIT:
+        p->waiting = "OVN's Northbound database did not take the change";
+        return PENDING_WAIT;
+    case NB_DONE:
+        break;
+    }
+    if (!nbr_in_replica(nb_idl(), net->id, ep ? ep->id : NULL,
+                        db_system_id())) {
+        p->waiting = "the logical switch or port is not in OVN's Northbound "
+                     "database";
+        return PENDING_WAIT;
+    }
+    if (ep && !db_interface_ovn_installed(ep->port)) {
+        p->waiting = "ovn-controller did not install the port's flows (is "
+                     "it running, and connected to the Southbound "
+                     "database?)";
+        return PENDING_WAIT;
+    }
+    return PENDING_DONE;
+}
+
+/* CreateEndpoint: the endpoint's port is on its bridge (and, in OVN mode,
+ * installed by ovn-controller). */
 static enum pending_verdict
 check_endpoint(struct pending *p, unsigned int *status, char **msg)
 {
     const struct state_endpoint *ep = state_endpoint_find(p->endpoint_id);
+    enum pending_verdict v;
 
-    return check_port(p, "endpoint", ep != NULL, ep ? ep->error : NULL,
-                      ep ? ep->port : NULL, status, msg);
+    v = check_port(p, "endpoint", ep != NULL, ep ? ep->error : NULL,
+                   ep ? ep->port : NULL, status, msg);
+    const struct state_network *net = (v == PENDING_DONE
+                                       ? state_network_find(ep->network_id)
+                                       : NULL);
+    return net && net->cfg.ovn ? check_ovn(p, net, ep, status, msg) : v;
 }
 
 /* CreateNetwork of a provider network: ovs-vswitchd has its uplink port. */
@@ -133,6 +177,9 @@ check_network(struct pending *p, unsigned int *status, char **msg)
     if (v == PENDING_DONE && !gw_ready) {
         p->waiting = "the gateway port did not get its addresses";
         v = PENDING_WAIT;
+    }
+    if (v == PENDING_DONE && net->cfg.ovn) {
+        v = check_ovn(p, net, NULL, status, msg);
     }
     if (v == PENDING_DONE) {
         v = check_uplink(p, net, status, msg);
@@ -278,7 +325,8 @@ handle_activate(struct http_request *req, const struct json *body OVS_UNUSED)
 {
     struct json *reply = json_object_create();
     json_object_put(reply, "Implements",
-                    json_array_create_1(json_string_create("NetworkDriver")));
+                    json_array_create_2(json_string_create("NetworkDriver"),
+                                        json_string_create("IpamDriver")));
     http_request_reply_json(req, 200, reply);
 }
 
@@ -362,6 +410,7 @@ handle_create_network(struct http_request *req, const struct json *body)
     state_netcfg_init(&cfg);
     if (parse_network(req, body, id, &cfg)
         && provcheck_uplink(req, id, &cfg, cfg.ipv6_pools.n > 0)
+        && (!cfg.ovn || netcheck_ovn(req, &cfg))
         && netcheck_bridge(req, &cfg)
         && netcheck_gateway_port(req, id)
         && netcheck_gateway_addresses(req, &cfg)
@@ -468,6 +517,13 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
     struct state_network *net = state_network_find(nid);
     if (!net) {
         http_request_reply_error(req, 404, "network %s not found", nid);
+        return;
+    }
+    char *why = net->cfg.ovn ? nb_unavailable() : NULL;
+    if (why) {
+        http_request_reply_error(req, 503, "network %s (logical switch %s): "
+                                 "%s", nid, net->cfg.ovn, why);
+        free(why);
         return;
     }
 
@@ -836,6 +892,15 @@ static const struct call calls[] = {
     { "/NetworkDriver.DiscoverNew", swarm_handle_discover_new, true, false },
     { "/NetworkDriver.DiscoverDelete", swarm_handle_discover_delete, true,
       false },
+    /* The IPAM driver (OVN mode). */
+    { "/IpamDriver.GetCapabilities", ipam_handle_capabilities, false, false },
+    { "/IpamDriver.GetDefaultAddressSpaces", ipam_handle_address_spaces,
+      false, false },
+    { "/IpamDriver.RequestPool", ipam_handle_request_pool, true, true },
+    { "/IpamDriver.ReleasePool", ipam_handle_release_pool, true, true },
+    { "/IpamDriver.RequestAddress", ipam_handle_request_address, true, true },
+    { "/IpamDriver.ReleaseAddress", ipam_handle_release_address, true,
+      true },
 };
 
 static void
@@ -898,7 +963,7 @@ driver_handle(struct http_request *req, void *aux OVS_UNUSED)
     if (!call) {
         VLOG_WARN_RL(&rl, "%s: unknown call", path);
         http_request_reply_error(req, 404, "%s: unknown call (ovsnet "
-                                 "implements NetworkDriver)", path);
+                                 "implements NetworkDriver and IpamDriver)", path);
         return;
     }
     if (VLOG_IS_DBG_ENABLED()) {

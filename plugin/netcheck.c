@@ -14,6 +14,8 @@
 #include "ovsdb/addr.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
+#include "ovsdb/nb.h"
+#include "ovsdb/nb-reconcile.h"
 #include "ovsdb/state.h"
 #include "plugin/http.h"
 #include "plugin/netopts.h"
@@ -277,8 +279,18 @@ netcheck_bridge(struct http_request *req, struct state_netcfg *cfg)
         cfg->datapath = xstrdup(have ? have : db_default_datapath());
     }
 
+    const char *ovn_bridge = db_ovn_bridge();
+    if (!cfg->ovn && ovn_bridge && !strcmp(cfg->bridge, ovn_bridge)) {
+        http_request_reply_error(req, 409, "bridge %s is OVN's integration "
+                                 "bridge: give " NETOPTS_OVN "=SWITCH for a "
+                                 "network of OVN, or another bridge",
+                                 cfg->bridge);
+        return false;
+    }
+
     const struct state_network *other;
-    other = state_network_find_by_bridge_vlan(cfg->bridge, cfg->vlan);
+    other = (cfg->ovn ? NULL
+             : state_network_find_by_bridge_vlan(cfg->bridge, cfg->vlan));
     if (other) {
         if (cfg->vlan) {
             http_request_reply_error(req, 409, "bridge %s already carries "
@@ -372,5 +384,73 @@ netcheck_gateway_addresses(struct http_request *req,
             }
         }
     }
+    return true;
+}
+
+
+bool
+netcheck_ovn(struct http_request *req, struct state_netcfg *cfg)
+{
+    char *why = nb_unavailable();
+    if (why) {
+        http_request_reply_error(req, nb_enabled() ? 503 : 400,
+                                 "option " NETOPTS_OVN "=%s: %s%s", cfg->ovn,
+                                 why, (nb_enabled() ? ""
+                                       : " (ovsnetd --ovn-nb)"));
+        free(why);
+        return false;
+    }
+    if (cfg->swarm) {
+        http_request_reply_error(req, 400, "option " NETOPTS_OVN " is for "
+                                 "networks of local scope: OVN, not swarm, "
+                                 "spans the hosts");
+        return false;
+    }
+
+    const char *bridge = db_ovn_bridge();
+    if (!bridge || !db_system_id()) {
+        http_request_reply_error(req, 400, "option " NETOPTS_OVN "=%s: this "
+                                 "host is not an OVN chassis (Open vSwitch "
+                                 "has no external_ids:%s); see "
+                                 "contrib/ovsnet-ovn-setup", cfg->ovn,
+                                 bridge ? "system-id" : "ovn-remote");
+        return false;
+    }
+    if (!db_bridge_datapath(bridge)) {
+        http_request_reply_error(req, 503, "option " NETOPTS_OVN "=%s: OVN's "
+                                 "integration bridge %s does not exist yet "
+                                 "(is ovn-controller running?)", cfg->ovn,
+                                 bridge);
+        return false;
+    }
+
+    const struct state_network *other;
+    HMAP_FOR_EACH (other, node, state_networks()) {
+        if (other->cfg.ovn && !strcmp(other->cfg.ovn, cfg->ovn)) {
+            http_request_reply_error(req, 409, "network %s is already "
+                                     "logical switch %s on this host",
+                                     other->id, cfg->ovn);
+            return false;
+        }
+    }
+
+    if (cfg->mtu_auto) {
+        /* Outer IPv4 20, UDP 8, Geneve 8 and OVN's option 8 (VXLAN 8),
+         * inner Ethernet 14: 1442 (1450) on a 1500-byte underlay. */
+        bool vxlan = !strcmp(db_ovn_encap_type(), "vxlan");
+        cfg->mtu = NETOPTS_DEFAULT_MTU - (vxlan ? 50 : 58);
+    }
+
+    /* (Without a connection, the replica may be stale: the reconcile
+     * finds a clash once connected, and the call fails then.) */
+    char *clash = (nb_is_connected() ? nbr_switch_clash(nb_idl(), cfg)
+                   : NULL);
+    if (clash) {
+        http_request_reply_error(req, 409, "%s", clash);
+        free(clash);
+        return false;
+    }
+    free(cfg->bridge);
+    cfg->bridge = xstrdup(bridge);
     return true;
 }

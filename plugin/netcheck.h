@@ -31,4 +31,10 @@ bool netcheck_gateway_addresses(struct http_request *req,
 bool netcheck_tunnel(struct http_request *req, const char *id,
                      struct state_netcfg *, bool ipv6);
 
+/* An OVN network (option ovs.ovn): OVN mode is on and its database
+ * reachable, this host is a chassis, the switch is free on this host and,
+ * if other hosts made it, made the same; sets the bridge (OVN's
+ * integration bridge) and, unless the user gave one, the MTU. */
+bool netcheck_ovn(struct http_request *req, struct state_netcfg *);
+
 #endif /* plugin/netcheck.h */

@@ -266,6 +266,17 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
                              "device), ovs (Open vSwitch's vxlan ports) or "
                              "auto", key, value);
         }
+    } else if (!strcmp(key, NETOPTS_OVN)) {
+        if (!value[0] || strlen(value) > 64
+            || strspn(value, "abcdefghijklmnopqrstuvwxyz"
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+               != strlen(value)) {
+            return xasprintf("option %s=%.80s: a logical switch name is 1 "
+                             "to 64 letters, digits, '_', '.' or '-'", key,
+                             value);
+        }
+        free(cfg->ovn);
+        cfg->ovn = xstrdup(value);
     } else if (!strncmp(key, "ovs.", 4)) {
         return xasprintf("option %.80s=%.80s: unknown option (known: "
                          NETOPTS_BRIDGE ", " NETOPTS_VLAN ", "
@@ -273,8 +284,8 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
                          NETOPTS_TUNNEL ", " NETOPTS_VNI ", " NETOPTS_PEERS
                          ", " NETOPTS_LOCAL_IP ", " NETOPTS_NAT ", "
                          NETOPTS_VXLAN_DEVICE ", " NETOPTS_SWARM_NODES ", "
-                         PROVOPTS_UPLINK ", " PROVOPTS_UPLINK_FORCE ", "
-                         PROVOPTS_HOST_IP ")",
+                         NETOPTS_OVN ", " PROVOPTS_UPLINK ", "
+                         PROVOPTS_UPLINK_FORCE ", " PROVOPTS_HOST_IP ")",
                          key, value);
     } else {
         return NULL;            /* Not ours: Docker's business. */
@@ -349,6 +360,27 @@ parse_generic_options(const struct json *generic, struct state_netcfg *cfg)
     }
     free(nodes);
     return error;
+}
+
+/* Checks that an OVN network ('cfg' with ovs.ovn) has none of the options
+ * that OVN decides for it.  Returns NULL or an error. */
+static char *
+check_ovn(const struct state_netcfg *cfg)
+{
+    static const char *not_with_ovn[] = {
+        NETOPTS_BRIDGE, NETOPTS_VLAN, NETOPTS_DATAPATH, NETOPTS_TUNNEL,
+        PROVOPTS_UPLINK,
+    };
+
+    for (size_t i = 0; cfg->ovn && i < ARRAY_SIZE(not_with_ovn); i++) {
+        const char *v = smap_get(&cfg->options, not_with_ovn[i]);
+        if (v) {
+            return xasprintf("option %s=%.80s cannot go with " NETOPTS_OVN
+                             ": OVN's integration bridge and its tunnels "
+                             "carry the network", not_with_ovn[i], v);
+        }
+    }
+    return NULL;
 }
 
 /* Checks the tunnel options of 'cfg' together: the vxlan device only with
@@ -426,6 +458,9 @@ netopts_parse(const struct json *req, const char *network_id,
         error = check_tunnel(cfg);
     }
     if (!error) {
+        error = check_ovn(cfg);
+    }
+    if (!error) {
         error = provopts_check(cfg);
     }
     if (error) {
@@ -440,7 +475,9 @@ netopts_parse(const struct json *req, const char *network_id,
         return xasprintf("option %s=%d: IPv6 needs an MTU of at least 1280",
                          NETOPTS_MTU, cfg->mtu);
     }
-    if (!cfg->bridge) {
+    if (!cfg->bridge && !cfg->ovn) {
+        /* An OVN network's is the host's integration bridge: see
+         * netcheck_ovn(). */
         cfg->bridge = names_bridge(network_id);
     }
     return NULL;

@@ -29,6 +29,8 @@ struct state_netcfg;
 /* The swarm nodes the leading manager knows, which it adds to a swarm
  * network's options in AllocateNetwork (plugin/swarm). */
 #define NETOPTS_SWARM_NODES "ovs.swarm_nodes"
+/* OVN mode: the logical switch (ovsnetd --ovn-nb). */
+#define NETOPTS_OVN      "ovs.ovn"
 
 /* Encapsulation overhead of tunnel type 'tunnel' ("vxlan", ...) over an IPv4
  * underlay (add 20 for IPv6): the outer headers plus the inner Ethernet

@@ -30,12 +30,14 @@
 #include "ovsdb-idl.h"
 #include "ovsdb/db.h"
 #include "ovsdb/names.h"
+#include "ovsdb/nb.h"
 #include "ovsdb/state.h"
 #include "plugin/appctl.h"
 #include "plugin/driver.h"
 #include "plugin/http.h"
 #include "plugin/sync.h"
 #include "sset.h"
+#include "stream.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
@@ -48,6 +50,7 @@ VLOG_DEFINE_THIS_MODULE(ovsnetd);
 #define DEFAULT_IDLE_TIMEOUT 60     /* Seconds. */
 
 static char *db_remote;
+static char *ovn_nb;            /* --ovn-nb, or NULL. */
 static char *socket_path;
 static char *unixctl_path;
 static int timeout_ms = DRIVER_DEFAULT_TIMEOUT_MS;
@@ -187,6 +190,7 @@ start_modules(void)
 {
     driver_init(timeout_ms, global_scope);
     db_init(db_remote);
+    nb_init(ovn_nb);
     linkmon_init();
     nat_init();
     if (geteuid() && iptables_mode == FWD_AUTO) {
@@ -228,6 +232,8 @@ run_once(struct http_server *http, struct unixctl_server *unixctl,
     sset_clear(gone);
     sset_clear(changed);
     db_commit_and_wait(state_seqno());
+    nb_run(txn && state_is_loaded(), db_system_id(), db_ovn_remote());
+    nb_commit_and_wait();
 
     unixctl_server_run(unixctl);
 }
@@ -257,11 +263,13 @@ stop(struct http_server *http, struct unixctl_server *unixctl)
     nat_destroy();
     fwd_destroy();
     db_destroy();
+    nb_destroy();
     state_destroy();
     sync_destroy();
     unixctl_server_destroy(unixctl);
     service_stop();
     free(db_remote);
+    free(ovn_nb);
     free(socket_path);
     free(unixctl_path);
 }
@@ -351,6 +359,32 @@ parse_scope_option(const char *name, const char *arg)
     }
 }
 
+/* Sets 'ovn_nb' from 'arg', the value of option 'name': OVSDB remotes
+ * separated by commas (tcp:IP:PORT, ssl:IP:PORT, unix:PATH), or exits
+ * naming the bad one. */
+static void
+parse_ovn_nb_option(const char *name, const char *arg)
+{
+    char *copy = xstrdup(arg);
+    char *save_ptr = NULL;
+    size_t n = 0;
+
+    for (char *r = strtok_r(copy, ",", &save_ptr); r;
+         r = strtok_r(NULL, ",", &save_ptr), n++) {
+        if (stream_verify_name(r)) {
+            ovs_fatal(0, "%s=%s: %s is not an OVSDB remote (tcp:IP:PORT, "
+                      "ssl:IP:PORT or unix:PATH)", name, arg, r);
+        }
+    }
+    if (!n) {
+        ovs_fatal(0, "%s=%s: give the Northbound database's remotes, e.g. "
+                  "tcp:192.0.2.11:6641,tcp:192.0.2.12:6641", name, arg);
+    }
+    free(copy);
+    free(ovn_nb);
+    ovn_nb = xstrdup(arg);
+}
+
 /* The environment's defaults for the options (the command line, read next,
  * wins): how a managed plugin is configured ("docker plugin set"). */
 static void
@@ -369,6 +403,10 @@ parse_environment(void)
     value = getenv("OVSNET_IPTABLES");
     if (value && value[0]) {
         parse_iptables_option("OVSNET_IPTABLES", value);
+    }
+    value = getenv("OVSNET_OVN_NB");
+    if (value && value[0]) {
+        parse_ovn_nb_option("OVSNET_OVN_NB", value);
     }
     value = getenv("OVSNET_LOG_LEVEL");
     if (value && value[0]) {
@@ -398,6 +436,7 @@ parse_options(int argc, char *argv[])
         OPT_IDLE_TIMEOUT,
         OPT_IPTABLES,
         OPT_SCOPE,
+        OPT_OVN_NB,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -411,6 +450,7 @@ parse_options(int argc, char *argv[])
         {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
         {"iptables", required_argument, NULL, OPT_IPTABLES},
         {"scope", required_argument, NULL, OPT_SCOPE},
+        {"ovn-nb", required_argument, NULL, OPT_OVN_NB},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -474,6 +514,10 @@ parse_options(int argc, char *argv[])
 
         case OPT_SCOPE:
             parse_scope_option("--scope", optarg);
+            break;
+
+        case OPT_OVN_NB:
+            parse_ovn_nb_option("--ovn-nb", optarg);
             break;
 
         case 'h':
@@ -570,6 +614,10 @@ usage(void)
            "Docker swarm\n"
            "                          networks (a managed plugin) "
            "(default: local)\n"
+           "  --ovn-nb=REMOTES        OVN mode: OVN's Northbound database "
+           "(its cluster's\n"
+           "                          members, e.g. "
+           "tcp:192.0.2.11:6641,tcp:192.0.2.12:6641)\n"
            "  --unixctl=SOCKET        control socket for ovs-appctl\n",
            program_name, program_name, ovs_rundir(), DEFAULT_MAX_CONNECTIONS,
            DEFAULT_IDLE_TIMEOUT, DRIVER_DEFAULT_TIMEOUT_MS / 1000);
@@ -582,7 +630,8 @@ usage(void)
            "plugin's settings):\n"
            "  OVSNET_DB (--db), OVSNET_SCOPE (--scope), OVSNET_IPTABLES "
            "(--iptables),\n"
-           "  OVSNET_LOG_LEVEL (-v specs separated by spaces)\n");
+           "  OVSNET_OVN_NB (--ovn-nb), OVSNET_LOG_LEVEL (-v specs separated "
+           "by spaces)\n");
     exit(EXIT_SUCCESS);
 }
 

@@ -51,6 +51,9 @@ pending_free(struct pending *p)
     free(p->old_ports);
     free(p->new_ports);
     json_destroy(p->reply);
+    if (p->aux_free) {
+        p->aux_free(p->aux);
+    }
     free(p);
 }
 

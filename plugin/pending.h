@@ -76,6 +76,8 @@ struct pending {
     struct state_port *new_ports;  /* it, and after. */
     size_t n_new_ports;
     struct json *reply;         /* Sent on success. */
+    void *aux;                  /* The call's own, freed with */
+    void (*aux_free)(void *);   /* this (if nonnull). */
 };
 
 /* Sets the timeout of the calls registered from now on (also named in the

@@ -27,6 +27,7 @@ __typeof__(db_interface_state) __wrap_db_interface_state;
 __typeof__(db_bridge_datapath) __wrap_db_bridge_datapath;
 __typeof__(db_foreign_port_exists) __wrap_db_foreign_port_exists;
 __typeof__(db_default_datapath) __wrap_db_default_datapath;
+__typeof__(db_ovn_bridge) __wrap_db_ovn_bridge;
 __typeof__(db_is_connected) __wrap_db_is_connected;
 __typeof__(db_last_txn) __wrap_db_last_txn;
 __typeof__(nat_applied_seqno) __wrap_nat_applied_seqno;

@@ -49,7 +49,7 @@ check_unchanged() {
         "$(ip -n "$NS" -br link | awk '{print $1}' | sort | tr '\n' ' ')"
     ovsnetd_running || fail "$1: ovsnetd died"
     rpc_ok Plugin.Activate
-    check_reply '{"Implements":["NetworkDriver"]}'
+    check_reply '{"Implements":["NetworkDriver","IpamDriver"]}'
 }
 
 # not_known NETWORK: ovsnetd does not list NETWORK.

@@ -47,8 +47,8 @@ log "=== keep-alive: several calls over one connection"
 out=$("$OVSNET_CALL" --timeout=30 --repeat=3 "$T/ovs.sock" Plugin.Activate \
       2> "$T/repeat.err") || fail "3 x Activate: $(cat "$T/repeat.err")"
 check_eq "3 x Activate over one connection" \
-    "$(printf '%s\n' '{"Implements":["NetworkDriver"]}' \
-       '{"Implements":["NetworkDriver"]}' '{"Implements":["NetworkDriver"]}')" \
+    "$(printf '%s\n' '{"Implements":["NetworkDriver","IpamDriver"]}' \
+       '{"Implements":["NetworkDriver","IpamDriver"]}' '{"Implements":["NetworkDriver","IpamDriver"]}')" \
     "$(printf '%s\n' "$out" | jq -c .)"
 log "$(cat "$T/repeat.err")"
 out=$("$OVSNET_CALL" --timeout=30 --repeat=2 "$T/ovs.sock" \

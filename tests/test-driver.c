@@ -244,6 +244,16 @@ __wrap_db_default_datapath(void)
     return mock_ptr_type(const char *);
 }
 
+/* What db_ovn_bridge() returns: OVN's integration bridge, NULL for a host
+ * that is not an OVN chassis.  Reset by setup(). */
+static const char *ovn_bridge;
+
+const char *
+__wrap_db_ovn_bridge(void)
+{
+    return ovn_bridge;
+}
+
 /* The one network device that link_get_kind() reports, or NULL.  Reset by
  * setup(). */
 static const char *existing_link;
@@ -812,6 +822,7 @@ setup(void **state OVS_UNUSED)
     gateway_ofport = 1;
     gateway_error = NULL;
     existing_link = NULL;
+    ovn_bridge = NULL;
     existing_kind = NULL;
     last_txn.status = DB_TXN_COMMITTED;
     nat_applied = nat_failed = 0;
@@ -850,8 +861,35 @@ test_activate(void **state OVS_UNUSED)
 {
     struct http_request *req = call(ACTIVATE, "%s", "");
 
-    assert_reply(req, 200, "{'Implements': ['NetworkDriver']}");
-    assert_string_equal(req->reply, "{\"Implements\":[\"NetworkDriver\"]}");
+    assert_reply(req, 200, "{'Implements': ['NetworkDriver', "
+                 "'IpamDriver']}");
+    assert_string_equal(req->reply, "{\"Implements\":[\"NetworkDriver\","
+                        "\"IpamDriver\"]}");
+}
+
+static void
+test_ipam_without_ovn(void **state OVS_UNUSED)
+{
+    /* What Docker asks first is answered in any mode. */
+    assert_reply(call("/IpamDriver.GetCapabilities", "%s", ""), 200,
+                 "{'RequiresMACAddress': false, "
+                 "'RequiresRequestReplay': false}");
+    assert_reply(call("/IpamDriver.GetDefaultAddressSpaces", "%s", ""), 200,
+                 "{'LocalDefaultAddressSpace': 'ovs', "
+                 "'GlobalDefaultAddressSpace': 'ovs-global'}");
+
+    /* The pools and addresses live in OVN: without --ovn-nb, refused,
+     * saying so. */
+    assert_error(call("/IpamDriver.RequestPool", "{'AddressSpace': 'ovs', "
+                      "'Pool': '198.51.100.0/24'}"), 400, "OVN",
+                 "--ovn-nb");
+    assert_error(call("/IpamDriver.RequestAddress", "{'PoolID': "
+                      "'198.51.100.0/24'}"), 400, "--ovn-nb");
+    assert_error(call("/IpamDriver.ReleaseAddress", "{'PoolID': "
+                      "'198.51.100.0/24', 'Address': '198.51.100.2'}"),
+                 400, "--ovn-nb");
+    assert_error(call("/IpamDriver.ReleasePool", "{'PoolID': "
+                      "'198.51.100.0/24'}"), 400, "--ovn-nb");
 }
 
 static void
@@ -870,7 +908,8 @@ test_no_state_needed(void **state OVS_UNUSED)
      * has been loaded from OVSDB. */
     loaded = false;
     assert_reply(call(ACTIVATE, "%s", ""), 200,
-                 "{'Implements': ['NetworkDriver']}");
+                 "{'Implements': ['NetworkDriver', "
+                 "'IpamDriver']}");
     assert_reply(call(CAPABILITIES, "%s", ""), 200,
                  "{'Scope': 'local', 'ConnectivityScope': 'local'}");
     assert_reply(call(DISCOVER_NEW, "{'DiscoveryType': 1, "
@@ -997,7 +1036,7 @@ static void
 test_unknown_path(void **state OVS_UNUSED)
 {
     static const char *const paths[] = {
-        "/NetworkDriver.Allocate", "/IpamDriver.RequestPool",
+        "/NetworkDriver.Allocate", "/IpamDriver.RequestPools",
         "/NetworkDriver.createnetwork", "/", "/Plugin.Activate/x",
     };
 
@@ -1200,6 +1239,35 @@ test_create_network_bad_options(void **state OVS_UNUSED)
     req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'IPv4Data': "
                "[{'Pool': 'x'}]}", net_a);
     assert_error(req, 400, "IPv4Data[0].Pool");
+    assert_null(state_network_find(net_a));
+}
+
+static void
+test_create_network_ovn_refused(void **state OVS_UNUSED)
+{
+    /* Without --ovn-nb, ovs.ovn is refused before anything is looked
+     * up, naming the option. */
+    struct http_request *req = call(CREATE_NETWORK, "{'NetworkID': '%s', "
+                                    "'Options': {'com.docker.network."
+                                    "generic': {'ovs.ovn': 'blue'}}}",
+                                    net_a);
+    assert_error(req, 400, "ovs.ovn=blue", "--ovn-nb");
+
+    /* OVN decides the bridge, VLAN and tunnel of its networks. */
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': {'com."
+               "docker.network.generic': {'ovs.ovn': 'blue', 'ovs.vlan': "
+               "'10'}}}", net_a);
+    assert_error(req, 400, "ovs.vlan=10 cannot go with ovs.ovn");
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': {'com."
+               "docker.network.generic': {'ovs.ovn': 'a b'}}}", net_a);
+    assert_error(req, 400, "logical switch name");
+
+    /* A network of ovsnet's own on OVN's integration bridge: refused. */
+    ovn_bridge = "br-int";
+    expect_bridge("br-int", "netdev");
+    req = call(CREATE_NETWORK, "{'NetworkID': '%s', 'Options': {'com."
+               "docker.network.generic': {'ovs.bridge': 'br-int'}}}", net_a);
+    assert_error(req, 409, "br-int is OVN's integration bridge");
     assert_null(state_network_find(net_a));
 }
 
@@ -2681,6 +2749,7 @@ main(void)
 #define TEST(NAME) cmocka_unit_test_setup_teardown(NAME, setup, teardown)
     const struct CMUnitTest tests[] = {
         TEST(test_activate),
+        TEST(test_ipam_without_ovn),
         TEST(test_capabilities),
         TEST(test_no_state_needed),
         TEST(test_swarm_capabilities_and_allocate),
@@ -2695,6 +2764,7 @@ main(void)
         TEST(test_create_network_again),
         TEST(test_create_network_again_while_pending),
         TEST(test_create_network_bad_options),
+        TEST(test_create_network_ovn_refused),
         TEST(test_create_network_existing_bridge),
         TEST(test_create_network_bridge_is_a_device),
         TEST(test_create_network_bridge_device_lingers),

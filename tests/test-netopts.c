@@ -973,6 +973,11 @@ test_provider_bad(void **state)
                              "'IPv4Data': [{'Pool': '192.0.2.0/24'}]}"),
                        PROVOPTS_HOST_IP, "needs " PROVOPTS_UPLINK, NULL);
 
+    /* OVN mode has its own way to the physical network. */
+    assert_error_names(parse_options(fx, "{'ovs.ovn': 'blue', "
+                                     "'ovs.uplink': 'eth2'}"),
+                       PROVOPTS_UPLINK, "eth2", NETOPTS_OVN, NULL);
+
     /* The unknown option's message lists them. */
     assert_error_names(parse_option(fx, "ovs.uplinks", "eth2"),
                        "ovs.uplinks", PROVOPTS_UPLINK, PROVOPTS_HOST_IP,

@@ -150,7 +150,7 @@ command -v ping > /dev/null || hard_error "ping is needed"
 log "=== handshake"
 
 rpc_ok Plugin.Activate
-check_reply '{"Implements":["NetworkDriver"]}'
+check_reply '{"Implements":["NetworkDriver","IpamDriver"]}'
 
 rpc_ok NetworkDriver.GetCapabilities
 check_json .Scope '"local"'
@@ -359,8 +359,11 @@ check_match "swarm/nodes" "nodes: -" "$(appctl swarm/nodes)"
     || fail "swarm/add-node accepted by a local driver"
 
 rpc_err NetworkDriver.NoSuchCall '{}' 404
+# The IPAM driver is OVN mode's: without --ovn-nb it says so.
 rpc_err IpamDriver.RequestPool \
-    '{"AddressSpace":"","Pool":"","SubPool":"","Options":null,"V6":false}' 404
+    '{"AddressSpace":"","Pool":"","SubPool":"","Options":null,"V6":false}' 400
+check_match "IpamDriver.RequestPool without OVN" "--ovn-nb" "$REPLY"
+rpc_err IpamDriver.NoSuchCall '{}' 404
 rpc_err NoSuchThing 404
 
 # ---------------------------------------------------------------------------

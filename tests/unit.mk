@@ -88,6 +88,7 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=db_bridge_datapath \
 	-Wl,--wrap=db_foreign_port_exists \
 	-Wl,--wrap=db_default_datapath \
+	-Wl,--wrap=db_ovn_bridge \
 	-Wl,--wrap=db_is_connected \
 	-Wl,--wrap=db_last_txn \
 	-Wl,--wrap=nat_applied_seqno \

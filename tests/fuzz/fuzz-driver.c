@@ -192,6 +192,12 @@ __wrap_db_default_datapath(void)
     return "netdev";
 }
 
+const char *
+__wrap_db_ovn_bridge(void)
+{
+    return NULL;                /* Not an OVN chassis. */
+}
+
 bool
 __wrap_db_foreign_port_exists(const char *name OVS_UNUSED)
 {
