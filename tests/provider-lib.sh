@@ -16,7 +16,8 @@
 #            tagged, 50 untagged: the native VLAN) to each host's second
 #            uplink eth2 (up, no address, IPv6 off),
 #            and an access port "swr" of VLAN 100 to the router.
-#   router   $ROUTER: lan0 203.0.113.1/25 (MAC $ROUTER_MAC) on VLAN 100,
+#   router   $ROUTER: lan0 203.0.113.1/25 and 2001:db8:100::1/64 (MAC
+#            $ROUTER_MAC) on VLAN 100,
 #            wan0 203.0.113.129/26, forwarding.
 #   outside  $OUTSIDE: eth0 203.0.113.130/26, default route via the router.
 #
@@ -86,6 +87,9 @@ prov_physical_network() {
     _prov_sw_port swr tag=100
     ip -n "$ROUTER" link set lan0 mtu "$PHYS_MTU" up
     ip -n "$ROUTER" addr add 203.0.113.1/25 dev lan0
+    ip netns exec "$ROUTER" sysctl -qw net.ipv6.conf.lan0.disable_ipv6=0 \
+        net.ipv6.conf.lan0.accept_dad=0
+    ip -n "$ROUTER" addr add 2001:db8:100::1/64 dev lan0 nodad
     ip -n "$ROUTER" link add wan0 type veth peer name eth0 netns "$OUTSIDE"
     ip -n "$ROUTER" addr add 203.0.113.129/26 dev wan0
     ip -n "$ROUTER" link set wan0 up

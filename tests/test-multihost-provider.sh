@@ -2,14 +2,15 @@
 # test-multihost-provider: provider networks (ovs.uplink): containers on a
 # VLAN of the physical network, with the LAN's own router as their gateway.
 #
-# The physical network: a "switch" (an Open vSwitch of its own: this
-# kernel's bridge cannot filter VLANs), one trunk port (VLANs 100 and 200)
-# to each host's second uplink eth2 (MTU 1450, no address), and an access
-# port of VLAN 100 to a "router" namespace that holds the gateway address
-# 203.0.113.1 and routes to an "outside" namespace.  The hosts' OVS tags
-# and untags in its own datapath (no 8021q here).  Each host also has the test bed's
-# underlay on eth1/br-phy (tests/multihost-lib.sh), which the overlay
-# network of the last part uses.
+# The physical network (tests/provider-lib.sh): a "switch" (an Open
+# vSwitch of its own: this kernel's bridge cannot filter VLANs), one trunk
+# port (VLANs 100 and 200 tagged, 50 untagged) to each host's second uplink
+# eth2 (MTU 1450, no address), and an access port of VLAN 100 to a "router"
+# namespace that holds the gateway address 203.0.113.1 (and
+# 2001:db8:100::1) and routes to an "outside" namespace.  The hosts' OVS
+# tags and untags in its own datapath (no 8021q here).  Each host also has
+# the test bed's underlay on eth1/br-phy (tests/multihost-lib.sh), which
+# the overlay network uses.
 #
 # - Bad input, each refused with a message naming the problem and nothing
 #   changed: an uplink that does not exist, is a port of another bridge,
@@ -18,14 +19,16 @@
 #   network on another bridge; a second network on the same VLAN of the
 #   uplink; a gateway outside the subnet; ovs.host_ip outside the subnet or
 #   equal to the gateway; a tunnel or NAT on a provider network.
-# - Three hosts on VLAN 100 of eth2: no address of the gateway on any host,
-#   the uplink added to the bridge as a trunk of VLAN 100 marked as ovsnet's
+# - Three hosts on VLAN 100 of eth2, dual stack: no address of the gateway
+#   on any host, IPv4 and IPv6 default routes to the router, the uplink
+#   added to the bridge as a trunk of VLAN 100 marked as ovsnet's
 #   (host 2: the operator's port, used as it is), the containers' MTU the
 #   uplink's, no tunnel port anywhere; containers on different hosts
 #   exchange TCP data through the switch; they reach the router and the
 #   outside with their own address (the outside sees it: no NAT); the LAN
 #   sees one MAC for the gateway address, the router's; -p is refused.
-# - ovs.host_ip on host 3: the host reaches a container on host 1.
+# - ovs.host_ip on host 3 (IPv4 and IPv6): the host reaches a container on
+#   host 1.
 # - VLAN 200 on the same uplinks: its containers reach each other, and not
 #   VLAN 100's: their ARP requests leave host 1 tagged 200 and reach
 #   neither the router nor a VLAN 100 container.
@@ -178,10 +181,12 @@ mh_exec 1 ip link del eth3
 # ---------------------------------------------------------------------------
 log "=== VLAN 100 on three hosts"
 
-GENERIC=$(provider_generic 100) create_on 1 "$N100" 203.0.113.0/25 203.0.113.1/25
-GENERIC=$(provider_generic 100) create_on 2 "$N100" 203.0.113.0/25 203.0.113.1/25
-GENERIC=$(provider_generic 100 ovs.host_ip=203.0.113.3) \
-    create_on 3 "$N100" 203.0.113.0/25 203.0.113.1/25
+# Dual stack: the router is 2001:db8:100::1 too.
+V100=(203.0.113.0/25 203.0.113.1/25 2001:db8:100::/64 2001:db8:100::1/64)
+GENERIC=$(provider_generic 100) create_on 1 "$N100" "${V100[@]}"
+GENERIC=$(provider_generic 100) create_on 2 "$N100" "${V100[@]}"
+GENERIC=$(provider_generic 100 ovs.host_ip=203.0.113.3,2001:db8:100::3) \
+    create_on 3 "$N100" "${V100[@]}"
 
 for i in 1 3; do
     check_eq "host $i: eth2's bridge" br-up "$(mh_vsctl "$i" port-to-br eth2)"
@@ -197,7 +202,8 @@ check_eq "host 2: the operator's eth2 trunks unchanged" "[]" \
     "$(port_col 2 eth2 trunks)"
 for i in 1 2 3; do
     addrs=$(ip -n "$(mh_ns "$i")" -j addr | jq -r '.[].addr_info[].local')
-    check_nomatch "host $i: no address 203.0.113.1" '^203\.0\.113\.1$' "$addrs"
+    check_nomatch "host $i: no address of the gateway" \
+        '^(203\.0\.113\.1|2001:db8:100::1)$' "$addrs"
     check_eq "host $i: no tunnel port" "" "$(mh_tunnel_ports "$i")"
     list=$(mh_appctl "$i" network/list)
     check_contains "host $i: network/list, mode" "mode: provider" "$list"
@@ -208,9 +214,11 @@ check_contains "host 1: eth2 added by ovsnet" "eth2 (added by ovsnet)" \
     "$(mh_appctl 1 network/list)"
 check_contains "host 2: eth2 the operator's" "eth2 (the operator's port)" \
     "$(mh_appctl 2 network/list)"
-check_contains "host 3: its address" "host address: 203.0.113.3/25" \
+check_contains "host 3: its addresses" \
+    "host address: 203.0.113.3/25 2001:db8:100::3/64" \
     "$(mh_appctl 3 network/list)"
-check_eq "host 3: its address on the network" 203.0.113.3/25 \
+check_eq "host 3: its addresses on the network" \
+    "$(printf '2001:db8:100::3/64\n203.0.113.3/25')" \
     "$(addrs_of "ovsgw-${N100:0:9}" "$(mh_ns 3)")"
 
 # Bad input against what exists now.
@@ -227,14 +235,16 @@ GENERIC=$(provider_generic 150 "ovs.uplink=ovsgw-${N100:0:9}") \
     "ovs.uplink=ovsgw-${N100:0:9}: .*link of ovsnet" \
     "$X" 203.0.113.0/25 203.0.113.1/25
 
-mh_container 1 h1c1 "$N100" "$(gen_id c11)" 203.0.113.11/25
-mh_container 2 h2c1 "$N100" "$(gen_id c21)" 203.0.113.21/25
-mh_container 3 h3c1 "$N100" "$(gen_id c31)" 203.0.113.31/25
+mh_container 1 h1c1 "$N100" "$(gen_id c11)" 203.0.113.11/25 2001:db8:100::11/64
+mh_container 2 h2c1 "$N100" "$(gen_id c21)" 203.0.113.21/25 2001:db8:100::21/64
+mh_container 3 h3c1 "$N100" "$(gen_id c31)" 203.0.113.31/25 2001:db8:100::31/64
 for c in h1c1 h2c1 h3c1; do
     check_eq "$c: MTU of the uplink" "$PHYS_MTU" \
         "$(mtu_of eth0 "$(mh_cns "$c")")"
     check_contains "$c: default route to the router" "via 203.0.113.1 " \
         "$(mh_cexec "$c" ip route show default)"
+    check_contains "$c: IPv6 default route to the router" \
+        "via 2001:db8:100::1 " "$(mh_cexec "$c" ip -6 route show default)"
 done
 
 log "--- containers on different hosts, through the switch"
@@ -242,9 +252,11 @@ mh_ping_ok h1c1 203.0.113.21
 mh_tcp_ok h1c1 h2c1
 mh_tcp_ok h2c1 h3c1
 mh_tcp_ok h3c1 h1c1
+mh_tcp_ok h1c1 h2c1 6
 
 log "--- the router, and the outside with the container's own address"
 mh_ping_ok h1c1 203.0.113.1
+mh_ping_ok h2c1 2001:db8:100::1
 capture_start "$OUTSIDE" eth0 "$SANDBOX_DIR/outside.pcap" \
     'tcp[tcpflags] & tcp-syn != 0'
 _mh_tcp "$(mh_cns h1c1)" "$OUTSIDE" 203.0.113.130 "TCP from h1c1 to the outside"
@@ -275,6 +287,8 @@ check_match "-p on a provider network" \
 log "--- host 3's own address on the network"
 _mh_tcp "$(mh_ns 3)" "$(mh_cns h1c1)" 203.0.113.11 \
     "TCP from host 3 (203.0.113.3) to h1c1 on host 1"
+_mh_tcp "$(mh_ns 3)" "$(mh_cns h1c1)" 2001:db8:100::11 \
+    "TCP from host 3 (2001:db8:100::3) to h1c1 on host 1"
 
 # ---------------------------------------------------------------------------
 log "=== VLAN 200 on the same uplinks"
