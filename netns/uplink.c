@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <ifaddrs.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -124,6 +125,25 @@ has_default_route(const char *path, const char *name, bool ipv6)
     return found;
 }
 
+/* Returns the name of the master of interface 'name' (a Linux bridge or
+ * bond it is a port of), or NULL (also when /sys does not say). */
+static char *
+master_of(const char *name)
+{
+    char *path = xasprintf("/sys/class/net/%s/master", name);
+    char target[PATH_MAX];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    char *master = NULL;
+
+    free(path);
+    if (n > 0) {
+        target[n] = '\0';
+        const char *slash = strrchr(target, '/');
+        master = xstrdup(slash ? slash + 1 : target);
+    }
+    return master;
+}
+
 int
 uplink_probe(const char *name, struct uplink_facts *facts)
 {
@@ -149,6 +169,7 @@ uplink_probe(const char *name, struct uplink_facts *facts)
         return error;
     }
     facts->mtu = ifr.ifr_mtu;
+    facts->master = master_of(name);
     facts->address = first_address(name);
     facts->default_route = (has_default_route("/proc/net/route", name, false)
                             ? "IPv4"
@@ -164,5 +185,7 @@ uplink_facts_destroy(struct uplink_facts *facts)
     if (facts) {
         free(facts->address);
         facts->address = NULL;
+        free(facts->master);
+        facts->master = NULL;
     }
 }

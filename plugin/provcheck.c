@@ -163,6 +163,15 @@ check_new_interface(struct http_request *req, const struct state_netcfg *cfg,
         return false;
     }
 
+    if (facts.master) {
+        http_request_reply_error(req, 409, "option " PROVOPTS_UPLINK "=%s: "
+                                 "it is a port of %s (a Linux bridge or "
+                                 "bond): give that one as the uplink, or "
+                                 "take it out", cfg->uplink, facts.master);
+        uplink_facts_destroy(&facts);
+        return false;
+    }
+
     bool force = smap_get_bool(&cfg->options, PROVOPTS_UPLINK_FORCE, false);
     char *use = (facts.address
                  ? xasprintf("it holds address %s", facts.address)

@@ -371,13 +371,14 @@ static int64_t gateway_ofport = 1;
 static const char *gateway_error;
 
 /* Provider networks' uplinks: interface 'uplink_name' exists, with
- * 'uplink_mtu' and, if nonnull, the host's address 'uplink_address'; no
- * other does (netns/uplink).  Its port has 'uplink_ofport' and
+ * 'uplink_mtu' and, if nonnull, the host's address 'uplink_address' and
+ * master 'uplink_master'; no other does (netns/uplink).  Its port has 'uplink_ofport' and
  * 'uplink_error' (db_interface_state()).  No port or interface of any name
  * is in OVSDB yet (tests/driver-wraps.c). */
 static const char *uplink_name;
 static int uplink_mtu;
 static const char *uplink_address;
+static const char *uplink_master;
 static int64_t uplink_ofport;
 static const char *uplink_error;
 
@@ -390,6 +391,7 @@ __wrap_uplink_probe(const char *name, struct uplink_facts *facts)
     }
     facts->mtu = uplink_mtu;
     facts->address = nullable_xstrdup(uplink_address);
+    facts->master = nullable_xstrdup(uplink_master);
     return 0;
 }
 
@@ -853,6 +855,7 @@ setup(void **state OVS_UNUSED)
     uplink_name = NULL;
     uplink_mtu = 1500;
     uplink_address = NULL;
+    uplink_master = NULL;
     uplink_ofport = 1;
     uplink_error = NULL;
     existing_link = NULL;
@@ -2393,8 +2396,14 @@ test_provider_network_refused(void **state OVS_UNUSED)
     assert_error(call(CREATE_NETWORK, "%s", provider_body(net_a, 100, "")),
                  400, "ovs.uplink=eth2", "no such interface");
 
-    /* The host's address on it, unless the operator says so. */
+    /* A port of a Linux bridge or bond. */
     uplink_name = "eth2";
+    uplink_master = "bond0";
+    assert_error(call(CREATE_NETWORK, "%s", provider_body(net_a, 100, "")),
+                 409, "ovs.uplink=eth2", "a port of bond0");
+    uplink_master = NULL;
+
+    /* The host's address on it, unless the operator says so. */
     uplink_address = "192.0.2.5/24";
     assert_error(call(CREATE_NETWORK, "%s", provider_body(net_a, 100, "")),
                  409, "ovs.uplink=eth2", "192.0.2.5/24",

@@ -13,12 +13,13 @@
 # the overlay network uses.
 #
 # - Bad input, each refused with a message naming the problem and nothing
-#   changed: an uplink that does not exist, is a port of another bridge,
-#   holds an address of the host or its default route (accepted with
-#   ovs.uplink_force=true), is a link of ovsnet's, or is the uplink of a
-#   network on another bridge; a second network on the same VLAN of the
-#   uplink; a gateway outside the subnet; ovs.host_ip outside the subnet or
-#   equal to the gateway; a tunnel or NAT on a provider network.
+#   changed: an uplink that does not exist, is a port of another bridge
+#   (of OVS, or of Linux), holds an address of the host or its default
+#   route (accepted with ovs.uplink_force=true), is a link of ovsnet's, or
+#   is the uplink of a network on another bridge; a second network on the
+#   same VLAN of the uplink; a gateway outside the subnet; ovs.host_ip
+#   outside the subnet or equal to the gateway; a tunnel or NAT on a
+#   provider network.
 # - Three hosts on VLAN 100 of eth2, dual stack: no address of the gateway
 #   on any host, IPv4 and IPv6 default routes to the router, the uplink
 #   added to the bridge as a trunk of VLAN 100 marked as ovsnet's
@@ -142,6 +143,15 @@ GENERIC=$(provider_generic 100 ovs.uplink=eth4) \
     refused_on_1 "an uplink with the default route" 409 \
     'ovs.uplink=eth4: the host uses it itself \(the IPv4 default route goes through it\)' \
     "$X" 203.0.113.0/25 203.0.113.1/25
+ip -n "$(mh_ns 1)" link add lbr0 type bridge
+ip -n "$(mh_ns 1)" link add eth5 type veth peer name eth5p
+ip -n "$(mh_ns 1)" link set eth5 master lbr0
+GENERIC=$(provider_generic 100 ovs.uplink=eth5) \
+    refused_on_1 "a port of a Linux bridge" 409 \
+    'ovs.uplink=eth5: it is a port of lbr0 \(a Linux bridge or bond\)' \
+    "$X" 203.0.113.0/25 203.0.113.1/25
+mh_exec 1 ip link del lbr0
+mh_exec 1 ip link del eth5
 GENERIC=$(provider_generic 100 ovs.uplink=br-phy ovs.bridge=br-phy) \
     refused_on_1 "the bridge's own port" 409 'br-phy: it is the bridge.s own port' \
     "$X" 203.0.113.0/25 203.0.113.1/25
