@@ -103,7 +103,8 @@ docker_tests() {
     # a space on both sides of each.
     all=$(sed -n 's/^\t\(tests\/[^ ]*\.sh\).*/\1/p' "$SRCDIR/tests/e2e.mk" \
               | tr '\n' ' ')
-    all="${all}tests/test-multihost-docker.sh tests/test-docker-swarm.sh"
+    all="${all}tests/test-multihost-docker.sh tests/test-docker-provider.sh"
+    all="$all tests/test-docker-swarm.sh"
     all="$all tests/test-docker-swarm-ha.sh tests/test-docker-ovn.sh"
     for t in $all; do
         # shellcheck disable=SC2086

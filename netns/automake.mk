@@ -14,6 +14,8 @@ netns_libnetns_a_SOURCES = \
 	netns/nat.h \
 	netns/route.c \
 	netns/route.h \
+	netns/uplink.c \
+	netns/uplink.h \
 	netns/xtables.c \
 	netns/xtables.h
 

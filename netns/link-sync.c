@@ -393,23 +393,27 @@ fix_gateway_link(const struct state_network *net, struct ls_network *r)
         return;
     }
 
-    if (net->cfg.internal) {
+    const struct svec *v4 = state_netcfg_host_addrs(&net->cfg, AF_INET);
+    const struct svec *v6 = state_netcfg_host_addrs(&net->cfg, AF_INET6);
+    if (!state_netcfg_host_is_gateway(&net->cfg) && !v4->n && !v6->n) {
+        /* No address of the host on the network: an internal network, a
+         * provider network without ovs.host_ip.  The port stays down. */
         r->gw_dirty = false;
         return;
     }
 
-    size_t n = net->cfg.ipv4_gateways.n + net->cfg.ipv6_gateways.n;
+    size_t n = v4->n + v6->n;
     struct addr *addrs = xcalloc(n ? n : 1, sizeof *addrs);
     size_t n_addrs = 0;
     const char *s;
     size_t i;
 
-    SVEC_FOR_EACH (i, s, &net->cfg.ipv4_gateways) {
+    SVEC_FOR_EACH (i, s, v4) {
         if (!addr_parse(s, &addrs[n_addrs])) {
             n_addrs++;
         }
     }
-    SVEC_FOR_EACH (i, s, &net->cfg.ipv6_gateways) {
+    SVEC_FOR_EACH (i, s, v6) {
         if (!addr_parse(s, &addrs[n_addrs])) {
             n_addrs++;
         }

@@ -134,7 +134,7 @@ add_published_ports(struct nat_ruleset *rs, const struct sorted *eps,
     for (size_t k = 0; k < n_eps; k++) {
         const struct state_endpoint *ep = eps[k].obj;
         const struct state_network *net = state_network_find(ep->network_id);
-        if (net && !net->cfg.internal && ep->n_ports) {
+        if (net && state_netcfg_host_is_gateway(&net->cfg) && ep->n_ports) {
             for (size_t i = 0; i < ep->n_ports; i++) {
                 add_published_port(rs, ep, &ep->ports[i]);
             }
@@ -192,7 +192,7 @@ build_ruleset(struct nat_ruleset *rs, const struct state_network **net4,
     *net4 = *net6 = NULL;
     for (size_t k = 0; k < n_nets; k++) {
         const struct state_network *net = nets[k].obj;
-        if (net->cfg.internal) {
+        if (!state_netcfg_host_is_gateway(&net->cfg)) {
             continue;
         }
         if (net->cfg.ipv4_pools.n && !*net4) {
@@ -304,7 +304,7 @@ sync_forward(bool full)
             .ifname = net->gw_port,
             .routed = !net->cfg.nat,
         };
-        if (net->cfg.internal) {
+        if (!state_netcfg_host_is_gateway(&net->cfg)) {
             continue;
         }
         if (net->cfg.ipv4_pools.n) {

@@ -148,6 +148,26 @@ addr_in_prefix(const struct addr *addr, const struct addr *prefix)
 }
 
 const char *
+addr_subnet_edge(const struct addr *a)
+{
+    unsigned int n_bits = 8 * addr_len(a);
+    const uint8_t *bytes = (const uint8_t *) &a->in6;
+    bool zeros = true, ones = true;
+
+    if (a->plen + 1 >= n_bits) {
+        return NULL;
+    }
+    for (unsigned int bit = a->plen; bit < n_bits; bit++) {
+        bool set = (bytes[bit / 8] >> (7 - bit % 8)) & 1;
+        zeros &= !set;
+        ones &= set;
+    }
+    return (zeros ? "the network address"
+            : ones && a->family == AF_INET ? "the broadcast address"
+            : NULL);
+}
+
+const char *
 addr_proto_name(uint8_t proto)
 {
     return (proto == IPPROTO_TCP ? "tcp"

@@ -60,6 +60,12 @@ size_t addr_len(const struct addr *);
  * 'prefix->plen' bits are the same, in the same family). */
 bool addr_in_prefix(const struct addr *addr, const struct addr *prefix);
 
+/* Returns "the network address" if the bits of 'addr' past its prefix
+ * length are all 0, "the broadcast address" if they are all 1 (IPv4), or
+ * NULL: the addresses of a subnet that no host may have (none in a /31 or
+ * /32, or an IPv6 /127 or /128). */
+const char *addr_subnet_edge(const struct addr *);
+
 /* Returns "tcp", "udp" or "sctp" for IP protocol 'proto', or NULL. */
 const char *addr_proto_name(uint8_t proto);
 

@@ -49,3 +49,9 @@ ovsdb/ovn-sb-idl.c: ovsdb/ovn-sb-idl.ovsidl
 	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source $< > $@.tmp && mv $@.tmp $@
 ovsdb/ovn-sb-idl.h: ovsdb/ovn-sb-idl.ovsidl
 	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@
+
+# For a target built alone (make tests/fuzz/fuzz-driver), not only through
+# BUILT_SOURCES.
+ovsdb/nb.$(OBJEXT) ovsdb/nb-reconcile.$(OBJEXT) ovsdb/nb-ipam.$(OBJEXT): \
+	ovsdb/ovn-nb-idl.h
+ovsdb/sb.$(OBJEXT) ovsdb/nb.$(OBJEXT): ovsdb/ovn-sb-idl.h

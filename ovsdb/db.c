@@ -69,6 +69,8 @@ db_init(const char *remote)
     ovsdb_idl_add_column(idl, &ovsrec_port_col_tag);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_external_ids);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_protected_);
+    /* A provider network's uplink is a trunk of its networks' VLANs. */
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_trunks);
 
     ovsdb_idl_add_table(idl, &ovsrec_table_interface);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
@@ -87,6 +89,9 @@ db_init(const char *remote)
     ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_ofport);
     ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_error);
     ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_link_state);
+    /* The MTU of an uplink that is a port already (plugin/provcheck). */
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_mtu);
+    ovsdb_idl_omit_alert(idl, &ovsrec_interface_col_mtu);
 
     ifaces_by_name = ovsdb_idl_index_create1(idl, &ovsrec_interface_col_name);
     ports_by_name = ovsdb_idl_index_create1(idl, &ovsrec_port_col_name);

@@ -159,6 +159,11 @@ persist_network_to_smap(const struct state_network *net, struct smap *ids)
     if (cfg->ovn) {
         smap_add(ids, "ovsnet-ovn", cfg->ovn);
     }
+    if (cfg->uplink) {
+        smap_add(ids, "ovsnet-uplink", cfg->uplink);
+        svec_put(ids, "ovsnet-host-ipv4", &cfg->host_ipv4);
+        svec_put(ids, "ovsnet-host-ipv6", &cfg->host_ipv6);
+    }
     if (!smap_is_empty(&cfg->options)) {
         struct json *o = json_object_create();
         struct smap_node *node;
@@ -276,6 +281,12 @@ persist_load_network(const struct smap *ids)
 
     cfg.swarm = !strcmp(smap_get_def(ids, "ovsnet-scope", ""), "swarm");
     cfg.ovn = nullable_xstrdup(smap_get(ids, "ovsnet-ovn"));
+    const char *uplink = smap_get(ids, "ovsnet-uplink");
+    if (uplink) {
+        cfg.uplink = xstrdup(uplink);
+        svec_get(ids, "ovsnet-host-ipv4", &cfg.host_ipv4);
+        svec_get(ids, "ovsnet-host-ipv6", &cfg.host_ipv6);
+    }
 
     const char *options = smap_get(ids, "ovsnet-options");
     if (options) {

@@ -30,6 +30,8 @@ struct state_port;
 #define PERSIST_ROLE_NETWORK   "network"
 #define PERSIST_ROLE_ENDPOINT  "endpoint"
 #define PERSIST_ROLE_TUNNEL    "tunnel"
+#define PERSIST_ROLE_UPLINK    "uplink"   /* A provider network's uplink,
+                                            * when ovsnet added it. */
 
 /* Loads the desired state recorded in 'idl' (once, when the daemon first
  * sees the database), replacing whatever the state held, and marks the

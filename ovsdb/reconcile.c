@@ -557,6 +557,93 @@ ensure_gateway_port(struct reconcile_ctx *ctx,
     smap_destroy(&iface_ids);
 }
 
+/* Returns in '*trunks' (sorted, which the caller frees) the VLANs of the
+ * provider networks on uplink 'name' (0 for an untagged one), and their
+ * number. */
+static size_t
+uplink_vlans(const char *name, int64_t **trunks)
+{
+    const struct state_network *net;
+    size_t n = 0;
+
+    *trunks = xmalloc((hmap_count(state_networks()) + 1) * sizeof **trunks);
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (net->cfg.uplink && !strcmp(net->cfg.uplink, name)) {
+            size_t i = n++;
+            for (; i > 0 && (*trunks)[i - 1] > net->cfg.vlan; i--) {
+                (*trunks)[i] = (*trunks)[i - 1];
+            }
+            (*trunks)[i] = net->cfg.vlan;
+        }
+    }
+    return n;
+}
+
+/* Makes the uplink port of provider network 'net' on its bridge, unless it
+ * is a port that was there before (not ovsnet's, left as it is): one port
+ * for all the networks on that uplink, a trunk of exactly their VLANs, so
+ * that the bridge's other networks never reach the physical network (and
+ * it never reaches them). */
+static void
+ensure_uplink_port(struct reconcile_ctx *ctx, const struct state_network *net)
+{
+    const char *name = net->cfg.uplink;
+    struct bridge_info *bi = shash_find_data(&ctx->bridges, net->cfg.bridge);
+    struct port_info *pi = shash_find_data(&ctx->ports, name);
+    if (!pi && db_foreign_port_exists(name)) {
+        return;
+    }
+
+    struct smap ids = SMAP_INITIALIZER(&ids);
+    const struct ovsrec_port *port;
+    persist_ids_add_role(&ids, PERSIST_ROLE_UPLINK);
+    if (pi && pi->br == bi->br && pi->port->n_interfaces == 1) {
+        port = pi->port;
+        UPDATE_OUR_IDS(port, &ids, ovsrec_port_update_external_ids_setkey,
+                       ovsrec_port_update_external_ids_delkey);
+        UPDATE_OUR_IDS(port->interfaces[0], &ids,
+                       ovsrec_interface_update_external_ids_setkey,
+                       ovsrec_interface_update_external_ids_delkey);
+        free(shash_find_and_delete(&ctx->ports, name));
+    } else {
+        if (pi) {
+            /* On another bridge, or not our shape: as ensure_port(). */
+            ovsrec_bridge_update_ports_delvalue(pi->br, pi->port);
+            free(shash_find_and_delete(&ctx->ports, name));
+        }
+        create_port(ctx, bi, name, "", &ids, &ids, 0, &port);
+        VLOG_INFO("network %s: adding uplink %s to bridge %s", net->id,
+                  name, bi->br->name);
+    }
+    if (port->n_tag) {
+        ovsrec_port_set_tag(port, NULL, 0);
+    }
+
+    int64_t *trunks;
+    size_t n = uplink_vlans(name, &trunks);
+    if (port->n_trunks != n
+        || memcmp(port->trunks, trunks, n * sizeof *trunks)) {
+        ovsrec_port_set_trunks(port, trunks, n);
+    }
+    free(trunks);
+    smap_destroy(&ids);
+}
+
+/* The uplink ports of the provider networks, each once. */
+static void
+ensure_uplinks(struct reconcile_ctx *ctx)
+{
+    struct sset done = SSET_INITIALIZER(&done);
+    const struct state_network *net;
+
+    HMAP_FOR_EACH (net, node, state_networks()) {
+        if (net->cfg.uplink && sset_add(&done, net->cfg.uplink)) {
+            ensure_uplink_port(ctx, net);
+        }
+    }
+    sset_destroy(&done);
+}
+
 /* Makes the port of endpoint 'ep', once its link exists. */
 static void
 ensure_endpoint_port(struct reconcile_ctx *ctx,
@@ -712,6 +799,7 @@ reconcile_all(struct reconcile_ctx *ctx)
     HMAP_FOR_EACH (net, node, state_networks()) {
         ensure_gateway_port(ctx, net);
     }
+    ensure_uplinks(ctx);
     HMAP_FOR_EACH (ep, node, state_endpoints()) {
         ensure_endpoint_port(ctx, ep);
     }

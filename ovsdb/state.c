@@ -42,6 +42,8 @@ state_netcfg_init(struct state_netcfg *cfg)
     smap_init(&cfg->options);
     svec_init(&cfg->peers);
     svec_init(&cfg->swarm_nodes);
+    svec_init(&cfg->host_ipv4);
+    svec_init(&cfg->host_ipv6);
 }
 
 void
@@ -60,6 +62,9 @@ state_netcfg_destroy(struct state_netcfg *cfg)
         free(cfg->local_ip);
         svec_destroy(&cfg->swarm_nodes);
         free(cfg->ovn);
+        free(cfg->uplink);
+        svec_destroy(&cfg->host_ipv4);
+        svec_destroy(&cfg->host_ipv6);
     }
 }
 
@@ -389,6 +394,17 @@ state_network_n_endpoints(const struct state_network *net)
     return n;
 }
 
+/* Moves the provider network settings of 'from' into 'to'. */
+static void
+state_netcfg_move_provider(struct state_netcfg *to,
+                           struct state_netcfg *from)
+{
+    to->uplink = from->uplink;
+    from->uplink = NULL;
+    svec_swap(&to->host_ipv4, &from->host_ipv4);
+    svec_swap(&to->host_ipv6, &from->host_ipv6);
+}
+
 struct state_network *
 state_network_add(const char *id, struct state_netcfg *cfg)
 {
@@ -420,6 +436,7 @@ state_network_add(const char *id, struct state_netcfg *cfg)
     svec_swap(&net->cfg.swarm_nodes, &cfg->swarm_nodes);
     net->cfg.ovn = cfg->ovn;
     cfg->ovn = NULL;
+    state_netcfg_move_provider(&net->cfg, cfg);
     net->gw_port = names_gateway(id);
     if (state_network_is_kernel_vxlan(net)) {
         net->vx_dev = names_vxlan(id);
@@ -856,4 +873,23 @@ state_network_gateway_mac(const struct state_network *net,
     mac->ea[3] = vni >> 16;
     mac->ea[4] = vni >> 8;
     mac->ea[5] = vni;
+}
+
+bool
+state_netcfg_host_is_gateway(const struct state_netcfg *cfg)
+{
+    return !cfg->internal && !cfg->uplink;
+}
+
+const struct svec *
+state_netcfg_host_addrs(const struct state_netcfg *cfg, int family)
+{
+    static const struct svec none = SVEC_EMPTY_INITIALIZER;
+
+    if (cfg->uplink) {
+        return family == AF_INET ? &cfg->host_ipv4 : &cfg->host_ipv6;
+    } else if (cfg->internal) {
+        return &none;
+    }
+    return family == AF_INET ? &cfg->ipv4_gateways : &cfg->ipv6_gateways;
 }

@@ -90,6 +90,16 @@ struct state_netcfg {
      * OVN's integration bridge ('bridge'); NULL otherwise.  See
      * ovsdb/nb-reconcile. */
     char *ovn;
+
+    /* A provider network (ovs.uplink): VLAN 'vlan' (or untagged) of the
+     * physical network behind port 'uplink' of the bridge, whose gateways
+     * are the LAN's router, not the host.  The host has an address on it
+     * only if the operator gave one (ovs.host_ip). */
+    char *uplink;               /* Uplink port, or NULL: not a provider
+                                 * network. */
+    struct svec host_ipv4;      /* ovs.host_ip, "ip/len" (the pool's
+                                 * prefix length). */
+    struct svec host_ipv6;
 };
 
 void state_netcfg_init(struct state_netcfg *);
@@ -105,6 +115,16 @@ void state_netcfg_split_peers(const struct state_netcfg *,
 const char *state_netcfg_peer_origin(const struct state_netcfg *,
                                      const char *peer);
 int state_netcfg_peer_family(const struct state_netcfg *);
+
+/* Returns true if the host is the gateway of network 'cfg': its containers
+ * reach beyond it through the host, which holds its gateway addresses and
+ * may translate (not an internal network, not a provider network). */
+bool state_netcfg_host_is_gateway(const struct state_netcfg *);
+/* Returns the addresses ("ip/len") of 'family' that the host holds on the
+ * network's gateway port: the gateways, if the host is the gateway; a
+ * provider network's ovs.host_ip; none on an internal network. */
+const struct svec *state_netcfg_host_addrs(const struct state_netcfg *,
+                                           int family);
 
 struct state_network {
     struct hmap_node node;      /* In the networks map, by hash of 'id'. */

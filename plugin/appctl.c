@@ -71,6 +71,37 @@ put_peers(struct ds *s, const struct state_netcfg *cfg,
     }
 }
 
+/* Puts the mode of network 'cfg' (how its containers reach beyond it) and,
+ * for a provider network, its uplink and the host's address on it. */
+static void
+put_mode(struct ds *s, const struct state_netcfg *cfg)
+{
+    if (!cfg->uplink) {
+        ds_put_format(s, "    mode: %s\n",
+                      cfg->tunnel ? "overlay (tunnels between the hosts)"
+                      : "local (the host is the gateway)");
+        return;
+    }
+
+    const struct ovsrec_port *port;
+    db_find_ports(cfg->uplink, &port);
+    const char *role = port ? smap_get(&port->external_ids,
+                                       PERSIST_KEY_ROLE) : NULL;
+    ds_put_format(s, "    mode: provider (the physical network's %s; the "
+                  "gateways are the LAN's router)\n",
+                  cfg->vlan ? "VLAN" : "untagged network");
+    ds_put_format(s, "    uplink: %s (%s)\n", cfg->uplink,
+                  !port ? "not in Open vSwitch yet"
+                  : role ? "added by ovsnet" : "the operator's port");
+    ds_put_cstr(s, "    host address: ");
+    if (cfg->host_ipv4.n || cfg->host_ipv6.n) {
+        put_lists(s, &cfg->host_ipv4, &cfg->host_ipv6);
+    } else {
+        ds_put_cstr(s, "none");
+    }
+    ds_put_cstr(s, "\n");
+}
+
 static void
 network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
@@ -105,8 +136,10 @@ network_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
         if (cfg->swarm) {
             ds_put_cstr(&s, "    scope: swarm\n");
         }
+        put_mode(&s, cfg);
         ds_put_format(&s, "    nat: %s\n",
                       cfg->internal ? "none (internal)"
+                      : cfg->uplink ? "none (provider network)"
                       : cfg->nat ? "masquerade to the host's addresses"
                       : "off (ovs.nat=false: the subnets are routed)");
         nbr_describe_network(&s, nb_idl(), net);

@@ -10,6 +10,8 @@ plugin_libplugin_a_SOURCES = \
 	plugin/netopts.c plugin/netopts.h \
 	plugin/pending.c plugin/pending.h \
 	plugin/portmap.c plugin/portmap.h \
+	plugin/provcheck.c plugin/provcheck.h \
+	plugin/provopts.c plugin/provopts.h \
 	plugin/swarm.c plugin/swarm.h \
 	plugin/sync.c plugin/sync.h
 

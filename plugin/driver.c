@@ -28,6 +28,7 @@
 #include "plugin/netopts.h"
 #include "plugin/pending.h"
 #include "plugin/portmap.h"
+#include "plugin/provcheck.h"
 #include "plugin/swarm.h"
 #include "util.h"
 
@@ -140,6 +141,22 @@ check_endpoint(struct pending *p, unsigned int *status, char **msg)
     return net && net->cfg.ovn ? check_ovn(p, net, ep, status, msg) : v;
 }
 
+/* CreateNetwork of a provider network: ovs-vswitchd has its uplink port. */
+static enum pending_verdict
+check_uplink(struct pending *p, const struct state_network *net,
+             unsigned int *status, char **msg)
+{
+    char *error;
+
+    if (provcheck_uplink_ready(net, &error)) {
+        return PENDING_DONE;
+    } else if (error) {
+        return verdict_failed(status, msg, 500, error);
+    }
+    p->waiting = "ovs-vswitchd did not add the uplink port";
+    return PENDING_WAIT;
+}
+
 /* CreateNetwork: the network's gateway port is on its bridge, up, with its
  * addresses. */
 static enum pending_verdict
@@ -163,6 +180,9 @@ check_network(struct pending *p, unsigned int *status, char **msg)
     }
     if (v == PENDING_DONE && net->cfg.ovn) {
         v = check_ovn(p, net, NULL, status, msg);
+    }
+    if (v == PENDING_DONE) {
+        v = check_uplink(p, net, status, msg);
     }
     return v;
 }
@@ -389,6 +409,7 @@ handle_create_network(struct http_request *req, const struct json *body)
     struct state_netcfg cfg;
     state_netcfg_init(&cfg);
     if (parse_network(req, body, id, &cfg)
+        && provcheck_uplink(req, id, &cfg, cfg.ipv6_pools.n > 0)
         && (!cfg.ovn || netcheck_ovn(req, &cfg))
         && netcheck_bridge(req, &cfg)
         && netcheck_gateway_port(req, id)
@@ -767,6 +788,14 @@ handle_program_external(struct http_request *req, const struct json *body)
     if (n && net->cfg.internal) {
         http_request_reply_error(req, 400, "network %s is internal: it "
                                  "cannot publish ports", net->id);
+        goto out;
+    }
+    if (n && net->cfg.uplink) {
+        http_request_reply_error(req, 400, "network %s is a provider "
+                                 "network (on uplink %s): its containers "
+                                 "are reachable at their own addresses, and "
+                                 "there is no NAT to publish ports with",
+                                 net->id, net->cfg.uplink);
         goto out;
     }
     error = portmap_allocate(bindings, n, ep, &ports);

@@ -354,30 +354,30 @@ bool
 netcheck_gateway_addresses(struct http_request *req,
                            const struct state_netcfg *cfg)
 {
-    if (cfg->internal) {
-        return true;
-    }
+    static const int families[] = { AF_INET, AF_INET6 };
 
-    const struct svec *mine[] = { &cfg->ipv4_gateways, &cfg->ipv6_gateways };
-    for (size_t i = 0; i < ARRAY_SIZE(mine); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+        const struct svec *mine = state_netcfg_host_addrs(cfg, families[i]);
         const char *gw;
         size_t j;
-        SVEC_FOR_EACH (j, gw, mine[i]) {
+        SVEC_FOR_EACH (j, gw, mine) {
             const struct state_network *net;
             HMAP_FOR_EACH (net, node, state_networks()) {
-                const struct svec *theirs = (i ? &net->cfg.ipv6_gateways
-                                             : &net->cfg.ipv4_gateways);
+                const struct svec *theirs;
                 const char *other;
                 size_t k;
-                if (net->cfg.internal) {
-                    continue;
-                }
+
+                theirs = state_netcfg_host_addrs(&net->cfg, families[i]);
                 SVEC_FOR_EACH (k, other, theirs) {
                     if (same_address(gw, other)) {
                         http_request_reply_error(
-                            req, 409, "IPv%dData Gateway %s: network %s "
-                            "already has gateway %s on this host",
-                            i ? 6 : 4, gw, net->id, other);
+                            req, 409, "%s %s: network %s already has %s "
+                            "%s on this host",
+                            (!cfg->uplink ? (i ? "IPv6Data Gateway"
+                                             : "IPv4Data Gateway")
+                             : "option ovs.host_ip"), gw, net->id,
+                            net->cfg.uplink ? "host address" : "gateway",
+                            other);
                         return false;
                     }
                 }

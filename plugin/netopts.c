@@ -13,6 +13,7 @@
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
 #include "plugin/json-get.h"
+#include "plugin/provopts.h"
 #include "util.h"
 
 static bool
@@ -41,25 +42,10 @@ check_gateway(const char *what, size_t i, const char *pool_s,
                          pool_s);
     }
 
-    /* Whether the bits past the prefix are all 0, all 1. */
-    unsigned int n_bits = 8 * addr_len(gw);
-    const uint8_t *bytes = (const uint8_t *) &gw->in6;
-    bool zeros = true, ones = true;
-    for (unsigned int bit = gw->plen; bit < n_bits; bit++) {
-        bool set = (bytes[bit / 8] >> (7 - bit % 8)) & 1;
-        zeros &= !set;
-        ones &= set;
-    }
-    if (gw->plen + 1 < n_bits) {
-        if (zeros) {
-            return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is the network "
-                             "address of pool %.80s", what, i, gw_s, pool_s);
-        }
-        if (ones && gw->family == AF_INET) {
-            return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is the "
-                             "broadcast address of pool %.80s", what, i,
-                             gw_s, pool_s);
-        }
+    const char *edge = addr_subnet_edge(gw);
+    if (edge) {
+        return xasprintf("%s[%"PRIuSIZE"].Gateway=%.80s is %s of pool "
+                         "%.80s", what, i, gw_s, edge, pool_s);
     }
     return NULL;
 }
@@ -204,7 +190,13 @@ parse_vxlan_device(const char *value, enum state_vxlan_device *device)
 static char *
 parse_option(const char *key, const char *value, struct state_netcfg *cfg)
 {
-    if (!strcmp(key, NETOPTS_BRIDGE)) {
+    char *prov_error;
+
+    if (provopts_parse_option(key, value, cfg, &prov_error)) {
+        if (prov_error) {
+            return prov_error;
+        }
+    } else if (!strcmp(key, NETOPTS_BRIDGE)) {
         const char *why = names_ifname_error(value);
         if (why) {
             return xasprintf("option %s=%.80s: a bridge name %s",
@@ -292,7 +284,8 @@ parse_option(const char *key, const char *value, struct state_netcfg *cfg)
                          NETOPTS_TUNNEL ", " NETOPTS_VNI ", " NETOPTS_PEERS
                          ", " NETOPTS_LOCAL_IP ", " NETOPTS_NAT ", "
                          NETOPTS_VXLAN_DEVICE ", " NETOPTS_SWARM_NODES ", "
-                         NETOPTS_OVN ")",
+                         NETOPTS_OVN ", " PROVOPTS_UPLINK ", "
+                         PROVOPTS_UPLINK_FORCE ", " PROVOPTS_HOST_IP ")",
                          key, value);
     } else {
         return NULL;            /* Not ours: Docker's business. */
@@ -376,6 +369,7 @@ check_ovn(const struct state_netcfg *cfg)
 {
     static const char *not_with_ovn[] = {
         NETOPTS_BRIDGE, NETOPTS_VLAN, NETOPTS_DATAPATH, NETOPTS_TUNNEL,
+        PROVOPTS_UPLINK,
     };
 
     for (size_t i = 0; cfg->ovn && i < ARRAY_SIZE(not_with_ovn); i++) {
@@ -465,6 +459,9 @@ netopts_parse(const struct json *req, const char *network_id,
     }
     if (!error) {
         error = check_ovn(cfg);
+    }
+    if (!error) {
+        error = provopts_check(cfg);
     }
     if (error) {
         return error;

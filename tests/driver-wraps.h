@@ -1,7 +1,7 @@
 /*
  * The replacements of plugin/driver's collaborators that tests/test-driver.c
- * and tests/fuzz/fuzz-driver.c define, one for each -Wl,--wrap of
- * DRIVER_WRAPS (tests/unit.mk).
+ * and tests/fuzz/fuzz-driver.c define (those they share: tests/driver-
+ * wraps.c), one for each -Wl,--wrap of DRIVER_WRAPS (tests/unit.mk).
  *
  * Each is declared with the type of the function it replaces, so that a
  * change of a real signature fails to compile until the replacement
@@ -14,6 +14,7 @@
 #include "netns/link.h"
 #include "netns/nat.h"
 #include "netns/route.h"
+#include "netns/uplink.h"
 #include "ovsdb/db.h"
 #include "ovsdb/state.h"
 #include "plugin/http.h"
@@ -40,5 +41,8 @@ __typeof__(route_local_addrs) __wrap_route_local_addrs;
 __typeof__(linksync_gateway_status) __wrap_linksync_gateway_status;
 __typeof__(linksync_link_doomed) __wrap_linksync_link_doomed;
 __typeof__(linksync_vxlan_changed) __wrap_linksync_vxlan_changed;
+__typeof__(db_find_ports) __wrap_db_find_ports;
+__typeof__(db_find_interface) __wrap_db_find_interface;
+__typeof__(uplink_probe) __wrap_uplink_probe;
 
 #endif /* tests/driver-wraps.h */

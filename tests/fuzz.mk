@@ -28,7 +28,8 @@ FUZZ_LIBS = plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a \
 check_PROGRAMS += tests/fuzz/replay-driver tests/fuzz/replay-parse \
 	tests/fuzz/replay-http
 tests_fuzz_replay_driver_SOURCES = \
-	tests/fuzz/fuzz-driver.c tests/fuzz/replay.c tests/driver-wraps.h
+	tests/fuzz/fuzz-driver.c tests/fuzz/replay.c tests/driver-wraps.c \
+	tests/driver-wraps.h
 tests_fuzz_replay_driver_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_DRIVER_WRAPS)
 tests_fuzz_replay_driver_LDADD = $(FUZZ_LIBS)
 tests_fuzz_replay_parse_SOURCES = tests/fuzz/fuzz-parse.c tests/fuzz/replay.c
@@ -44,7 +45,8 @@ EXTRA_DIST += tests/test-fuzz-replay.sh tests/fuzz/run.sh \
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-driver tests/fuzz/fuzz-parse \
 	tests/fuzz/fuzz-http
-tests_fuzz_fuzz_driver_SOURCES = tests/fuzz/fuzz-driver.c tests/driver-wraps.h
+tests_fuzz_fuzz_driver_SOURCES = \
+	tests/fuzz/fuzz-driver.c tests/driver-wraps.c tests/driver-wraps.h
 tests_fuzz_fuzz_driver_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer \
 	$(FUZZ_DRIVER_WRAPS)
 tests_fuzz_fuzz_driver_LDADD = $(FUZZ_LIBS)

@@ -84,6 +84,16 @@ dkh_ok() {
     printf '%s\n' "$out"
 }
 
+# mh_ping_across I CONTAINER DEST: CONTAINER (on host I) pings DEST (tried
+# for 10 s: the first pings may go to ARP).
+mh_ping_across() {
+    local deadline=$((SECONDS + 10)) out
+    until out=$(dkh "$1" exec "$2" ping -c 1 -W 1 "$3" 2>&1); do
+        [ $SECONDS -lt $deadline ] || fail "$2 (host $1) cannot ping $3: $out"
+        sleep 0.5
+    done
+}
+
 # mh_serve I CONTAINER: busybox httpd on port 80 in CONTAINER (on host I),
 # serving /www, with a 1 MB file of random bytes as /www/big.
 mh_serve() {

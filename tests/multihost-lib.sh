@@ -57,7 +57,8 @@
 #               mh_ovs_appctl I TARGET ARGS..., mh_call I PATH [BODY]
 #   calls       mh_rpc / mh_rpc_ok / mh_rpc_err I PATH [BODY] (REPLY, RC,
 #               HTTP_STATUS, ERR_MSG as rpc* in ovs-sandbox.sh),
-#               mh_generic TYPE VNI [KEY=VALUE...], mh_create_network
+#               mh_generic TYPE VNI [KEY=VALUE...], mh_json_set JSON
+#               [KEY=VALUE...], mh_create_network
 #   containers  mh_container I NAME NETWORK ENDPOINT ADDR [ADDR6 [MAC]],
 #               mh_cns NAME, mh_cexec NAME CMD..., mh_cip NAME [6],
 #               mh_cmac NAME, mh_chost NAME, mh_containers
@@ -373,10 +374,18 @@ _mh_host_setup() {
 # tunnel network, ovs.peers being every host (mh_peers).  Extra KEY=VALUE
 # options are added (an empty VALUE removes KEY).
 mh_generic() {
-    local type=$1 vni=$2 kv json
+    local type=$1 vni=$2
     shift 2
-    json=$(jq -nc --arg t "$type" --arg v "$vni" --arg p "$(mh_peers)" \
-               '{"ovs.tunnel": $t, "ovs.vni": $v, "ovs.peers": $p}')
+    mh_json_set "$(jq -nc --arg t "$type" --arg v "$vni" --arg p "$(mh_peers)" \
+                       '{"ovs.tunnel": $t, "ovs.vni": $v, "ovs.peers": $p}')" \
+        "$@"
+}
+
+# mh_json_set JSON [KEY=VALUE...]: the JSON object with each KEY set to
+# VALUE (an empty VALUE removes KEY).
+mh_json_set() {
+    local json=$1 kv
+    shift
     for kv in "$@"; do
         if [ -n "${kv#*=}" ]; then
             json=$(printf '%s' "$json" \

@@ -20,9 +20,18 @@
 #                             userspace TSO, underlay on eth1; the same
 #                             on br-phy; IPv6 on br-phy without TSO
 #   test-multihost-stt        bad tunnel options, STT, ovs.local_ip
+#   test-multihost-provider   provider networks (ovs.uplink): VLANs of a
+#                             physical switch (a VLAN-filtering Linux
+#                             bridge) with the LAN's router as gateway,
+#                             across three hosts, no tunnel, no NAT; next
+#                             to an overlay and a NATed network on one
+#                             bridge; bad uplinks; restart
 #   test-multihost-swarm      ovsnetd as a swarm (global-scope) driver,
 #                             fed the calls Docker's swarm makes
 #   test-multihost-docker     two real Docker daemons on two hosts
+#   test-docker-provider      a provider network with two real Docker
+#                             daemons: docker run on the physical VLAN,
+#                             the router as gateway, -p refused
 #   test-docker-swarm         a real Docker swarm of three hosts, ovsnet
 #                             the managed plugin on each, one swarm
 #                             network (OVSNET_DOCKER_ENGINE=sid: Docker 28)
@@ -57,8 +66,10 @@ MULTIHOST_TESTS = \
 	tests/test-multihost-kvxlan-brphy.sh \
 	tests/test-multihost-kvxlan6.sh \
 	tests/test-multihost-stt.sh \
+	tests/test-multihost-provider.sh \
 	tests/test-multihost-swarm.sh \
 	tests/test-multihost-docker.sh \
+	tests/test-docker-provider.sh \
 	tests/test-docker-swarm.sh \
 	tests/test-ovn-setup.sh \
 	tests/test-ovn.sh \
@@ -69,5 +80,6 @@ TESTS += $(MULTIHOST_TESTS)
 EXTRA_DIST += $(MULTIHOST_TESTS) \
 	tests/multihost-lib.sh \
 	tests/multihost-docker-lib.sh \
+	tests/provider-lib.sh \
 	tests/ovn-lib.sh \
 	tests/test-multihost-tunnel.sh

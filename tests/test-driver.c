@@ -370,11 +370,37 @@ __wrap_linksync_vxlan_changed(const struct state_network *net OVS_UNUSED)
 static int64_t gateway_ofport = 1;
 static const char *gateway_error;
 
+/* Provider networks' uplinks: interface 'uplink_name' exists, with
+ * 'uplink_mtu' and, if nonnull, the host's address 'uplink_address' and
+ * master 'uplink_master'; no other does (netns/uplink).  Its port has 'uplink_ofport' and
+ * 'uplink_error' (db_interface_state()).  No port or interface of any name
+ * is in OVSDB yet (tests/driver-wraps.c). */
+static const char *uplink_name;
+static int uplink_mtu;
+static const char *uplink_address;
+static const char *uplink_master;
+static int64_t uplink_ofport;
+static const char *uplink_error;
+
+int
+__wrap_uplink_probe(const char *name, struct uplink_facts *facts)
+{
+    memset(facts, 0, sizeof *facts);
+    if (!uplink_name || strcmp(name, uplink_name)) {
+        return ENODEV;
+    }
+    facts->mtu = uplink_mtu;
+    facts->address = nullable_xstrdup(uplink_address);
+    facts->master = nullable_xstrdup(uplink_master);
+    return 0;
+}
+
 /* Replaces db_interface_state().  Gateway ports ("ovsgw-") have no queue:
  * they exist with 'gateway_ofport' and 'gateway_error'.  Otherwise a mock
  * queue: per call, three values: whether the interface exists (bool), its
  * ofport (int64_t), and its error (a static string, or NULL); the
- * interface's name is checked with expect_string(..., name, ...). */
+ * interface's name is checked with expect_string(..., name, ...).  The
+ * uplink ('uplink_name') has no queue either. */
 bool
 __wrap_db_interface_state(const char *name, int64_t *ofport,
                           const char **error)
@@ -382,6 +408,11 @@ __wrap_db_interface_state(const char *name, int64_t *ofport,
     if (!strncmp(name, NAMES_GATEWAY_PREFIX, strlen(NAMES_GATEWAY_PREFIX))) {
         *ofport = gateway_ofport;
         *error = gateway_error;
+        return true;
+    }
+    if (uplink_name && !strcmp(name, uplink_name)) {
+        *ofport = uplink_ofport;
+        *error = uplink_error;
         return true;
     }
     check_expected(name);
@@ -821,6 +852,12 @@ setup(void **state OVS_UNUSED)
     loaded = true;
     gateway_ofport = 1;
     gateway_error = NULL;
+    uplink_name = NULL;
+    uplink_mtu = 1500;
+    uplink_address = NULL;
+    uplink_master = NULL;
+    uplink_ofport = 1;
+    uplink_error = NULL;
     existing_link = NULL;
     ovn_bridge = NULL;
     existing_kind = NULL;
@@ -2250,6 +2287,157 @@ program(const char *net, const char *ep, const char *pm)
                 net, ep, pm);
 }
 
+/* Provider networks (ovs.uplink). */
+
+/* The body of a CreateNetwork of provider network 'id' on VLAN 'vlan' of
+ * uplink eth2, bridge br-up, subnet 203.0.113.0/25 with the router
+ * 203.0.113.1 as gateway, and the extra -o options 'more' (with '). */
+static const char *
+provider_body(const char *id, int vlan, const char *more)
+{
+    return keep(xasprintf("{'NetworkID': '%s', 'Options': "
+                          "{'com.docker.network.generic': {'ovs.uplink': "
+                          "'eth2', 'ovs.bridge': 'br-up', 'ovs.vlan': "
+                          "'%d'%s}}, 'IPv4Data': [{'Pool': "
+                          "'203.0.113.0/25', 'Gateway': '203.0.113.1/25'}]}",
+                          id, vlan, more));
+}
+
+/* Creates provider network 'id' on VLAN 'vlan' (as provider_body()), the
+ * first on br-up if 'first'. */
+static void
+create_provider(const char *id, int vlan, bool first)
+{
+    expect_bridge("br-up", first ? NULL : "system");
+    if (first) {
+        expect_default_datapath("system");
+    }
+    expect_gateway_port(id);
+    struct http_request *req = call(CREATE_NETWORK, "%s",
+                                    provider_body(id, vlan, ""));
+    assert_pending(req);
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+}
+
+static void
+test_provider_network(void **state OVS_UNUSED)
+{
+    uplink_name = "eth2";
+    uplink_mtu = 1450;
+    create_provider(net_a, 100, true);
+
+    /* The uplink's MTU; no NAT; the host is not the gateway. */
+    const struct state_network *net = state_network_find(net_a);
+    assert_string_equal(net->cfg.uplink, "eth2");
+    assert_int_equal(net->cfg.mtu, 1450);
+    assert_false(net->cfg.nat);
+    assert_false(state_netcfg_host_is_gateway(&net->cfg));
+
+    /* The containers' gateway is the router. */
+    create_endpoint(net_a, ep_1, "{'Address': '203.0.113.20/25'}");
+    struct http_request *req = call(JOIN, "{'NetworkID': '%s', "
+                                    "'EndpointID': '%s'}", net_a, ep_1);
+    assert_reply(req, 200, "{'InterfaceName': {'SrcName': "
+                 "'ovsct-111111111', 'DstPrefix': 'eth'}, "
+                 "'Gateway': '203.0.113.1'}");
+
+    /* Nothing to publish through: -p is refused, no -p is fine. */
+    assert_error(program(net_a, ep_1, "[{'Proto': 6, 'Port': 80, "
+                         "'HostPort': 8080}]"),
+                 400, "provider network", "eth2",
+                 "reachable at their own addresses");
+    assert_int_equal(state_endpoint_find(ep_1)->n_ports, 0);
+    req = program(net_a, ep_1, "[]");
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* Another VLAN of the same uplink. */
+    create_provider(net_b, 200, false);
+    assert_int_equal(hmap_count(state_networks()), 2);
+}
+
+static void
+test_provider_network_waits_for_uplink(void **state OVS_UNUSED)
+{
+    uplink_name = "eth2";
+    uplink_ofport = 0;          /* ovs-vswitchd has not added it yet. */
+    expect_bridge("br-up", NULL);
+    expect_default_datapath("system");
+    expect_gateway_port(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "%s",
+                                    provider_body(net_a, 100, ""));
+    catch_up();
+    driver_run();
+    assert_pending(req);
+    uplink_ofport = 1;
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* ovs-vswitchd could not add it: OVS's reason, and no network. */
+    uplink_ofport = -1;
+    uplink_error = "could not open network device eth2 (No such device)";
+    expect_bridge("br-up", "system");
+    expect_gateway_port(net_b);
+    req = call(CREATE_NETWORK, "%s", provider_body(net_b, 200, ""));
+    catch_up();
+    driver_run();
+    assert_error(req, 500, "could not add uplink eth2",
+                 "could not open network device eth2");
+    assert_null(state_network_find(net_b));
+}
+
+static void
+test_provider_network_refused(void **state OVS_UNUSED)
+{
+    /* No such interface. */
+    assert_error(call(CREATE_NETWORK, "%s", provider_body(net_a, 100, "")),
+                 400, "ovs.uplink=eth2", "no such interface");
+
+    /* A port of a Linux bridge or bond. */
+    uplink_name = "eth2";
+    uplink_master = "bond0";
+    assert_error(call(CREATE_NETWORK, "%s", provider_body(net_a, 100, "")),
+                 409, "ovs.uplink=eth2", "a port of bond0");
+    uplink_master = NULL;
+
+    /* The host's address on it, unless the operator says so. */
+    uplink_address = "192.0.2.5/24";
+    assert_error(call(CREATE_NETWORK, "%s", provider_body(net_a, 100, "")),
+                 409, "ovs.uplink=eth2", "192.0.2.5/24",
+                 "ovs.uplink_force=true");
+    assert_true(hmap_is_empty(state_networks()));
+    expect_bridge("br-up", NULL);
+    expect_default_datapath("system");
+    expect_gateway_port(net_a);
+    struct http_request *req = call(CREATE_NETWORK, "%s",
+                                    provider_body(net_a, 100, ", "
+                                                  "'ovs.uplink_force': "
+                                                  "'true'"));
+    catch_up();
+    driver_run();
+    assert_reply(req, 200, "{}");
+
+    /* A VLAN already on the uplink; the uplink on another bridge. */
+    uplink_address = NULL;
+    assert_error(call(CREATE_NETWORK, "%s", provider_body(net_b, 100, "")),
+                 409, "ovs.uplink=eth2", net_a, "VLAN 100");
+    assert_error(call(CREATE_NETWORK, "%s",
+                      provider_body(net_b, 200, ", 'ovs.bridge': 'br-x'")),
+                 409, "ovs.uplink=eth2", net_a, "bridge br-up");
+    assert_null(state_network_find(net_b));
+
+    /* A larger MTU than the uplink's. */
+    uplink_mtu = 1400;
+    assert_error(call(CREATE_NETWORK, "%s",
+                      provider_body(net_b, 200, ", 'com.docker.network."
+                                    "driver.mtu': '1500'")),
+                 400, "1500", "uplink eth2 has MTU 1400");
+    assert_null(state_network_find(net_b));
+}
+
 static void
 test_program_ports(void **state OVS_UNUSED)
 {
@@ -2800,6 +2988,9 @@ main(void)
         TEST(test_create_network_gateway_error),
         TEST(test_join),
         TEST(test_join_internal),
+        TEST(test_provider_network),
+        TEST(test_provider_network_waits_for_uplink),
+        TEST(test_provider_network_refused),
         TEST(test_join_no_gateway),
         TEST(test_join_pool_without_gateway),
         TEST(test_join_unknown),

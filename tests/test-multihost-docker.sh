@@ -68,18 +68,10 @@ for i in 1 2; do
     check_eq "MTU in c$i" 1450 "$(dkh_ok "$i" exec "c$i" cat /sys/class/net/eth0/mtu)"
 done
 
-# ping_across I CONTAINER DEST
-ping_across() {
-    local deadline=$((SECONDS + 10)) out
-    until out=$(dkh "$1" exec "$2" ping -c 1 -W 1 "$3" 2>&1); do
-        [ $SECONDS -lt $deadline ] || fail "$2 (host $1) cannot ping $3: $out"
-        sleep 0.5
-    done
-}
-ping_across 1 c1 "$ip2"
-ping_across 2 c2 "$ip1"
-ping_across 1 c1 198.51.100.1
-ping_across 2 c2 198.51.100.1
+mh_ping_across 1 c1 "$ip2"
+mh_ping_across 2 c2 "$ip1"
+mh_ping_across 1 c1 198.51.100.1
+mh_ping_across 2 c2 198.51.100.1
 # A full-sized packet (busybox's ping cannot set DF: the other tests check
 # that with iputils' ping).
 out=$(dkh 1 exec c1 ping -c 1 -W 2 -s 1422 "$ip2" 2>&1) \
@@ -96,6 +88,6 @@ dkh_ok 2 rm -f c2 > /dev/null
 dkh_ok 2 network rm blue > /dev/null
 has_tunnels() { [ -n "$(mh_tunnels "$1")" ]; }
 wait_while "host 2: tunnel ports" has_tunnels 2
-ping_across 1 c1 198.51.100.1
+mh_ping_across 1 c1 198.51.100.1
 
 log "done"

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -21,6 +22,7 @@
 #include "ovsdb/names.h"
 #include "ovsdb/state.h"
 #include "plugin/netopts.h"
+#include "plugin/provopts.h"
 #include "util.h"
 
 static const char id64[] =
@@ -842,6 +844,146 @@ test_ipam_entry_not_object(void **state)
                        "IPv6Data[0]", "object", NULL);
 }
 
+/* Provider networks: ovs.uplink, ovs.uplink_force, ovs.host_ip. */
+
+/* Parses a dual-stack provider network on uplink eth2 (pools
+ * 203.0.113.0/25 and 2001:db8:100::/64, gateways .1 and ::1) with the
+ * extra -o options 'extra' (JSON members with ', or ""). */
+static const char *
+parse_provider(struct fixture *fx, const char *extra)
+{
+    return parse(fx, "{'Options': {'com.docker.network.generic': "
+                 "{'ovs.uplink': 'eth2', 'ovs.vlan': '100'%s%s}}, "
+                 "'IPv4Data': [{'Pool': '203.0.113.0/25', "
+                 "'Gateway': '203.0.113.1/25'}], "
+                 "'IPv6Data': [{'Pool': '2001:db8:100::/64', "
+                 "'Gateway': '2001:db8:100::1/64'}]}",
+                 extra[0] ? ", " : "", extra);
+}
+
+static void
+test_provider_good(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_ok(parse_provider(fx, ""));
+    assert_string_equal(fx->cfg.uplink, "eth2");
+    assert_int_equal(fx->cfg.vlan, 100);
+    assert_false(fx->cfg.nat);          /* No NAT on a provider network. */
+    assert_false(fx->cfg.internal);
+    assert_null(fx->cfg.tunnel);
+    assert_svec(&fx->cfg.host_ipv4, NULL);
+    assert_svec(&fx->cfg.ipv4_gateways, "203.0.113.1/25", NULL);
+    assert_string_equal(smap_get(&fx->cfg.options, PROVOPTS_UPLINK),
+                        "eth2");
+    /* The host is not the gateway: it holds none of its addresses. */
+    assert_false(state_netcfg_host_is_gateway(&fx->cfg));
+    assert_int_equal(state_netcfg_host_addrs(&fx->cfg, AF_INET)->n, 0);
+    assert_int_equal(state_netcfg_host_addrs(&fx->cfg, AF_INET6)->n, 0);
+
+    /* Host addresses get their pool's prefix length, in canonical form. */
+    assert_ok(parse_provider(fx, "'ovs.host_ip': "
+                             "'203.0.113.5, 2001:DB8:100:0::5'"));
+    assert_svec(&fx->cfg.host_ipv4, "203.0.113.5/25", NULL);
+    assert_svec(&fx->cfg.host_ipv6, "2001:db8:100::5/64", NULL);
+    assert_svec(state_netcfg_host_addrs(&fx->cfg, AF_INET),
+                "203.0.113.5/25", NULL);
+    assert_ok(parse_provider(fx, "'ovs.host_ip': '2001:db8:100::5'"));
+    assert_svec(&fx->cfg.host_ipv4, NULL);
+    assert_svec(&fx->cfg.host_ipv6, "2001:db8:100::5/64", NULL);
+
+    assert_ok(parse_provider(fx, "'ovs.uplink_force': 'true'"));
+    assert_ok(parse_provider(fx, "'ovs.nat': 'false'"));
+    assert_false(fx->cfg.nat);
+    /* Internal: the containers get no default route. */
+    assert_ok(parse(fx, "{'Options': {'com.docker.network.internal': true, "
+                    "'com.docker.network.generic': {'ovs.uplink': "
+                    "'bond0'}}}"));
+    assert_string_equal(fx->cfg.uplink, "bond0");
+
+    /* An ordinary network is its own gateway. */
+    assert_ok(parse(fx, "{'IPv4Data': [{'Pool': '192.0.2.0/24', "
+                    "'Gateway': '192.0.2.1/24'}]}"));
+    assert_null(fx->cfg.uplink);
+    assert_true(state_netcfg_host_is_gateway(&fx->cfg));
+    assert_svec(state_netcfg_host_addrs(&fx->cfg, AF_INET),
+                "192.0.2.1/24", NULL);
+}
+
+static void
+test_provider_bad(void **state)
+{
+    struct fixture *fx = *state;
+
+    assert_error_names(parse_option(fx, PROVOPTS_UPLINK, ""),
+                       PROVOPTS_UPLINK, NULL);
+    assert_error_names(parse_option(fx, PROVOPTS_UPLINK,
+                                    "a-name-too-long-for-linux"),
+                       PROVOPTS_UPLINK, "a-name-too-long-for-linux", NULL);
+    assert_error_names(parse_option(fx, PROVOPTS_UPLINK, "eth/1"),
+                       PROVOPTS_UPLINK, "eth/1", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.uplink_force': 'yes'"),
+                       PROVOPTS_UPLINK_FORCE, "yes", NULL);
+
+    /* Host addresses. */
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': 'x'"),
+                       PROVOPTS_HOST_IP, "x", "not an IPv4 or IPv6", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': "
+                                      "'203.0.113.5/25'"),
+                       PROVOPTS_HOST_IP, "203.0.113.5/25", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': ''"),
+                       PROVOPTS_HOST_IP, "give an address", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': "
+                                      "'203.0.113.5,203.0.113.6'"),
+                       PROVOPTS_HOST_IP, "one IPv4 address at most", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': '203.0.113.1'"),
+                       PROVOPTS_HOST_IP, "203.0.113.1", "is the gateway",
+                       NULL);
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': "
+                                      "'2001:db8:100::1'"),
+                       "2001:db8:100::1", "is the gateway", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': '198.51.100.5'"),
+                       PROVOPTS_HOST_IP, "198.51.100.5",
+                       "not in a subnet", "203.0.113.0/25", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': '203.0.113.0'"),
+                       "203.0.113.0", "network address", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.host_ip': "
+                                      "'203.0.113.127'"),
+                       "203.0.113.127", "broadcast address", NULL);
+    assert_error_names(parse(fx, "{'Options': {'com.docker.network."
+                             "internal': true, 'com.docker.network."
+                             "generic': {'ovs.uplink': 'eth2', "
+                             "'ovs.host_ip': '192.0.2.5'}}, 'IPv4Data': "
+                             "[{'Pool': '192.0.2.0/24'}]}"),
+                       PROVOPTS_HOST_IP, "internal", NULL);
+
+    /* What a provider network does not have. */
+    assert_error_names(parse_provider(fx, "'ovs.nat': 'true'"),
+                       NETOPTS_NAT, "provider network", "eth2", NULL);
+    assert_error_names(parse_provider(fx, "'ovs.tunnel': 'vxlan', "
+                                      "'ovs.vni': '5'"),
+                       NETOPTS_TUNNEL, "vxlan", "needs no tunnel", NULL);
+
+    /* Provider options need an uplink. */
+    assert_error_names(parse_option(fx, PROVOPTS_UPLINK_FORCE, "true"),
+                       PROVOPTS_UPLINK_FORCE, "needs " PROVOPTS_UPLINK,
+                       NULL);
+    assert_error_names(parse(fx, "{'Options': {'com.docker.network."
+                             "generic': {'ovs.host_ip': '192.0.2.5'}}, "
+                             "'IPv4Data': [{'Pool': '192.0.2.0/24'}]}"),
+                       PROVOPTS_HOST_IP, "needs " PROVOPTS_UPLINK, NULL);
+
+    /* OVN mode has its own way to the physical network. */
+    assert_error_names(parse_options(fx, "{'ovs.ovn': 'blue', "
+                                     "'ovs.uplink': 'eth2'}"),
+                       PROVOPTS_UPLINK, "eth2", NETOPTS_OVN, NULL);
+
+    /* The unknown option's message lists them. */
+    assert_error_names(parse_option(fx, "ovs.uplinks", "eth2"),
+                       "ovs.uplinks", PROVOPTS_UPLINK, PROVOPTS_HOST_IP,
+                       PROVOPTS_UPLINK_FORCE, NULL);
+}
+
 int
 main(void)
 {
@@ -879,6 +1021,8 @@ main(void)
         TEST(test_ipam_gateway_outside_pool),
         TEST(test_ipam_not_array),
         TEST(test_ipam_entry_not_object),
+        TEST(test_provider_good),
+        TEST(test_provider_bad),
     };
 #undef TEST
 

@@ -74,7 +74,8 @@ tests_test_route_LDADD = netns/libnetns.a ovsdb/libaddr.a $(OVS_LIBS) \
 # from OVSDB is the test's to say.
 check_PROGRAMS += tests/test-driver
 TESTS += tests/test-driver
-tests_test_driver_SOURCES = tests/test-driver.c tests/driver-wraps.h
+tests_test_driver_SOURCES = \
+	tests/test-driver.c tests/driver-wraps.c tests/driver-wraps.h
 tests_test_driver_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 # (The fuzz target of plugin/driver, tests/fuzz.mk, replaces the same;
 # tests/driver-wraps.h declares the replacements.)
@@ -100,7 +101,10 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=route_local_addrs \
 	-Wl,--wrap=linksync_gateway_status \
 	-Wl,--wrap=linksync_link_doomed \
-	-Wl,--wrap=linksync_vxlan_changed
+	-Wl,--wrap=linksync_vxlan_changed \
+	-Wl,--wrap=db_find_ports \
+	-Wl,--wrap=db_find_interface \
+	-Wl,--wrap=uplink_probe
 tests_test_driver_LDFLAGS = $(AM_LDFLAGS) $(DRIVER_WRAPS)
 tests_test_driver_LDADD = \
 	plugin/libplugin.a ovsdb/libovsdb.a netns/libnetns.a ovsdb/libaddr.a \

@@ -24,6 +24,10 @@
  *   - netns/route: every peer has a route with MTU 1500 through eth0,
  *     none is local;
  *
+ *   - netns/uplink: interface eth2 exists (MTU 1500) and the host does not
+ *     use it, eth1 holds an address of the host, no other exists; and no
+ *     port or interface of that name is in OVSDB yet;
+ *
  *   - netns/link: no network device is in the way of a new bridge, and the
  *     kernel can create VXLAN devices if the first byte says so (nothing
  *     is created on the host);
@@ -202,6 +206,18 @@ bool
 __wrap_db_foreign_port_exists(const char *name OVS_UNUSED)
 {
     return false;
+}
+
+int
+__wrap_uplink_probe(const char *name, struct uplink_facts *facts)
+{
+    memset(facts, 0, sizeof *facts);
+    if (strcmp(name, "eth1") && strcmp(name, "eth2")) {
+        return ENODEV;
+    }
+    facts->mtu = 1500;
+    facts->address = !strcmp(name, "eth1") ? xstrdup("192.0.2.11/24") : NULL;
+    return 0;
 }
 
 bool
