@@ -26,6 +26,7 @@ static char *remotes;
 static bool was_connected;
 static long long int disconnected_since;  /* When it was last connected,
                                             * or started. */
+static int patience;                       /* See nb_init(). */
 
 /* What the last pass wrote from, so that a pass runs only when something
  * moved: the replica, the desired state, or the IPAM's requests. */
@@ -36,8 +37,9 @@ static unsigned int last_sb_seqno;
 static char *last_system_id;
 
 void
-nb_init(const char *remotes_)
+nb_init(const char *remotes_, int patience_ms)
 {
+    patience = patience_ms;
     if (!remotes_) {
         return;
     }
@@ -101,7 +103,7 @@ nb_unavailable(void)
         return xstrdup("ovsnetd runs without --ovn-nb: OVN mode is off");
     }
     if (nb_is_connected()
-        || time_msec() - disconnected_since < NB_UNREACHABLE_MSEC) {
+        || time_msec() - disconnected_since < patience) {
         return NULL;
     }
     int error = ovsdb_idl_get_last_error(idl);
@@ -185,9 +187,26 @@ nb_commit_and_wait(void)
         sb_wait();
         if (!nb_is_connected()) {
             /* The calls waiting for it fail then. */
-            poll_timer_wait_until(disconnected_since + NB_UNREACHABLE_MSEC);
+            poll_timer_wait_until(disconnected_since + patience);
         }
     }
+}
+
+const char *
+nb_waiting_for(void)
+{
+    static char buf[512];
+
+    if (nb_is_connected()) {
+        snprintf(buf, sizeof buf, "OVN's Northbound database did not take "
+                 "the change");
+    } else {
+        int error = ovsdb_idl_get_last_error(idl);
+        snprintf(buf, sizeof buf, "OVN's Northbound database at %s is out "
+                 "of reach (%s)", remotes,
+                 error ? ovs_retval_to_string(error) : "no answer");
+    }
+    return buf;
 }
 
 enum nb_verdict

@@ -20,8 +20,10 @@
 struct ovsdb_idl;
 
 /* Connects to 'remotes' ("tcp:IP:6641,tcp:IP:6641"; the leader of the
- * cluster is found among them), or does nothing if 'remotes' is NULL. */
-void nb_init(const char *remotes);
+ * cluster is found among them), or does nothing if 'remotes' is NULL.
+ * 'patience_ms' is how long the calls that need the database wait for it
+ * when it is out of reach (the calls' own timeout). */
+void nb_init(const char *remotes, int patience_ms);
 void nb_destroy(void);
 
 /* True with --ovn-nb. */
@@ -41,16 +43,17 @@ void nb_commit_and_wait(void);
 
 bool nb_is_connected(void);
 
-/* How long the calls that need the database wait for it when it is not
- * connected (at start, or while the cluster elects a new leader) before
- * they fail with the reason. */
-#define NB_UNREACHABLE_MSEC 5000
-
 /* Why the database cannot be used (for the calls that need it), or NULL if
  * it can, or may in a moment: OVN mode is off, or the database has been
- * out of reach for NB_UNREACHABLE_MSEC ("cannot reach OVN's Northbound
- * database at ...: Connection refused").  The caller frees it. */
+ * out of reach for the calls' patience (at start, or while the cluster
+ * elects a new leader, the calls wait for it): "cannot reach OVN's
+ * Northbound database at ...: Connection refused (for 15 s)".  The caller
+ * frees it. */
 char *nb_unavailable(void);
+
+/* What a call that waits for the database waits for, for its timeout's
+ * message: a string that stays valid (its contents change). */
+const char *nb_waiting_for(void);
 
 struct ovsdb_idl *nb_idl(void);
 uint64_t nb_applied_seqno(void);

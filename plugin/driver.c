@@ -105,7 +105,7 @@ check_ovn(struct pending *p, const struct state_network *net,
         return verdict_failed(status, msg, nb_is_connected() ? 409 : 503,
                               error);
     case NB_WAIT:
-        p->waiting = "OVN's Northbound database did not take the change";
+        p->waiting = nb_waiting_for();
         return PENDING_WAIT;
     case NB_DONE:
         break;

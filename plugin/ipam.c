@@ -141,7 +141,7 @@ ipam_check(struct pending *p, unsigned int *status, char **msg)
     if (!pending_committed(p)) {
         return PENDING_WAIT;
     }
-    p->waiting = "OVN's Northbound database did not confirm it";
+    p->waiting = nb_waiting_for();
     switch (nbipam_status(p->aux, &result)) {
     case NB_WAIT: {
         char *why = nb_unavailable();

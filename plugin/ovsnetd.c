@@ -190,7 +190,7 @@ start_modules(void)
 {
     driver_init(timeout_ms, global_scope);
     db_init(db_remote);
-    nb_init(ovn_nb);
+    nb_init(ovn_nb, timeout_ms);
     linkmon_init();
     nat_init();
     if (geteuid() && iptables_mode == FWD_AUTO) {

@@ -398,7 +398,8 @@ after_fault "a restart of ovsdb-server" 1
 mh_tcp_ok c4 c3
 
 log "--- --ovn-nb with nobody behind it"
-OVSNET_DRIVER=ovnbad mh_start_ovsnetd 3 --ovn-nb=tcp:192.0.2.99:6641
+OVSNET_DRIVER=ovnbad mh_start_ovsnetd 3 --ovn-nb=tcp:192.0.2.99:6641 \
+    --timeout=5
 OVSNET_DRIVER=ovnbad mh_rpc_err 3 NetworkDriver.CreateNetwork \
     "$(ovn_body blue "$(gen_id d2)" 198.51.100.0/24 198.51.100.1/24)"
 check_imatch "CreateNetwork with an unreachable Northbound database" \
