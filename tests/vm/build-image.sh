@@ -35,10 +35,10 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${1:-/var/cache/ovsnet/vm}
 
 # Debian's packages whose files go into the image.
-VM_PACKAGES="bash coreutils util-linux mount grep sed mawk diffutils findutils
+VM_PACKAGES="bash dash coreutils util-linux mount grep sed mawk diffutils findutils
     procps iproute2 iputils-ping netcat-openbsd tcpdump jq ethtool nftables
     iptables kmod openvswitch-common openvswitch-switch busybox-static iperf3
-    gzip strace"
+    gzip strace uuid-runtime libc-bin"
 # Programs that are alternatives' links.
 VM_ALTERNATIVES="ovs-vswitchd awk nc iptables iptables-save iptables-restore ip6tables
     ip6tables-save ip6tables-restore"
@@ -168,6 +168,10 @@ copy_libs() {
     done
 }
 copy_libs
+
+# /bin/sh is dash, as on Debian (busybox's sh would run its own applets,
+# its "ip" say, before the real programs).
+ln -sf dash "$R/usr/bin/sh"
 
 # Busybox's applets where nothing real has the name: the real programs
 # behave as the tests expect (ip, timeout, env...).
