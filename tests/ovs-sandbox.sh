@@ -29,7 +29,11 @@
 # OVSNETD_WRAPPER, a command ovsnetd runs under (e.g. "valgrind
 # --leak-check=full --log-file=FILE"), for every ovsnetd start;
 # OVSNET_KEEP=1 keeps the temp dir; OVSNET_CALL_TIMEOUT (seconds, default
-# 60) bounds every call; OVSNET_WAIT (seconds, default 20) bounds waits.
+# 60) bounds every call; OVSNET_WAIT (seconds, default 20) bounds waits;
+# OVSNET_TEST_DATAPATH, the datapath the tests run on and expect ovsnetd to
+# choose: netdev (the default: the userspace datapath, on machines without
+# Open vSwitch's kernel module) or system (the kernel datapath: the module
+# must be loaded; tests/vm/run.sh runs the tests so, in a VM).
 #
 # Exit status: 77 (skip) when not root or Open vSwitch is not installed, 99
 # (hard error) when a tool the tests need is missing.
@@ -64,7 +68,8 @@ fi
 : "${OVSNET_CALL_TIMEOUT:=60}"
 : "${OVSNET_WAIT:=20}"
 : "${OVS_SCHEMA:=/usr/share/openvswitch/vswitch.ovsschema}"
-export OVSNETD OVSNET_CALL
+: "${OVSNET_TEST_DATAPATH:=netdev}"
+export OVSNETD OVSNET_CALL OVSNET_TEST_DATAPATH
 
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 export PATH
@@ -290,6 +295,19 @@ sandbox_init() {
             || hard_error "$tool is needed by the tests but not installed"
     done
     ip netns list > /dev/null 2>&1 || skip "no network namespace support"
+    # ovsnetd picks the kernel datapath when the kernel has it.
+    case $OVSNET_TEST_DATAPATH in
+        netdev)
+            [ ! -d /sys/module/openvswitch ] \
+                || skip "Open vSwitch's kernel module is loaded: the tests" \
+                        "expect the userspace datapath (OVSNET_TEST_DATAPATH=system" \
+                        "runs them on the kernel's)" ;;
+        system)
+            [ -d /sys/module/openvswitch ] \
+                || skip "OVSNET_TEST_DATAPATH=system, but Open vSwitch's" \
+                        "kernel module is not loaded" ;;
+        *) hard_error "OVSNET_TEST_DATAPATH must be netdev or system" ;;
+    esac
 
     SANDBOX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ovsnet-$SANDBOX_TEST.XXXXXX") \
         || hard_error "cannot create a temp dir"

@@ -167,7 +167,8 @@ rpc_ok NetworkDriver.CreateNetwork \
     "$(net_body "$N1" 198.51.100.0/24 198.51.100.1/24)"
 check_reply '{}'
 check_network "$N1" "$BR1"
-check_eq "$BR1 datapath_type" netdev "$(db_get Bridge "$BR1" datapath_type)"
+check_eq "$BR1 datapath_type" "$OVSNET_TEST_DATAPATH" \
+    "$(db_get Bridge "$BR1" datapath_type)"
 check_eq "$BR1 ovsnet-role" bridge \
     "$(db_get Bridge "$BR1" external_ids:ovsnet-role)"
 check_eq "$BR1 ovsnet-network" "$N1" \
@@ -410,7 +411,8 @@ rpc_ok NetworkDriver.CreateNetwork "$(
 check_network "$N5" brvlan
 check_eq "tag of ovsgw-$(short "$N5")" \
     10 "$(db_get Port "ovsgw-$(short "$N5")" tag)"
-check_eq "brvlan datapath_type" netdev "$(db_get Bridge brvlan datapath_type)"
+check_eq "brvlan datapath_type" "$OVSNET_TEST_DATAPATH" \
+    "$(db_get Bridge brvlan datapath_type)"
 check_eq "brvlan ovsnet-role" bridge \
     "$(db_get Bridge brvlan external_ids:ovsnet-role)"
 rpc_ok NetworkDriver.CreateNetwork "$(
