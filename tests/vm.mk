@@ -13,6 +13,7 @@
 
 KERNEL_TESTS = \
 	tests/test-protocol.sh \
+	tests/test-kernel-lost.sh \
 	tests/test-recovery.sh \
 	tests/test-multihost-vxlan.sh \
 	tests/test-multihost-gre.sh \
@@ -20,11 +21,16 @@ KERNEL_TESTS = \
 
 KERNEL_TESTS_ALL = $(KERNEL_TESTS) \
 	tests/test-badinput.sh \
+	tests/test-concurrent.sh \
 	tests/test-faults.sh \
 	tests/test-nat.sh \
+	tests/test-socket.sh \
+	tests/test-instances.sh \
 	tests/test-failfast.sh \
 	tests/test-multihost-underlay.sh \
-	tests/test-multihost-stt.sh
+	tests/test-multihost-vxlan6.sh \
+	tests/test-multihost-stt.sh \
+	tests/test-multihost-swarm.sh
 
 check-kernel: plugin/ovsnetd tests/ovsnet-call tests/ovsnet-load \
 		bench/bench-attach
@@ -32,7 +38,10 @@ check-kernel: plugin/ovsnetd tests/ovsnet-call tests/ovsnet-load \
 	$(SHELL) '$(abs_top_srcdir)/tests/vm/run.sh' $(KERNEL_TESTS)
 .PHONY: check-kernel
 
+# Tests of the kernel datapath alone: not in TESTS (they would be skipped
+# on the userspace datapath).
 EXTRA_DIST += \
+	tests/test-kernel-lost.sh \
 	tests/vm/build-image.sh \
 	tests/vm/guest-run.sh \
 	tests/vm/init \
