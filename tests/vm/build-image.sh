@@ -188,8 +188,13 @@ for f in /etc/protocols /etc/services /etc/ethertypes /etc/nsswitch.conf \
          /etc/iproute2 /etc/ld.so.conf /etc/ld.so.conf.d; do
     [ -e "$f" ] && cp -a "$f" "$R/etc/"
 done
-echo 'root:x:0:0:root:/root:/bin/bash' > "$R/etc/passwd"
-echo 'root:x:0:' > "$R/etc/group"
+# tcpdump drops its privileges to user tcpdump.
+printf '%s\n' 'root:x:0:0:root:/root:/bin/bash' \
+    'tcpdump:x:100:101::/nonexistent:/usr/sbin/nologin' \
+    'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin' \
+    > "$R/etc/passwd"
+printf '%s\n' 'root:x:0:' 'tcpdump:x:101:' 'nogroup:x:65534:' \
+    > "$R/etc/group"
 printf '127.0.0.1 localhost\n::1 localhost\n' > "$R/etc/hosts"
 echo ovsnet-vm > "$R/etc/hostname"
 : > "$R/etc/resolv.conf"
