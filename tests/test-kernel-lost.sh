@@ -26,7 +26,6 @@ logged() {
 }
 
 N1=$(gen_id 1)
-GW1=ovsgw-$(short "$N1")
 rpc_ok NetworkDriver.CreateNetwork \
     "$(net_body "$N1" 198.51.100.0/24 198.51.100.1/24)"
 check_eq "datapath_type" system \
