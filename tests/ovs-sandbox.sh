@@ -31,9 +31,10 @@
 # OVSNET_KEEP=1 keeps the temp dir; OVSNET_CALL_TIMEOUT (seconds, default
 # 60) bounds every call; OVSNET_WAIT (seconds, default 20) bounds waits;
 # OVSNET_TEST_DATAPATH, the datapath the tests run on and expect ovsnetd to
-# choose: netdev (the default: the userspace datapath, on machines without
-# Open vSwitch's kernel module) or system (the kernel datapath: the module
-# must be loaded; tests/vm/run.sh runs the tests so, in a VM).
+# choose: netdev (the userspace datapath) or system (the kernel datapath:
+# tests/vm/run.sh runs the tests so, in a VM); by default the one ovsnetd
+# picks on this machine: system if the kernel has Open vSwitch's module
+# loaded or can load it, netdev otherwise.
 #
 # Exit status: 77 (skip) when not root or Open vSwitch is not installed, 99
 # (hard error) when a tool the tests need is missing.
@@ -68,7 +69,19 @@ fi
 : "${OVSNET_CALL_TIMEOUT:=60}"
 : "${OVSNET_WAIT:=20}"
 : "${OVS_SCHEMA:=/usr/share/openvswitch/vswitch.ovsschema}"
-: "${OVSNET_TEST_DATAPATH:=netdev}"
+# _sandbox_kernel_has_ovs: the kernel has Open vSwitch's datapath module
+# loaded, or can load it (what ovsnetd looks at to pick a datapath).
+_sandbox_kernel_has_ovs() {
+    [ -d /sys/module/openvswitch ] \
+        || grep -qs '/openvswitch\.ko' "/lib/modules/$(uname -r)/modules.dep"
+}
+if [ -z "${OVSNET_TEST_DATAPATH:-}" ]; then
+    if _sandbox_kernel_has_ovs; then
+        OVSNET_TEST_DATAPATH=system
+    else
+        OVSNET_TEST_DATAPATH=netdev
+    fi
+fi
 export OVSNETD OVSNET_CALL OVSNET_TEST_DATAPATH
 
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
@@ -298,14 +311,13 @@ sandbox_init() {
     # ovsnetd picks the kernel datapath when the kernel has it.
     case $OVSNET_TEST_DATAPATH in
         netdev)
-            [ ! -d /sys/module/openvswitch ] \
-                || skip "Open vSwitch's kernel module is loaded: the tests" \
-                        "expect the userspace datapath (OVSNET_TEST_DATAPATH=system" \
-                        "runs them on the kernel's)" ;;
+            ! _sandbox_kernel_has_ovs \
+                || skip "OVSNET_TEST_DATAPATH=netdev, but the kernel has" \
+                        "Open vSwitch's module: ovsnetd would pick it" ;;
         system)
-            [ -d /sys/module/openvswitch ] \
-                || skip "OVSNET_TEST_DATAPATH=system, but Open vSwitch's" \
-                        "kernel module is not loaded" ;;
+            _sandbox_kernel_has_ovs \
+                || skip "OVSNET_TEST_DATAPATH=system, but the kernel has" \
+                        "no Open vSwitch module" ;;
         *) hard_error "OVSNET_TEST_DATAPATH must be netdev or system" ;;
     esac
 
