@@ -228,7 +228,9 @@ log "=== a full mesh of VXLAN ports, by hand"
 
 for i in 1 2 3; do
     mh_host "$i"
-    vsctl add-br br-t -- set Bridge br-t datapath_type=netdev
+    # br-phy's datapath: a tunnel of the userspace datapath needs its
+    # underlay there.
+    vsctl add-br br-t -- set Bridge br-t datapath_type="$OVSNET_TEST_DATAPATH"
     for j in 1 2 3; do
         [ "$i" = "$j" ] && continue
         vsctl add-port br-t "vx$j" -- set Interface "vx$j" type=vxlan \
