@@ -12,10 +12,12 @@ bench_bench_attach_LDADD = $(CURL_LIBS) -lpthread
 EXTRA_DIST += \
 	bench/README.md \
 	bench/bench-docker.sh \
+	bench/bench-kernel.sh \
 	bench/bench-lib.sh \
 	bench/bench-ovn.py \
 	bench/bench-ovn.sh \
 	bench/bench-swarm.sh \
 	bench/bench-tunnel.sh \
+	bench/kernel-tcp.sh \
 	bench/tcp-connect.py \
 	bench/run.sh

@@ -4,7 +4,9 @@
 # _build/ and one with AddressSanitizer and UndefinedBehaviorSanitizer in
 # _build-asan/ (without the multi-host suites, see ASAN_MULTIHOST); in the plain build, the Docker end-to-end tests once more
 # against Docker 28 from Debian sid (contrib/docker-engine: unpacked, not
-# installed; results in _build/docker-sid/); then the libFuzzer targets
+# installed; results in _build/docker-sid/); then, in a qemu VM, the tests
+# on Open vSwitch's kernel datapath ("make check-kernel", tests/vm.mk:
+# results in _build/tests/kernel/); then the libFuzzer targets
 # for a bounded time in _build-fuzz/ (clang, ASan + UBSan); then "make
 # distcheck" once.  What CI runs (.ci/run).
 #
@@ -21,12 +23,14 @@
 # service is a bug of the set-up.
 #
 # Environment: TESTS="tests/x.sh ..." runs only those tests (and skips
-# distcheck and fuzzing; the second Docker run takes the Docker tests among
-# them); SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_DISTCHECK=1, SKIP_DOCKER_SID=1
-# skip those stages; ASAN_MULTIHOST=1 runs the multi-host suites in the
-# sanitizer build too (the longer full set; by default they run once, in
-# the plain build); FUZZ_SECONDS (default 40) is how long each fuzz target
-# runs; CHECK_JOBS (default 1) runs that many tests at once.
+# distcheck, fuzzing and the VM; the second Docker run takes the Docker
+# tests among them); KERNEL_TESTS="tests/x.sh ..." the tests run in the VM
+# (default: tests/vm.mk's CI subset); SKIP_ASAN=1, SKIP_FUZZ=1,
+# SKIP_DISTCHECK=1, SKIP_DOCKER_SID=1, SKIP_KERNEL=1 skip those stages;
+# ASAN_MULTIHOST=1 runs the multi-host suites in the sanitizer build too
+# (the longer full set; by default they run once, in the plain build);
+# FUZZ_SECONDS (default 40) is how long each fuzz target runs; CHECK_JOBS
+# (default 1) runs that many tests at once.
 set -eu
 
 # shellcheck source=contrib/lib-setup.sh
@@ -243,6 +247,29 @@ if build _build; then
         say "the Docker tests against Docker from sid took" \
             "$(( (SECONDS - sid_start) / 60 )) min $(( (SECONDS - sid_start) % 60 )) s"
     fi
+fi
+
+# The kernel datapath, in a VM (tests/vm.mk): KERNEL_TESTS, or CI's subset.
+if [ "${SKIP_KERNEL:-0}" != 1 ] && [ -f "$SRCDIR/_build/Makefile" ] \
+        && { [ -z "${TESTS:-}" ] || [ -n "${KERNEL_TESTS:-}" ]; }; then
+    say "make check-kernel in _build (a qemu VM, the kernel datapath)"
+    kernel_start=$SECONDS
+    if make -C "$SRCDIR/_build" check-kernel \
+            ${KERNEL_TESTS:+KERNEL_TESTS="$KERNEL_TESTS"} \
+            > "$SRCDIR/_build/check-kernel.out" 2>&1; then
+        grep -E '^(PASS|FAIL|ERROR|SKIP):' "$SRCDIR/_build/check-kernel.out" \
+            | sed 's/$/ (kernel datapath, VM)/' >&2 || true
+    else
+        # The failed tests count from their .trs; a VM that did not boot
+        # or finish, or that could not be built, is a failed stage.
+        tail -n 200 "$SRCDIR/_build/check-kernel.out" >&2
+        if [ -z "$(find "$SRCDIR/_build/tests/kernel" -name '*.trs' 2> /dev/null)" ] \
+                || grep -q '^run.sh: FAILED' "$SRCDIR/_build/check-kernel.out"; then
+            stage_failed "make check-kernel (the VM)"
+        fi
+    fi
+    say "the kernel-datapath VM took" \
+        "$(( (SECONDS - kernel_start) / 60 )) min $(( (SECONDS - kernel_start) % 60 )) s"
 fi
 
 if [ "${SKIP_ASAN:-0}" != 1 ]; then

@@ -38,11 +38,13 @@ OVN_BENCH_DEPS="ovn-docker python3-flask"
 # (also a runtime dependency) is what the iptables tests read, clang and
 # libclang-rt-14-dev build the libFuzzer targets, docker-registry is the
 # registry the managed plugin is pushed to and upgraded from (the test runs
-# its own, in its namespace).
+# its own, in its namespace), qemu-system-x86 and kmod run the kernel
+# datapath's tests in a VM (tests/vm: its image is made of the packages
+# above, copied from this machine, and a kernel it downloads).
 # shellcheck disable=SC2034
 TEST_DEPS="busybox-static iperf3 netcat-openbsd iputils-ping valgrind clang
     libclang-rt-14-dev tcpdump jq util-linux procps nftables iptables strace
-    docker-registry $OVN_DEPS $OVN_BENCH_DEPS"
+    docker-registry qemu-system-x86 kmod gzip $OVN_DEPS $OVN_BENCH_DEPS"
 
 # The configure options of every build: the installed paths match
 # Debian's (the default database socket under /var/run/openvswitch).

@@ -19,11 +19,14 @@ netns_libnetns_a_SOURCES = \
 	netns/xtables.c \
 	netns/xtables.h
 
-# The link and netfilter reconcilers: they read the desired state
+# The link and netfilter reconcilers, and the kernel datapath's watch: they
+# read the desired state
 # (ovsdb/state) and drive the modules above, so they are a library of their
 # own, linked after plugin/ and before ovsdb/ and netns/.
 noinst_LIBRARIES += netns/libnetns-sync.a
 netns_libnetns_sync_a_SOURCES = \
+	netns/dpwatch.c \
+	netns/dpwatch.h \
 	netns/link-sync.c \
 	netns/link-sync.h \
 	netns/nat-sync.c \

@@ -149,6 +149,7 @@ network_removed(const struct state_network *net, uint64_t seqno)
         doom_link(net->vx_dev, seqno);
         set_ready(net->vx_dev, false);
     }
+    set_ready(net->gw_port, false);
     hmap_remove(&ls_networks, &r->node);
     free(r->gw_error);
     free(r->id);
@@ -386,6 +387,12 @@ fix_gateway_link(const struct state_network *net, struct ls_network *r)
         return;                 /* Not there yet: try again when it is. */
     }
     if (iface->ofport[0] != r->gw_ofport) {
+        if (!r->gw_ofport) {
+            /* It is in the datapath now: its MTU can be requested (see
+             * ensure_gateway_port() in ovsdb/reconcile.c). */
+            set_ready(net->gw_port, true);
+            state_touch();
+        }
         r->gw_ofport = iface->ofport[0];
         r->gw_dirty = true;
     }

@@ -50,7 +50,8 @@ void linksync_run(const struct ovsdb_idl *, bool full,
                   const struct sset *gone, const struct sset *changed);
 
 /* The links whose OVSDB ports belong in OVSDB now: the veth pairs made and
- * the kernel VXLAN devices ready. */
+ * the kernel VXLAN devices ready; and the gateway ports that ovs-vswitchd
+ * has put in the datapath (an ofport), whose MTU can be requested. */
 const struct sset *linksync_ready_links(void);
 
 /* Returns true if link 'name' is still to be deleted: its endpoint or

@@ -330,6 +330,15 @@ db_interface_state(const char *name, int64_t *ofport, const char **error)
     return iface != NULL;
 }
 
+bool
+db_interface_mtu_requested(const char *name, int64_t mtu)
+{
+    const struct ovsrec_interface *iface = db_find_interface(name);
+
+    return (iface && iface->n_mtu_request == 1
+            && iface->mtu_request[0] == mtu);
+}
+
 const char *
 db_bridge_datapath(const char *name)
 {

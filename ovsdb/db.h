@@ -86,6 +86,9 @@ void db_interfaces_with_error(struct sset *names);
 bool db_interface_state(const char *name, int64_t *ofport,
                         const char **error);
 
+/* Returns true if interface 'name' exists with mtu_request 'mtu'. */
+bool db_interface_mtu_requested(const char *name, int64_t mtu);
+
 /* Returns the datapath type of bridge 'name' ("system" for the default), or
  * NULL if there is no such bridge. */
 const char *db_bridge_datapath(const char *name);

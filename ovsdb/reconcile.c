@@ -530,8 +530,14 @@ ensure_gateway_port(struct reconcile_ctx *ctx,
     const struct ovsrec_port *port;
     iface = ensure_port(ctx, bi, net->gw_port, "internal", &port_ids,
                         &iface_ids, net->cfg.vlan, &port);
+    /* The MTU is requested once the port is in the datapath: on the
+     * kernel datapath an internal port's device is made only then, and
+     * ovs-vswitchd, asked for its MTU in the transaction that creates the
+     * port, fails ("failed to set MTU for network device ovsgw-...: No
+     * such device").  link-sync sets the MTU of the device itself too. */
     int64_t mtu = net->cfg.mtu;
-    if (iface->n_mtu_request != 1 || iface->mtu_request[0] != mtu) {
+    if (sset_contains(ctx->in->ready_links, net->gw_port)
+        && (iface->n_mtu_request != 1 || iface->mtu_request[0] != mtu)) {
         ovsrec_interface_set_mtu_request(iface, &mtu, 1);
     }
 

@@ -26,7 +26,8 @@ struct reconcile_ctx_in {
 
     /* The links whose ports belong in OVSDB now (netns/link-sync): an
      * endpoint's port appears once its veth pair exists, a kernel VXLAN
-     * device's once the device is ready. */
+     * device's once the device is ready; a gateway port gets its
+     * mtu_request once it is in the datapath. */
     const struct sset *ready_links;
 
     /* This host's addresses (netns/route's route_local_addrs()): the peers

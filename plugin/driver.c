@@ -158,7 +158,8 @@ check_uplink(struct pending *p, const struct state_network *net,
 }
 
 /* CreateNetwork: the network's gateway port is on its bridge, up, with its
- * addresses. */
+ * addresses and its MTU requested of ovs-vswitchd (committed once the port
+ * is in the datapath, after the port itself). */
 static enum pending_verdict
 check_network(struct pending *p, unsigned int *status, char **msg)
 {
@@ -176,6 +177,10 @@ check_network(struct pending *p, unsigned int *status, char **msg)
 
     if (v == PENDING_DONE && !gw_ready) {
         p->waiting = "the gateway port did not get its addresses";
+        v = PENDING_WAIT;
+    } else if (v == PENDING_DONE
+               && !db_interface_mtu_requested(net->gw_port, net->cfg.mtu)) {
+        p->waiting = "the gateway port's MTU was not requested";
         v = PENDING_WAIT;
     }
     if (v == PENDING_DONE && net->cfg.ovn) {

@@ -22,6 +22,7 @@
 #include "daemon.h"
 #include "dirs.h"
 #include "fatal-signal.h"
+#include "netns/dpwatch.h"
 #include "netns/fwd.h"
 #include "netns/monitor.h"
 #include "netns/nat.h"
@@ -229,6 +230,7 @@ run_once(struct http_server *http, struct unixctl_server *unixctl,
     http_server_run(http);
 
     sync_run(txn, full, gone, changed);
+    dpwatch_run();
     sset_clear(gone);
     sset_clear(changed);
     db_commit_and_wait(state_seqno());
@@ -246,6 +248,7 @@ wait_once(struct http_server *http, struct unixctl_server *unixctl,
     nat_wait();
     fwd_wait();
     sync_wait();
+    dpwatch_wait();
     driver_wait();
     http_server_wait(http);
     unixctl_server_wait(unixctl);

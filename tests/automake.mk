@@ -19,6 +19,7 @@ include tests/integration.mk
 include tests/e2e.mk
 include tests/multihost.mk
 include tests/fuzz.mk
+include tests/vm.mk
 
 # What the programs that call the plugin socket as Docker does share
 # (tests/ovsnet-call and tests/ovsnet-load, above in integration.mk, and

@@ -25,6 +25,7 @@ __typeof__(http_request_reply) __wrap_http_request_reply;
 __typeof__(http_request_reply_error) __wrap_http_request_reply_error;
 __typeof__(db_applied_seqno) __wrap_db_applied_seqno;
 __typeof__(db_interface_state) __wrap_db_interface_state;
+__typeof__(db_interface_mtu_requested) __wrap_db_interface_mtu_requested;
 __typeof__(db_bridge_datapath) __wrap_db_bridge_datapath;
 __typeof__(db_foreign_port_exists) __wrap_db_foreign_port_exists;
 __typeof__(db_default_datapath) __wrap_db_default_datapath;

@@ -18,12 +18,15 @@
 #              host's uplink "eth1".
 #   host I     namespace $SANDBOX_NS-hI and temp dir $SANDBOX_DIR/hI (as
 #              "sandbox_host hI" makes them), with its own ovsdb-server,
-#              ovs-vswitchd (datapath netdev: no kernel module here) and
+#              ovs-vswitchd (datapath netdev: no kernel module here; the
+#              kernel's with OVSNET_TEST_DATAPATH=system, one kernel
+#              datapath per namespace) and
 #              ovsnetd (database, pidfiles, --unixctl sockets, logs and
 #              plugin socket in the host's dir).  Its uplink gets its
 #              underlay address the way an operator's would (on eth1), then
-#              contrib/ovsnet-underlay moves it to the OVS bridge br-phy, as
-#              the userspace datapath needs for its own tunnels: so every
+#              contrib/ovsnet-underlay moves it to the OVS bridge br-phy
+#              (of the same datapath), as the userspace datapath needs for
+#              its own tunnels: so every
 #              test also tests that script (unless MH_BRPHY=0).
 #              Underlay addresses: 192.0.2.1I/24 (host 10: .110), and with MH_UNDERLAY=6
 #              2001:db8:ff::1I/64 as well (the tunnels then use those).
@@ -353,7 +356,8 @@ _mh_host_setup() {
         return                  # The address stays on eth1.
     fi
     # The address moves to br-phy, with the datapath's own bridge.
-    out=$(in_ns "$MH_UNDERLAY_SCRIPT" --db="unix:$T/db.sock" eth1 2>&1) \
+    out=$(in_ns "$MH_UNDERLAY_SCRIPT" --db="unix:$T/db.sock" \
+              --datapath="$OVSNET_TEST_DATAPATH" eth1 2>&1) \
         || fail "host $i: ovsnet-underlay eth1 failed: $out"
     log "[h$i] $out"
     wait_until "host $i: br-phy up" link_up br-phy

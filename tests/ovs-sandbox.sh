@@ -29,7 +29,12 @@
 # OVSNETD_WRAPPER, a command ovsnetd runs under (e.g. "valgrind
 # --leak-check=full --log-file=FILE"), for every ovsnetd start;
 # OVSNET_KEEP=1 keeps the temp dir; OVSNET_CALL_TIMEOUT (seconds, default
-# 60) bounds every call; OVSNET_WAIT (seconds, default 20) bounds waits.
+# 60) bounds every call; OVSNET_WAIT (seconds, default 20) bounds waits;
+# OVSNET_TEST_DATAPATH, the datapath the tests run on and expect ovsnetd to
+# choose: netdev (the userspace datapath) or system (the kernel datapath:
+# tests/vm/run.sh runs the tests so, in a VM); by default the one ovsnetd
+# picks on this machine: system if the kernel has Open vSwitch's module
+# loaded or can load it, netdev otherwise.
 #
 # Exit status: 77 (skip) when not root or Open vSwitch is not installed, 99
 # (hard error) when a tool the tests need is missing.
@@ -64,7 +69,20 @@ fi
 : "${OVSNET_CALL_TIMEOUT:=60}"
 : "${OVSNET_WAIT:=20}"
 : "${OVS_SCHEMA:=/usr/share/openvswitch/vswitch.ovsschema}"
-export OVSNETD OVSNET_CALL
+# _sandbox_kernel_has_ovs: the kernel has Open vSwitch's datapath module
+# loaded, or can load it (what ovsnetd looks at to pick a datapath).
+_sandbox_kernel_has_ovs() {
+    [ -d /sys/module/openvswitch ] \
+        || grep -qs '/openvswitch\.ko' "/lib/modules/$(uname -r)/modules.dep"
+}
+if [ -z "${OVSNET_TEST_DATAPATH:-}" ]; then
+    if _sandbox_kernel_has_ovs; then
+        OVSNET_TEST_DATAPATH=system
+    else
+        OVSNET_TEST_DATAPATH=netdev
+    fi
+fi
+export OVSNETD OVSNET_CALL OVSNET_TEST_DATAPATH
 
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 export PATH
@@ -290,6 +308,18 @@ sandbox_init() {
             || hard_error "$tool is needed by the tests but not installed"
     done
     ip netns list > /dev/null 2>&1 || skip "no network namespace support"
+    # ovsnetd picks the kernel datapath when the kernel has it.
+    case $OVSNET_TEST_DATAPATH in
+        netdev)
+            ! _sandbox_kernel_has_ovs \
+                || skip "OVSNET_TEST_DATAPATH=netdev, but the kernel has" \
+                        "Open vSwitch's module: ovsnetd would pick it" ;;
+        system)
+            _sandbox_kernel_has_ovs \
+                || skip "OVSNET_TEST_DATAPATH=system, but the kernel has" \
+                        "no Open vSwitch module" ;;
+        *) hard_error "OVSNET_TEST_DATAPATH must be netdev or system" ;;
+    esac
 
     SANDBOX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ovsnet-$SANDBOX_TEST.XXXXXX") \
         || hard_error "cannot create a temp dir"

@@ -2,9 +2,10 @@
 # test-multihost-tunnel TYPE [4|6 [ovs|kernel]]: a tunnel network
 # (ovs.tunnel=TYPE: vxlan, gre or geneve) across three simulated hosts, over
 # an IPv4 (default) or IPv6 underlay; for vxlan, through Open vSwitch's
-# vxlan ports (ovs: ovs.vxlan_device=ovs, the default here) or through the
-# kernel VXLAN device that ovsnetd chooses by itself on the userspace
-# datapath (kernel: no option given).  Run by
+# vxlan ports (ovs: ovs.vxlan_device=ovs, the default here; no option with
+# OVSNET_TEST_DATAPATH=system, where they are ovsnetd's own choice) or
+# through the kernel VXLAN device that ovsnetd chooses by itself on the
+# userspace datapath (kernel: no option given).  Run by
 # tests/test-multihost-{vxlan,gre,geneve,vxlan6,kvxlan,kvxlan6}.sh; by hand:
 #   top_srcdir=. OVSNETD=plugin/ovsnetd OVSNET_CALL=tests/ovsnet-call \
 #       bash tests/test-multihost-tunnel.sh gre
@@ -20,6 +21,7 @@
 #   - the MTU inside the containers is the underlay's minus the
 #     encapsulation (IPv4 underlay: vxlan 50, gre 42, geneve 50; +20 over
 #     IPv6); a larger one is refused naming the largest that fits;
+#   - on the kernel datapath, the veths keep their tx checksum offload;
 #   - every container pings every other and moves data to it over TCP
 #     (content checked), IPv4 and IPv6 (2001:db8:1::/64 overlay);
 #   - a DF ping of MTU-28 bytes crosses, one byte more fails loudly;
@@ -61,7 +63,10 @@ OPTS=()
 K=
 case $TYPE/$DEVICE in
     vxlan/kernel) KERNEL=true; K=k ;;
-    vxlan/ovs) OPTS=(ovs.vxlan_device=ovs) ;;
+    # On the kernel datapath OVS's own vxlan ports are ovsnetd's default:
+    # no option, so that the test checks that choice.
+    vxlan/ovs)
+        [ "$OVSNET_TEST_DATAPATH" = system ] || OPTS=(ovs.vxlan_device=ovs) ;;
     */ovs) ;;
     *) hard_error "device '$DEVICE': ovs, or kernel with vxlan" ;;
 esac
@@ -303,6 +308,15 @@ tcp6() {
 mh_each tcp6 h1c1,h2c2 h2c1,h3c2 h3c1,h1c2
 
 # ---------------------------------------------------------------------------
+if [ "$OVSNET_TEST_DATAPATH" = system ]; then
+    # The kernel datapath finishes checksums itself: the veths keep their
+    # offloads (ovsnetd turns tx checksum off on the userspace datapath).
+    ep=ovsep-$(short "$(mh_cep h1c1)")
+    check_eq "host 1: tx checksum offload of $ep (kernel datapath)" on \
+        "$(ip netns exec "$(mh_ns 1)" ethtool -k "$ep" \
+           | awk '$1 == "tx-checksumming:" {print $2}')"
+fi
+
 log "=== path MTU: $MTU"
 
 # df_ping_ok FROM TO SIZE [-6]: a DF ping of SIZE bytes of payload crosses.

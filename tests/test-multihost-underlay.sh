@@ -29,7 +29,7 @@ for i in 1 2 3; do
     check_eq "host $i: addresses of br-phy" "192.0.2.1$i/24" "$(addrs_of br-phy)"
     check_eq "host $i: addresses of eth1" "" "$(addrs_of eth1)"
     check_eq "host $i: bridge of eth1" br-phy "$(vsctl port-to-br eth1)"
-    check_eq "host $i: datapath of br-phy" netdev \
+    check_eq "host $i: datapath of br-phy" "$OVSNET_TEST_DATAPATH" \
         "$(db_get Bridge br-phy datapath_type)"
     check_eq "host $i: br-phy created by the script" true \
         "$(db_get Bridge br-phy external_ids:ovsnet-underlay-created)"
@@ -228,7 +228,9 @@ log "=== a full mesh of VXLAN ports, by hand"
 
 for i in 1 2 3; do
     mh_host "$i"
-    vsctl add-br br-t -- set Bridge br-t datapath_type=netdev
+    # br-phy's datapath: a tunnel of the userspace datapath needs its
+    # underlay there.
+    vsctl add-br br-t -- set Bridge br-t datapath_type="$OVSNET_TEST_DATAPATH"
     for j in 1 2 3; do
         [ "$i" = "$j" ] && continue
         vsctl add-port br-t "vx$j" -- set Interface "vx$j" type=vxlan \

@@ -86,6 +86,7 @@ DRIVER_WRAPS = \
 	-Wl,--wrap=http_request_reply_error \
 	-Wl,--wrap=db_applied_seqno \
 	-Wl,--wrap=db_interface_state \
+	-Wl,--wrap=db_interface_mtu_requested \
 	-Wl,--wrap=db_bridge_datapath \
 	-Wl,--wrap=db_foreign_port_exists \
 	-Wl,--wrap=db_default_datapath \

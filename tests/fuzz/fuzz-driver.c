@@ -229,6 +229,13 @@ __wrap_db_interface_state(const char *name OVS_UNUSED, int64_t *ofport,
     return true;
 }
 
+bool
+__wrap_db_interface_mtu_requested(const char *name OVS_UNUSED,
+                                  int64_t mtu OVS_UNUSED)
+{
+    return true;
+}
+
 int
 __wrap_route_lookup(const char *ip OVS_UNUSED, int *mtu, char **src,
                     char **dev)
