@@ -13,6 +13,8 @@
 #   the right chassis, ovn-controller marks the Interfaces ovn-installed,
 #   TCP data crosses every pair of hosts intact.
 # - Running the command again on every host changes nothing.
+# - An ovn-controller that crashes (SIGSEGV) is started again by its
+#   --monitor, and the ports it had bound move data again.
 # - kill -9 of the Northbound leader: another member leads, ovn-nbctl still
 #   works, a new port gets bound and moves data; the command run again on
 #   that host restarts its member, which rejoins.
@@ -146,6 +148,24 @@ for i in 1 2 3; do
         "ovsnet-ovn-setup: nothing to change: this host is set up already" "$out"
 done
 check_eq "state after the second runs" "$before" "$(state)"
+
+# ---------------------------------------------------------------------------
+log "=== a crashing ovn-controller is started again (--monitor)"
+
+pid=$(ovn_pid 2 ovn-controller) || fail "no ovn-controller on host 2"
+kill -SEGV "$pid"
+wait_while "host 2's ovn-controller $pid" pid_alive "$pid"
+_restarted() {
+    local p
+    p=$(ovn_pid 2 ovn-controller) && [ "$p" != "$pid" ]
+}
+wait_until "host 2's ovn-controller started again" _restarted
+for i in 1 3; do
+    mh_tcp_ok vm2 "vm$i"
+    mh_tcp_ok "vm$i" vm2
+done
+out=$(ovn_setup_host 2)
+check_contains "host 2: a run after the restart" "nothing to change" "$out"
 
 # ---------------------------------------------------------------------------
 log "=== kill -9 of the Northbound leader"
