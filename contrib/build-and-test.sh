@@ -67,6 +67,8 @@ check_results() {
                 -exec grep -l -E '^:test-result: (FAIL|XPASS|ERROR)' {} + \
                 2> /dev/null | sed 's/\.trs$/.log/' | while read -r log; do
             echo "======== $log$suffix" >&2
+            # Why it failed first: the tail is mostly the daemons' logs.
+            grep -E '^(FAIL \(|SKIP:)' "$log" | head -n 5 >&2 || true
             tail -n 150 "$log" >&2
         done
         if ! grep -q '^# TOTAL:' "$dir/check.out"; then
