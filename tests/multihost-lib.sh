@@ -629,21 +629,44 @@ mh_ul_packets() {
         | jq "$filter | map(.stats64.rx.packets) | add // 0"
 }
 
+# mh_capture_start NETNS DEV FILE [FILTER]: tcpdump in the background until
+# mh_capture_stop FILE; waits until it listens.
+mh_capture_start() {
+    local ns=$1 dev=$2 file=$3
+    shift 3
+    mh_bg nsenter --net="/run/netns/$ns" tcpdump --immediate-mode -s 200 \
+        -Unn -i "$dev" -w "$file" "$@" 2> "$file.err"
+    echo "$MH_BG_PID" > "$file.pid"
+    wait_until "tcpdump on $dev to listen" grep -q 'listening on' "$file.err"
+}
+
+# mh_capture_stop FILE: stops the capture (after a moment for the last frames
+# in flight).
+mh_capture_stop() {
+    local pid
+    pid=$(cat "$1.pid")
+    sleep 0.3
+    kill -INT "$pid" 2> /dev/null
+    wait "$pid" 2> /dev/null || true
+}
+
+# mh_capture_read FILE: the captured frames, one a line, with their Ethernet
+# headers (VLAN tags included).
+mh_capture_read() {
+    tcpdump -r "$1" -enn 2> /dev/null
+}
+
 # mh_ul_capture_start FILE: tcpdump of the underlay bridge into FILE, in the
 # background (mh_ul_capture_stop ends it).
 mh_ul_capture_start() {
-    command -v tcpdump > /dev/null || hard_error "tcpdump is not installed"
-    mh_bg nsenter --net="/run/netns/$MH_UL" tcpdump -s 200 -Unni ul -w "$1" 2> /dev/null
-    MH_CAPTURE_PID=$MH_BG_PID
-    sleep 0.5
+    mh_capture_start "$MH_UL" ul "$1"
+    MH_CAPTURE_FILE=$1
 }
 
 mh_ul_capture_stop() {
-    [ -n "${MH_CAPTURE_PID-}" ] || return 0
-    sleep 0.3
-    kill -INT "$MH_CAPTURE_PID" 2> /dev/null
-    wait "$MH_CAPTURE_PID" 2> /dev/null
-    MH_CAPTURE_PID=
+    [ -n "${MH_CAPTURE_FILE-}" ] || return 0
+    mh_capture_stop "$MH_CAPTURE_FILE"
+    MH_CAPTURE_FILE=
 }
 
 # ---------------------------------------------------------------------------

@@ -26,9 +26,7 @@
 # what the router and the outside send carries full checksums (tx offload
 # off), as a real NIC delivers them.
 #
-# Also: sw_vsctl ARGS... (ovs-vsctl on the switch), and capture_start NETNS
-# DEV FILE [FILTER], capture_stop FILE, capture_read FILE (tcpdump in the
-# background, its frames with their Ethernet headers, VLAN tags included).
+# Also: sw_vsctl ARGS... (ovs-vsctl on the switch).
 
 PHYS_MTU=1450
 SW=
@@ -103,32 +101,5 @@ prov_physical_network() {
     ROUTER_MAC=$(ip -n "$ROUTER" -j link show lan0 | jq -r '.[0].address')
     log "physical network: switch $SW, router $ROUTER ($ROUTER_MAC)," \
         "outside $OUTSIDE"
-}
-
-# capture_start NETNS DEV FILE [FILTER]: tcpdump in the background until
-# capture_stop FILE; waits until it listens.
-capture_start() {
-    local ns=$1 dev=$2 file=$3
-    shift 3
-    mh_bg nsenter --net="/run/netns/$ns" tcpdump --immediate-mode -s 200 \
-        -Unn -i "$dev" -w "$file" "$@" 2> "$file.err"
-    echo "$MH_BG_PID" > "$file.pid"
-    wait_until "tcpdump on $dev to listen" grep -q 'listening on' "$file.err"
-}
-
-# capture_stop FILE: stops the capture (after a moment for the last frames
-# in flight).
-capture_stop() {
-    local pid
-    pid=$(cat "$1.pid")
-    sleep 0.3
-    kill -INT "$pid" 2> /dev/null
-    wait "$pid" 2> /dev/null || true
-}
-
-# capture_read FILE: the captured frames, one a line, with their Ethernet
-# headers (VLAN tags included).
-capture_read() {
-    tcpdump -r "$1" -enn 2> /dev/null
 }
 

@@ -77,7 +77,7 @@ mkdir -p "$www"
 head -c 300000 /dev/urandom > "$www/big"
 mh_bg ip netns exec "$OUTSIDE" "$MH_BUSYBOX" httpd -f -p 203.0.113.130:80 \
     -h "$www"
-capture_start "$OUTSIDE" eth0 "$SANDBOX_DIR/outside.pcap" \
+mh_capture_start "$OUTSIDE" eth0 "$SANDBOX_DIR/outside.pcap" \
     'tcp[tcpflags] & tcp-syn != 0'
 deadline=$((SECONDS + 10))
 until got=$(dkh 1 exec c1 sh -c \
@@ -87,7 +87,7 @@ until got=$(dkh 1 exec c1 sh -c \
     [ $SECONDS -lt $deadline ] || fail "c1 cannot fetch from the outside: $got"
     sleep 0.5
 done
-capture_stop "$SANDBOX_DIR/outside.pcap"
+mh_capture_stop "$SANDBOX_DIR/outside.pcap"
 syns=$(tcpdump -r "$SANDBOX_DIR/outside.pcap" -nn 2> /dev/null \
        | sed -n 's/.* IP \([0-9.]*\)\.[0-9]* > 203\.0\.113\.130\.80: Flags \[S\],.*/\1/p' \
        | sort -u)

@@ -267,11 +267,11 @@ mh_tcp_ok h1c1 h2c1 6
 log "--- the router, and the outside with the container's own address"
 mh_ping_ok h1c1 203.0.113.1
 mh_ping_ok h2c1 2001:db8:100::1
-capture_start "$OUTSIDE" eth0 "$SANDBOX_DIR/outside.pcap" \
+mh_capture_start "$OUTSIDE" eth0 "$SANDBOX_DIR/outside.pcap" \
     'tcp[tcpflags] & tcp-syn != 0'
 _mh_tcp "$(mh_cns h1c1)" "$OUTSIDE" 203.0.113.130 "TCP from h1c1 to the outside"
 _mh_tcp "$(mh_cns h2c1)" "$OUTSIDE" 203.0.113.130 "TCP from h2c1 to the outside"
-capture_stop "$SANDBOX_DIR/outside.pcap"
+mh_capture_stop "$SANDBOX_DIR/outside.pcap"
 syns=$(tcpdump -r "$SANDBOX_DIR/outside.pcap" -nn 2> /dev/null \
        | sed -n 's/.* IP \([0-9.]*\)\.[0-9]* > 203\.0\.113\.130\.[0-9]*: Flags \[S\],.*/\1/p' \
        | sort -u | tr '\n' ' ')
@@ -311,22 +311,22 @@ mh_container 1 h1v200 "$N200" "$(gen_id d11)" 203.0.113.201/27
 mh_container 2 h2v200 "$N200" "$(gen_id d21)" 203.0.113.202/27
 mh_tcp_ok h1v200 h2v200
 
-capture_start "$SW" swp1 "$SANDBOX_DIR/swp1.pcap"
-capture_start "$ROUTER" lan0 "$SANDBOX_DIR/router.pcap" arp
-capture_start "$(mh_cns h2c1)" eth0 "$SANDBOX_DIR/h2c1.pcap" arp
+mh_capture_start "$SW" swp1 "$SANDBOX_DIR/swp1.pcap"
+mh_capture_start "$ROUTER" lan0 "$SANDBOX_DIR/router.pcap" arp
+mh_capture_start "$(mh_cns h2c1)" eth0 "$SANDBOX_DIR/h2c1.pcap" arp
 check_eq "h1v200 gets no ARP answer from the router" "" \
     "$(arp_replies h1v200 203.0.113.1)"
 check_eq "h1v200 gets no ARP answer from h2c1" "" \
     "$(arp_replies h1v200 203.0.113.21)"
-capture_stop "$SANDBOX_DIR/swp1.pcap"
-capture_stop "$SANDBOX_DIR/router.pcap"
-capture_stop "$SANDBOX_DIR/h2c1.pcap"
-n=$(capture_read "$SANDBOX_DIR/swp1.pcap" \
+mh_capture_stop "$SANDBOX_DIR/swp1.pcap"
+mh_capture_stop "$SANDBOX_DIR/router.pcap"
+mh_capture_stop "$SANDBOX_DIR/h2c1.pcap"
+n=$(mh_capture_read "$SANDBOX_DIR/swp1.pcap" \
     | grep -c 'vlan 200,.*Request who-has 203.0.113.1 .*tell 203.0.113.201' || true)
 check_int_cmp "ARP requests of h1v200 leaving host 1 on VLAN 200" -ge 3 "$n"
-n=$(capture_read "$SANDBOX_DIR/router.pcap" | grep -c 'tell 203.0.113.201' || true)
+n=$(mh_capture_read "$SANDBOX_DIR/router.pcap" | grep -c 'tell 203.0.113.201' || true)
 check_eq "ARP requests of h1v200 at the router" 0 "$n"
-n=$(capture_read "$SANDBOX_DIR/h2c1.pcap" | grep -c 'tell 203.0.113.201' || true)
+n=$(mh_capture_read "$SANDBOX_DIR/h2c1.pcap" | grep -c 'tell 203.0.113.201' || true)
 check_eq "ARP requests of h1v200 at h2c1" 0 "$n"
 
 # ---------------------------------------------------------------------------
@@ -344,7 +344,7 @@ mh_container 1 h1nat "$NNAT" "$(gen_id f11)" 198.51.100.130/25
 mh_tcp_ok h1ov h2ov
 mh_ping_ok h1nat 198.51.100.129
 
-capture_start "$SW" swp1 "$SANDBOX_DIR/swp1-b.pcap"
+mh_capture_start "$SW" swp1 "$SANDBOX_DIR/swp1-b.pcap"
 for c in h1ov h1nat; do
     for a in 203.0.113.1 203.0.113.11 203.0.113.21; do
         check_eq "$c gets no ARP answer for $a" "" "$(arp_replies "$c" "$a")"
@@ -355,8 +355,8 @@ for a in 198.51.100.11 198.51.100.129 198.51.100.130; do
 done
 check_eq "h1ov gets no ARP answer for h1nat" "" \
     "$(arp_replies h1ov 198.51.100.130)"
-capture_stop "$SANDBOX_DIR/swp1-b.pcap"
-frames=$(capture_read "$SANDBOX_DIR/swp1-b.pcap")
+mh_capture_stop "$SANDBOX_DIR/swp1-b.pcap"
+frames=$(mh_capture_read "$SANDBOX_DIR/swp1-b.pcap")
 n=$(printf '%s\n' "$frames" | grep -c 'vlan 100,.*who-has 198.51.100.11 .*tell 203.0.113.11' || true)
 check_int_cmp "h1c1's ARP requests on VLAN 100 at the switch" -ge 3 "$n"
 n=$(printf '%s\n' "$frames" | grep . | grep -vc 'vlan 100,\|vlan 200,' || true)

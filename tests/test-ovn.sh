@@ -111,17 +111,13 @@ geneve() {
 # seen_in NAME FILTER COMMAND...: runs COMMAND while capturing on container
 # NAME's eth0; prints how many packets matched FILTER.
 seen_in() {
-    local name=$1 filter=$2 f pid
+    local name=$1 filter=$2 f
     shift 2
     f=$SANDBOX_DIR/seen.$RANDOM.pcap
-    mh_bg nsenter --net="/run/netns/$(mh_cns "$name")" \
-        tcpdump -s 200 -Unni eth0 -w "$f" "$filter" 2> /dev/null
-    pid=$MH_BG_PID
-    sleep 0.5
+    mh_capture_start "$(mh_cns "$name")" eth0 "$f" "$filter"
     "$@" > /dev/null 2>&1 || true
-    sleep 0.5
-    kill -INT "$pid" 2> /dev/null
-    wait "$pid" 2> /dev/null || true
+    sleep 0.2
+    mh_capture_stop "$f"
     tcpdump -r "$f" -nn 2> /dev/null | grep -c . || true
 }
 
