@@ -304,25 +304,6 @@ get_id(const struct json *body, const char *key, struct http_request *req)
     return json_string(v);
 }
 
-static const char *
-get_optional_string(const struct json *obj, const char *key,
-                    struct http_request *req, bool *ok)
-{
-    const struct json *v = json_get(obj, key);
-
-    *ok = true;
-    if (!v || v->type == JSON_NULL) {
-        return "";
-    }
-    if (v->type != JSON_STRING) {
-        http_request_reply_error(req, 400, "%s: %s must be a string",
-                                 http_request_path(req), key);
-        *ok = false;
-        return NULL;
-    }
-    return json_string(v);
-}
-
 /* The calls.  Each one either replies at once or leaves a pending. */
 
 static void
@@ -498,13 +479,14 @@ handle_create_endpoint(struct http_request *req, const struct json *body)
         return;
     }
 
-    bool ok;
-    const char *ipv4 = get_optional_string(iface, "Address", req, &ok);
-    const char *ipv6 = ok ? get_optional_string(iface, "AddressIPv6", req,
-                                                &ok) : NULL;
-    const char *mac_s = ok ? get_optional_string(iface, "MacAddress", req,
-                                                 &ok) : NULL;
-    if (!ok
+    const char *ipv4 = http_request_json_string(req, iface, "Address");
+    const char *ipv6 = (ipv4
+                        ? http_request_json_string(req, iface, "AddressIPv6")
+                        : NULL);
+    const char *mac_s = (ipv6
+                         ? http_request_json_string(req, iface, "MacAddress")
+                         : NULL);
+    if (!mac_s
         || !check_address(req, "Address", ipv4, AF_INET)
         || !check_address(req, "AddressIPv6", ipv6, AF_INET6)) {
         return;

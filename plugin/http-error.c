@@ -1,5 +1,6 @@
-/* plugin/http: the bodies of replies, apart from libmicrohttpd, so that
- * the unit tests that replace plugin/http can make the same. */
+/* plugin/http: the bodies of replies and the reading of request bodies,
+ * apart from libmicrohttpd, so that the unit tests that replace
+ * plugin/http can do the same. */
 
 #include <config.h>
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 
 #include "openvswitch/json.h"
+#include "plugin/json-get.h"
 #include "util.h"
 
 char *
@@ -30,4 +32,21 @@ http_request_reply_json(struct http_request *req, unsigned int status,
     http_request_reply(req, status, s);
     free(s);
     json_destroy(body);
+}
+
+const char *
+http_request_json_string(struct http_request *req, const struct json *obj,
+                         const char *key)
+{
+    const struct json *v = json_get(obj, key);
+
+    if (!v || v->type == JSON_NULL) {
+        return "";
+    }
+    if (v->type != JSON_STRING) {
+        http_request_reply_error(req, 400, "%s: %s must be a string",
+                                 http_request_path(req), key);
+        return NULL;
+    }
+    return json_string(v);
 }

@@ -62,6 +62,13 @@ void http_request_reply_error(struct http_request *req, unsigned int status,
                               const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Returns member 'key' of the request body 'obj' if it is a string, "" if
+ * it is absent or null.  Otherwise replies 400 to 'req', naming the call
+ * and the member, and returns NULL.  (In plugin/http-error.c.) */
+const char *http_request_json_string(struct http_request *req,
+                                     const struct json *obj,
+                                     const char *key);
+
 /* Returns {"Err": MESSAGE} as JSON text (which the caller must free), the
  * body of the error replies above, with MESSAGE made from 'format' and
  * 'args'.  (In plugin/http-error.c, which does not need libmicrohttpd.) */

@@ -65,32 +65,13 @@ ipam_available(struct http_request *req)
     return true;
 }
 
-/* Returns member 'key' of 'body' if it is a string ("" if absent or null),
- * else replies and returns NULL. */
-static const char *
-ipam_string(struct http_request *req, const struct json *body,
-            const char *key)
-{
-    const struct json *v = json_get(body, key);
-
-    if (!v || v->type == JSON_NULL) {
-        return "";
-    }
-    if (v->type != JSON_STRING) {
-        http_request_reply_error(req, 400, "%s: %s must be a string",
-                                 http_request_path(req), key);
-        return NULL;
-    }
-    return json_string(v);
-}
-
 /* Reads 'key' of 'body', a pool (a subnet) or pool ID (the same), into
  * its canonical form (network address, prefix length), which the caller
  * frees; NULL after replying if it is not one. */
 static char *
 ipam_pool(struct http_request *req, const struct json *body, const char *key)
 {
-    const char *s = ipam_string(req, body, key);
+    const char *s = http_request_json_string(req, body, key);
     struct addr a;
 
     if (!s) {
@@ -188,7 +169,7 @@ ipam_handle_request_pool(struct http_request *req, const struct json *body)
     if (!ipam_available(req)) {
         return;
     }
-    const char *sub = ipam_string(req, body, "SubPool");
+    const char *sub = http_request_json_string(req, body, "SubPool");
     if (!sub) {
         return;
     }
@@ -232,7 +213,7 @@ static bool
 ipam_address(struct http_request *req, const struct json *body,
              const char *pool, char **ipp)
 {
-    const char *s = ipam_string(req, body, "Address");
+    const char *s = http_request_json_string(req, body, "Address");
     struct addr a, net;
 
     *ipp = NULL;
@@ -257,15 +238,30 @@ ipam_address(struct http_request *req, const struct json *body,
     return true;
 }
 
+/* Reads "PoolID" and "Address" of 'body' into '*poolp' and '*ipp' (NULL
+ * for no address), for the caller to free.  Returns false after replying
+ * if the driver is not available or either is not what it must be. */
+static bool
+ipam_pool_address(struct http_request *req, const struct json *body,
+                  char **poolp, char **ipp)
+{
+    *poolp = ipam_available(req) ? ipam_pool(req, body, "PoolID") : NULL;
+    *ipp = NULL;
+    if (!*poolp || !ipam_address(req, body, *poolp, ipp)) {
+        free(*poolp);
+        *poolp = NULL;
+        return false;
+    }
+    return true;
+}
+
 void
 ipam_handle_request_address(struct http_request *req,
                             const struct json *body)
 {
-    char *pool = ipam_available(req) ? ipam_pool(req, body, "PoolID") : NULL;
-    char *ip;
+    char *pool, *ip;
 
-    if (!pool || !ipam_address(req, body, pool, &ip)) {
-        free(pool);
+    if (!ipam_pool_address(req, body, &pool, &ip)) {
         return;
     }
 
@@ -291,11 +287,9 @@ void
 ipam_handle_release_address(struct http_request *req,
                             const struct json *body)
 {
-    char *pool = ipam_available(req) ? ipam_pool(req, body, "PoolID") : NULL;
-    char *ip;
+    char *pool, *ip;
 
-    if (!pool || !ipam_address(req, body, pool, &ip)) {
-        free(pool);
+    if (!ipam_pool_address(req, body, &pool, &ip)) {
         return;
     }
     if (!ip) {
