@@ -18,6 +18,7 @@
 #include "random.h"
 #include "smap.h"
 #include "sset.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(nb_ipam);
@@ -30,11 +31,20 @@ VLOG_DEFINE_THIS_MODULE(nb_ipam);
 /* The most addresses looked at for a free one in one request. */
 #define NBIPAM_MAX_SCAN 65536
 
+/* An address request given up before it was done (its call timed out, its
+ * client went away) may yet have taken an address: a write in flight, or
+ * committed without the replica showing it yet.  It is kept, as
+ * REQ_ABANDONED, to give back whatever the database shows it holding, and
+ * forgotten once the database has been connected this long, and the
+ * request given up this long, without showing anything of it. */
+#define NBIPAM_ABANDON_MSEC 10000
+
 enum nbipam_kind {
     REQ_POOL,
     REQ_RELEASE_POOL,
     REQ_ADDRESS,
     REQ_RELEASE_ADDRESS,
+    REQ_ABANDONED,              /* See NBIPAM_ABANDON_MSEC. */
 };
 
 struct nbipam_req {
@@ -45,6 +55,7 @@ struct nbipam_req {
     bool gateway;
     char *chosen;               /* Address written, waiting to be seen. */
     char *owner;                /* "SYSTEM_ID TOKEN". */
+    long long int abandoned_at; /* REQ_ABANDONED: since when. */
     enum nb_verdict verdict;
     char *result;
 };
@@ -117,8 +128,8 @@ nbipam_status(const struct nbipam_req *r, const char **result)
     return r->verdict;
 }
 
-void
-nbipam_free(struct nbipam_req *r)
+static void
+nbipam_destroy_req(struct nbipam_req *r)
 {
     if (r) {
         ovs_list_remove(&r->node);
@@ -128,6 +139,21 @@ nbipam_free(struct nbipam_req *r)
         free(r->owner);
         free(r->result);
         free(r);
+    }
+}
+
+void
+nbipam_free(struct nbipam_req *r)
+{
+    if (r && r->kind == REQ_ADDRESS && !r->gateway && r->owner
+        && r->verdict == NB_WAIT) {
+        /* It may have written: see NBIPAM_ABANDON_MSEC. */
+        r->kind = REQ_ABANDONED;
+        r->abandoned_at = time_msec();
+        seqno++;
+        poll_immediate_wake();
+    } else {
+        nbipam_destroy_req(r);
     }
 }
 
@@ -151,7 +177,7 @@ nbipam_destroy(void)
 {
     struct nbipam_req *r;
     LIST_FOR_EACH_SAFE (r, node, &requests) {
-        nbipam_free(r);
+        nbipam_destroy_req(r);
     }
 }
 
@@ -405,6 +431,33 @@ nbipam_run_release_address(struct nbipam_req *r,
     free(key);
 }
 
+/* An address request given up (REQ_ABANDONED): gives back what 'as' shows
+ * it holding.  Returns true once it may be forgotten. */
+static bool
+nbipam_run_abandoned(struct nbipam_req *r, const struct nbrec_address_set *as)
+{
+    bool found = false;
+
+    if (as) {
+        const struct smap_node *node;
+        SMAP_FOR_EACH (node, &as->external_ids) {
+            if (!strncmp(node->key, KEY_ADDR_PREFIX, strlen(KEY_ADDR_PREFIX))
+                && !strcmp(node->value, r->owner)) {
+                const char *ip = node->key + strlen(KEY_ADDR_PREFIX);
+                VLOG_INFO("pool %s: giving back %s, taken for a "
+                          "RequestAddress given up", r->pool, ip);
+                nbrec_address_set_verify_external_ids(as);
+                nbrec_address_set_update_addresses_delvalue(as, ip);
+                nbrec_address_set_update_external_ids_delkey(as, node->key);
+                found = true;
+            }
+        }
+    }
+    return (!found
+            && time_msec() - r->abandoned_at >= NBIPAM_ABANDON_MSEC
+            && nb_connected_msec() >= NBIPAM_ABANDON_MSEC);
+}
+
 /* Returns the host of holder value 'holder' ("SYSTEM_ID TOKEN") in a
  * new string. */
 static char *
@@ -469,7 +522,7 @@ nbipam_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     struct shash taken = SHASH_INITIALIZER(&taken);
     struct nbipam_req *r;
 
-    LIST_FOR_EACH (r, node, &requests) {
+    LIST_FOR_EACH_SAFE (r, node, &requests) {
         if (r->verdict != NB_WAIT) {
             continue;
         }
@@ -505,6 +558,11 @@ nbipam_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
             break;
         case REQ_RELEASE_ADDRESS:
             nbipam_run_release_address(r, as, sysid);
+            break;
+        case REQ_ABANDONED:
+            if (nbipam_run_abandoned(r, as)) {
+                nbipam_destroy_req(r);
+            }
             break;
         }
     }

@@ -41,7 +41,9 @@ struct nbipam_req *nbipam_release_address(const char *pool, const char *ip);
  * address request.  NB_FAILED: '*result' is why. */
 enum nb_verdict nbipam_status(const struct nbipam_req *r,
                               const char **result);
-/* Forgets 'r' (done, failed or given up). */
+/* Forgets 'r' (done, failed or given up).  An address request given up
+ * before it was done lives on a while inside, to give back the address it
+ * may have taken meanwhile. */
 void nbipam_free(struct nbipam_req *r);
 
 /* Moves when a request comes. */

@@ -24,6 +24,7 @@ static struct ovsdb_idl *idl;
 static struct dbloop loop;
 static char *remotes;
 static bool was_connected;
+static long long int connected_since;     /* When it last connected. */
 static long long int disconnected_since;  /* When it was last connected,
                                             * or started. */
 static int patience;                       /* See nb_init(). */
@@ -96,6 +97,12 @@ nb_is_connected(void)
             && ovsdb_idl_has_ever_connected(idl));
 }
 
+long long int
+nb_connected_msec(void)
+{
+    return nb_is_connected() ? time_msec() - connected_since : 0;
+}
+
 char *
 nb_unavailable(void)
 {
@@ -153,6 +160,7 @@ nb_run(bool may_write, const char *system_id, const char *sb_remotes)
     }
     if (connected != was_connected) {
         if (connected) {
+            connected_since = time_msec();
             VLOG_INFO("connected to OVN's Northbound database");
         } else {
             VLOG_WARN("lost the connection to OVN's Northbound database "

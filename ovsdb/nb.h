@@ -42,6 +42,8 @@ void nb_run(bool may_write, const char *system_id, const char *sb_remotes);
 void nb_commit_and_wait(void);
 
 bool nb_is_connected(void);
+/* How long the connection has lasted without a break, in ms (0: none). */
+long long int nb_connected_msec(void);
 
 /* Why the database cannot be used (for the calls that need it), or NULL if
  * it can, or may in a moment: OVN mode is off, or the database has been

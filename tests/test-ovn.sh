@@ -36,6 +36,9 @@
 #   ovn-controller; restart of a host's ovsdb-server; --ovn-nb with no
 #   server behind it: CreateNetwork fails with an error naming it (not a
 #   hang, not a transport error); kill -9 of the NB leader, as the SB's.
+# - IPAM: a RequestAddress that fails (its time is up) while its write is
+#   in flight in a cluster without a majority: once the cluster commits
+#   the write, the address goes back to the pool.
 # - Host 3 dies (ovsnetd, ovn-controller, its NB and SB members: kill -9)
 #   and its chassis is deleted: its LSPs and its note on the switch go, the
 #   others' stay, traffic between hosts 1 and 2 flows.
@@ -48,8 +51,11 @@ set -eu
 
 ovn_setup 3
 
+# _start_ovsnetd I [OPTION...]
 _start_ovsnetd() {
-    mh_start_ovsnetd "$1" --ovn-nb="$OVN_NB_REMOTES"
+    local i=$1
+    shift
+    mh_start_ovsnetd "$i" --ovn-nb="$OVN_NB_REMOTES" "$@"
 }
 mh_each _start_ovsnetd 1 2 3
 
@@ -403,6 +409,62 @@ check_imatch "CreateNetwork with an unreachable Northbound database" \
 OVSNET_DRIVER=ovnbad mh_stop_ovsnetd 3
 
 leader_fault nb
+
+# ---------------------------------------------------------------------------
+log "=== IPAM: a RequestAddress given up gives back what it took"
+
+# Host 1's ovsnetd answers within 1 s (--timeout=1).  The two NB members
+# that do not lead stop (SIGSTOP): the leader cannot commit host 1's write,
+# the call fails after 1 s; they go on (SIGCONT) and the write commits: the
+# address it took must go back to the pool.  (A leader without a majority
+# steps down after 1 to 2 s, and the write may then be lost instead: tried
+# again, up to 5 times.)
+IPAM_POOL=203.0.113.64/26
+ipam_set=ovsnet_pool_203.0.113.64_26
+pool_state() {
+    ovn_nbctl --bare --columns=addresses,external_ids find Address_Set \
+        "name=$ipam_set"
+}
+mh_stop_ovsnetd 1
+_start_ovsnetd 1 --timeout=1
+mh_rpc_ok 1 IpamDriver.RequestPool "{\"AddressSpace\": \"LocalDefault\", \
+    \"Pool\": \"$IPAM_POOL\", \"SubPool\": \"\", \"Options\": {}, \"V6\": false}"
+mh_rpc_ok 1 IpamDriver.RequestAddress "{\"PoolID\": \"$IPAM_POOL\", \
+    \"Address\": \"\", \"Options\": {}}"
+kept=$(printf '%s' "$REPLY" | jq -r .Address)
+check_eq "address of the first RequestAddress" 203.0.113.65/26 "$kept"
+before=$(pool_state)
+given_back=false
+for try in 1 2 3 4 5; do
+    wait_until "a leader of the nb cluster" ovn_leader nb
+    leader=$(ovn_leader nb)
+    stopped=()
+    for i in 1 2 3; do
+        [ "$i" = "$leader" ] || stopped+=("$(ovn_pid "$i" ovnnb_db)")
+    done
+    log "try $try: SIGSTOP to the NB members ${stopped[*]} (leader: host $leader)"
+    kill -STOP "${stopped[@]}"
+    mh_rpc_err 1 IpamDriver.RequestAddress "{\"PoolID\": \"$IPAM_POOL\", \
+        \"Address\": \"\", \"Options\": {}}" 503
+    kill -CONT "${stopped[@]}"
+    # Time for the write to commit, or for an election (not a check).
+    sleep 3
+    wait_until "the pool as before the given-up RequestAddress" \
+        eval '[ "$(pool_state)" = "$before" ]'
+    if grep -q "taken for a RequestAddress given up" \
+            "$(mh_dir 1)/ovsnetd.log"; then
+        given_back=true
+        break
+    fi
+done
+$given_back || fail "the write of a given-up RequestAddress never committed" \
+    "in 5 tries: nothing was given back"
+mh_rpc_ok 1 IpamDriver.ReleaseAddress "{\"PoolID\": \"$IPAM_POOL\", \
+    \"Address\": \"${kept%/*}\"}"
+mh_rpc_ok 1 IpamDriver.ReleasePool "{\"PoolID\": \"$IPAM_POOL\"}"
+check_eq "Address_Set $ipam_set after ReleasePool" "" "$(pool_state)"
+mh_stop_ovsnetd 1
+_start_ovsnetd 1
 
 # ---------------------------------------------------------------------------
 log "=== ovs-appctl shows the switch, the port and the binding"
