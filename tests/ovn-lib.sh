@@ -34,8 +34,8 @@
 #               ovn_leader nb|sb (the host number), ovn_kill_member I nb|sb
 #               (SIGKILL), ovn_members nb|sb (members host I counts)
 #   daemons     ovn_pid I NAME (ovn-controller, ovn-northd, ovnnb_db,
-#               ovnsb_db), ovn_northd_active (the hosts whose northd is
-#               active)
+#               ovnsb_db), ovn_running_pid I NAME (waits until it runs),
+#               ovn_northd_active (the hosts whose northd is active)
 #   chassis     ovn_chassis_name I, ovn_wait_chassis I
 #   VMs         ovn_vm I NAME LPORT MAC ADDR/LEN: a namespace whose eth0 is
 #               plugged into host I's br-int with iface-id=LPORT, as OVN's
@@ -185,11 +185,19 @@ ovn_pid() {
     pid_alive "$pid" && echo "$pid"
 }
 
+# ovn_running_pid I NAME: the pid of host I's daemon NAME (as ovn_pid),
+# once it runs: one that crashed is started again by its --monitor
+# (ovsnet-ovn-setup), which takes a moment.
+ovn_running_pid() {
+    wait_until "host $1's $2" ovn_pid "$1" "$2"
+    ovn_pid "$1" "$2"
+}
+
 # ovn_kill_member I nb|sb: SIGKILL to host I's member; waits until it is
 # gone.
 ovn_kill_member() {
     local pid
-    pid=$(ovn_pid "$1" "ovn$2_db") || fail "host $1: no $2 member running"
+    pid=$(ovn_running_pid "$1" "ovn$2_db")
     log "[h$1] kill -9 of the $2 member ($pid)"
     kill -KILL "$pid"
     wait_while "host $1's $2 member" pid_alive "$pid"
