@@ -453,12 +453,14 @@ nbr_in_replica(struct ovsdb_idl *idl, const char *network_id,
     bool ok = ls && smap_get(&ls->external_ids, host_key);
     free(host_key);
     if (ok && endpoint_id) {
+        /* Logical_Switch_Port is not a root table: a port in the replica
+         * is on a switch, the one its network's (written with it, in one
+         * transaction).  No walk through the switch's ports. */
         const struct nbrec_logical_switch_port *lsp;
         lsp = nbr_find_lsp(endpoint_id);
-        ok = false;
-        for (size_t i = 0; lsp && i < ls->n_ports; i++) {
-            ok |= ls->ports[i] == lsp;
-        }
+        ok = lsp && !strcmp(smap_get_def(&lsp->external_ids,
+                                         PERSIST_KEY_NETWORK, ""),
+                            network_id);
     }
     return ok;
 }
