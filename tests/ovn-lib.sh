@@ -44,6 +44,9 @@
 #               it); ovn_wait_installed NAME (ovn-installed on its
 #               Interface), ovn_port_chassis LPORT (the chassis its
 #               Port_Binding names)
+#
+# OVN_ELECTION_TIMER (ms), if set, is the clusters' Raft election timer
+# (ovsnet-ovn-setup --election-timer on host 1); else OVSDB's default.
 
 if [ -z "$BASH_VERSION" ]; then
     echo "ovn-lib.sh: needs bash" >&2
@@ -69,7 +72,8 @@ ovn_setup_args() {
     if [ "$i" -gt "${OVN_MEMBERS:-$MH_N}" ]; then
         return 0
     elif [ "$i" = 1 ]; then
-        printf '%s\n' --cluster-create --northd
+        printf '%s\n' --cluster-create --northd \
+            ${OVN_ELECTION_TIMER:+"--election-timer=$OVN_ELECTION_TIMER"}
     else
         printf '%s\n' "--cluster-join=$(mh_underlay_ip 1 4)"
         [ "$i" != 2 ] || echo --northd

@@ -6,7 +6,8 @@
 #   started.
 # - Three hosts set up by the command (host 1 creates the clusters, 2 and
 #   3 join; northd on 1 and 2): the Northbound and Southbound databases each
-#   a cluster of 3 members with one leader, one ovn-northd active, three
+#   a cluster of 3 members with one leader and the election timer given
+#   (--election-timer, 2 s), one ovn-northd active, three
 #   Chassis with their Geneve Encap on their underlay address.
 # - A logical switch made with ovn-nbctl, one port per host, a "VM"
 #   namespace on each host bound to it by iface-id: the Port_Bindings name
@@ -23,6 +24,9 @@ set -eu
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/ovn-lib.sh"
 
+# Clusters with a Raft election timer of 2 s (ovsnet-ovn-setup
+# --election-timer on host 1).
+OVN_ELECTION_TIMER=2000
 ovn_setup 3
 
 # ---------------------------------------------------------------------------
@@ -40,6 +44,10 @@ d1=$(mh_dir 1)
 before=$(mh_vsctl 1 get Open_vSwitch . external_ids)
 bad_args "--encap-ip is required" --cluster-create
 bad_args "'1.2.3' is not an IP address" --encap-ip=1.2.3
+bad_args "--election-timer goes with --cluster-create" \
+    --encap-ip=192.0.2.11 --cluster-join=192.0.2.12 --election-timer=2000
+bad_args "'50' is not a number of ms from 100 to 600000" \
+    --encap-ip=192.0.2.11 --cluster-create --election-timer=50
 bad_args "'gre' is neither geneve nor vxlan" --encap-ip=192.0.2.11 \
     --encap-type=gre
 bad_args "exclude each other" --encap-ip=192.0.2.11 --cluster-create \
@@ -71,6 +79,7 @@ for db in nb sb; do
         st=$(ovn_cluster_status "$i" "$db")
         check_contains "host $i: $db status" "Status: cluster member" "$st"
         check_eq "host $i: servers of the $db cluster" 3 "$(ovn_members "$i" "$db")"
+        check_contains "host $i: $db status" "Election timer: 2000" "$st"
     done
     wait_until "a leader of the $db cluster" ovn_leader "$db"
     n=0
