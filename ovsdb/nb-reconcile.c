@@ -487,6 +487,13 @@ nbr_describe_network(struct ds *s, struct ovsdb_idl *idl,
         ds_put_format(s, " (%"PRIuSIZE" host%s, %"PRIuSIZE" ports), "
                       "gateway port ovsnet-gw-%s", n_hosts,
                       n_hosts == 1 ? "" : "s", ls->n_ports, net->cfg.ovn);
+    } else if (!idl) {
+        ds_put_cstr(s, " (ovsnetd runs without --ovn-nb)");
+    } else if (!nb_is_connected()) {
+        ds_put_format(s, " (%s)", (ovsdb_idl_has_ever_connected(idl)
+                                   ? nb_waiting_for()
+                                   : "not connected to OVN's Northbound "
+                                     "database yet"));
     } else {
         ds_put_cstr(s, " (not in the Northbound database)");
     }
@@ -510,7 +517,9 @@ nbr_describe_endpoint(struct ds *s, struct ovsdb_idl *idl,
                                                    ? nbr_find_lsp(ep->id)
                                                    : NULL);
     ds_put_format(s, "    ovn: switch %s, logical port %s", net->cfg.ovn,
-                  lsp ? "in the Northbound database" : "missing");
+                  lsp ? "in the Northbound database"
+                  : nb_is_connected() ? "missing"
+                  : "unknown (not connected to the Northbound database)");
     if (lsp && lsp->n_up) {
         ds_put_format(s, ", up %s", lsp->up[0] ? "true" : "false");
     }
